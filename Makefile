@@ -1,0 +1,58 @@
+# Quick start: `make run`, then `make test`. See README.md.
+VENV := .venv
+BIN := $(VENV)/bin
+# The first Python 3.11 or newer on the PATH.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && { echo $$p; break; }; done)
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed venv clean
+
+$(BIN)/activate:
+	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed and none was found on PATH."; \
+		echo "      Install it (python.org, or your system's python3.11 package) and run make again."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	DJANGO_DEBUG=true $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=true $(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST)/ (Ctrl-C stops it)"
+	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST)
+
+seed: venv
+	DJANGO_DEBUG=true $(MANAGE) seed_demo
+
+test: venv
+	$(BIN)/pytest
+
+# PostgreSQL must be running; DATABASE_URL names it (the test database gets a test_ prefix).
+test-postgres: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic} $(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: venv
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+check-deploy: venv
+	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_CSRF_TRUSTED_ORIGINS=https://clinic.example.org \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

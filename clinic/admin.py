@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from clinic.models import AuditEvent, PractitionerProfile
+
+admin.site.site_header = f"{settings.CLINIC_NAME} administration"
+admin.site.site_title = settings.CLINIC_NAME
+admin.site.index_title = "Clinic administration"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail can be browsed and searched, never changed."""
+
+    list_display = [
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "patient_uuid",
+        "ip_address",
+    ]
+    list_filter = ["action", "object_type", "at"]
+    search_fields = ["actor", "object_id", "=patient_uuid", "ip_address"]
+    date_hierarchy = "at"
+    list_select_related = False
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PractitionerProfileInline(admin.StackedInline):
+    model = PractitionerProfile
+    can_delete = False
+    verbose_name_plural = "Practitioner profile"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ClinicUserAdmin(UserAdmin):
+    inlines = [PractitionerProfileInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
+    list_filter = ["groups", "is_staff", "is_superuser", "is_active"]

@@ -1,0 +1,99 @@
+"""The audit trail: who read or wrote which patient's data, when, and from where.
+
+Three pieces, so a view cannot forget:
+- `record()` writes one event; the access helper for each object calls it on every fetch.
+- `track(Model)` audits every create, change and delete of that model, wherever it happens
+  (views, the admin, the shell), by its save and delete signals.
+- `AuditContextMiddleware` knows the request behind those writes, and records a view
+  of any page whose URL names a patient if nothing else recorded one.
+"""
+
+import contextvars
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from clinic.models import AuditEvent
+
+_current_request = contextvars.ContextVar("audit_request", default=None)
+
+
+def client_ip(request):
+    """The client's address; behind DJANGO_PROXY_COUNT proxies, the one they appended."""
+    if settings.PROXY_COUNT:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        if len(forwarded) >= settings.PROXY_COUNT and forwarded[-settings.PROXY_COUNT]:
+            return forwarded[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action, obj=None, *, patient_uuid=None, detail="", request=None, actor=None):
+    request = request or _current_request.get()
+    user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    if obj is not None and patient_uuid is None:
+        patient_uuid = getattr(obj, "audit_patient_uuid", None)
+    if request is not None:
+        request.audit_recorded = True
+    return AuditEvent.objects.create(
+        user=user,
+        actor=actor or (user.get_username() if user else "system"),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        patient_uuid=patient_uuid,
+        ip_address=client_ip(request) if request is not None else None,
+        detail=detail[:300],
+    )
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    if not raw:
+        record(AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE, instance)
+
+
+def _on_delete(sender, instance, **kwargs):
+    record(AuditEvent.Action.DELETE, instance)
+
+
+def track(model):
+    """Audit every create, change and delete of `model` (a class decorator)."""
+    uid = f"audit.{model._meta.label_lower}"
+    post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save")
+    post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete")
+    return model
+
+
+class AuditContextMiddleware:
+    PATIENT_URL_KWARG = "patient"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current_request.reset(token)
+        self._record_forgotten_view(request, response)
+        return response
+
+    def _record_forgotten_view(self, request, response):
+        match = getattr(request, "resolver_match", None)
+        patient_uuid = match.kwargs.get(self.PATIENT_URL_KWARG) if match else None
+        if (
+            patient_uuid is not None
+            and response.status_code < 400
+            and request.user.is_authenticated
+            and not getattr(request, "audit_recorded", False)
+        ):
+            record(
+                AuditEvent.Action.VIEW,
+                patient_uuid=patient_uuid,
+                detail=f"page {match.view_name}",
+                request=request,
+            )

@@ -1,0 +1,210 @@
+"""Create a demo clinic with synthetic people: `python manage.py seed_demo [--patients N]`.
+
+Idempotent: running it again resets the demo passwords and adds only the patients that
+are missing. Every name, address and number is made up (example.org addresses and the
+07700 900xxx numbers reserved for fiction).
+"""
+
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from clinic.models import AcupunctureStyle, PractitionerProfile
+from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
+from patients.models import Patient
+
+DEMO_PASSWORD = "demo-clinic-2026"
+DEMO_NAMESPACE = uuid.UUID("5f0c7a52-2b4e-4c1e-9a57-1c0de0c1a1c0")
+
+GIVEN_NAMES = [
+    "Amara",
+    "Ben",
+    "Chiara",
+    "Dev",
+    "Elif",
+    "Farid",
+    "Greta",
+    "Hana",
+    "Ines",
+    "Jonah",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zara",
+    "Arlo",
+    "Bea",
+    "Cyrus",
+    "Dilys",
+    "Emeka",
+    "Freya",
+    "Gus",
+    "Hazel",
+    "Idris",
+    "Juno",
+    "Kai",
+    "Lotte",
+    "Milo",
+    "Noor",
+    "Otto",
+    "Pia",
+    "Rafe",
+    "Saoirse",
+    "Theo",
+    "Una",
+    "Viggo",
+    "Wren",
+    "Yara",
+    "Zeb",
+]
+FAMILY_NAMES = [
+    "Abbott",
+    "Brennan",
+    "Castell",
+    "Dimitrov",
+    "Eriksen",
+    "Fairweather",
+    "Galloway",
+    "Hartmann",
+    "Ilunga",
+    "Jovanovic",
+    "Kowalczyk",
+    "Lindqvist",
+    "Marlowe",
+    "Nakamura",
+    "Okonjo",
+    "Pellegrini",
+    "Quarry",
+    "Rowntree",
+    "Sandoval",
+    "Thackeray",
+    "Umbers",
+    "Vasquez",
+    "Whitlock",
+    "Yilmaz",
+    "Zielinski",
+    "Ashdown",
+    "Bellamy",
+    "Crowther",
+    "Delacroix",
+    "Everly",
+    "Fennimore",
+    "Greaves",
+    "Holloway",
+    "Iverson",
+    "Jarrow",
+    "Kettering",
+    "Lockhart",
+    "Moorcroft",
+    "Northey",
+    "Ormerod",
+]
+# Roughly what a chronic-pain practice's register looks like.
+STATUS_CYCLE = (
+    ["active"] * 12 + ["invited"] * 2 + ["intake_submitted"] * 2 + ["discharged"] * 3 + ["archived"]
+)
+
+
+class Command(BaseCommand):
+    help = "Create demo users and synthetic patients (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--patients", type=int, default=40, help="how many demo patients")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seed even with DJANGO_DEBUG off (never on a real clinic's database)",
+        )
+
+    def handle(self, *args, patients, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; it runs only with "
+                "DJANGO_DEBUG=true (or --force on a throwaway database)."
+            )
+        if patients < 0:
+            raise CommandError("--patients must be 0 or more")
+        with transaction.atomic():
+            admin = self.user("admin", "Alex", "Admin", CLINIC_ADMINS, is_staff=True)
+            lin = self.practitioner("lin", "Lin", "Zhao", "Dr Lin Zhao", "MSc Chinese medicine", 14)
+            sam = self.practitioner("sam", "Sam", "Okafor", "Sam Okafor", "BSc acupuncture", 6)
+            created = self.patients(patients, [lin, sam])
+        self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {created} new patients."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for user, role in ((lin, "practitioner"), (sam, "practitioner"), (admin, "clinic admin")):
+            self.stdout.write(f"  {user.username:<6} {role}")
+
+    def user(self, username, first, last, group_name, is_staff=False):
+        user, _ = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "is_staff": is_staff},
+        )
+        user.email = f"{username}@example.org"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    def practitioner(self, username, first, last, display_name, qualification, years):
+        user = self.user(username, first, last, PRACTITIONERS)
+        PractitionerProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "display_name": display_name,
+                "qualification": qualification,
+                "years_in_practice": years,
+                "default_needle_diameter_mm": Decimal("0.25"),
+                "default_needle_length_mm": 40,
+                "default_retention_minutes": 20,
+                "acupuncture_style": AcupunctureStyle.TCM,
+            },
+        )
+        return user
+
+    def patients(self, count, practitioners):
+        before = Patient.objects.count()
+        batch = []
+        for i in range(count):
+            batch.append(demo_patient(i, practitioners[i % len(practitioners)]))
+            if len(batch) == 1000:
+                Patient.objects.bulk_create(batch, ignore_conflicts=True)
+                batch = []
+        Patient.objects.bulk_create(batch, ignore_conflicts=True)
+        return Patient.objects.count() - before
+
+
+def demo_patient(i, practitioner):
+    given = GIVEN_NAMES[i % len(GIVEN_NAMES)]
+    family = FAMILY_NAMES[(i // len(GIVEN_NAMES)) % len(FAMILY_NAMES)]
+    # Ages 20 to 88; a name repeats only every 2,000 patients, with another birthday.
+    born = date(1938, 1, 1) + timedelta(days=(i * 7919) % 24800)
+    return Patient(
+        uuid=uuid.uuid5(DEMO_NAMESPACE, f"patient-{i}"),
+        given_name=given,
+        family_name=family,
+        date_of_birth=born,
+        sex=("female", "male", "female", "not_stated", "male", "intersex")[i % 6],
+        email=f"{given.lower()}.{family.lower()}{i}@example.org",
+        phone=f"07700 900{i % 1000:03d}",
+        emergency_contact_name=f"{GIVEN_NAMES[(i + 7) % len(GIVEN_NAMES)]} {family}",
+        emergency_contact_phone=f"07700 900{(i + 500) % 1000:03d}",
+        practitioner=practitioner,
+        status=STATUS_CYCLE[i % len(STATUS_CYCLE)],
+    )

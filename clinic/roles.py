@@ -1,0 +1,52 @@
+"""The two staff roles and the model permissions each holds.
+
+A data migration creates the groups; after every migrate the permissions are brought
+up to date, so a model added later is covered without another hand-written migration.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+PRACTITIONERS = "Practitioners"
+CLINIC_ADMINS = "Clinic admins"
+
+ROLE_PERMISSIONS = {
+    PRACTITIONERS: {
+        "patients.patient": ["view", "add", "change"],
+        "clinic.practitionerprofile": ["view"],
+    },
+    CLINIC_ADMINS: {
+        "patients.patient": ["view", "add", "change"],
+        "patients.historicalpatient": ["view"],
+        "clinic.practitionerprofile": ["view", "add", "change", "delete"],
+        "clinic.auditevent": ["view"],
+        "auth.user": ["view", "add", "change"],
+        "auth.group": ["view"],
+        "axes.accessattempt": ["view", "delete"],
+        "axes.accessfailurelog": ["view"],
+    },
+}
+
+
+def sync_roles(apps=global_apps):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    # Permissions are otherwise made only after migrate; the roles need them now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, apps=apps, verbosity=0)
+    for group_name, models in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        wanted = []
+        for label, actions in models.items():
+            app_label, model = label.split(".")
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted += Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, app_config=None, **kwargs):
+    # Once per migrate run: the last app to migrate is this one's signal for clinic.
+    if app_config is not None and app_config.label == "clinic":
+        sync_roles(kwargs.get("apps") or global_apps)

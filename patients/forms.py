@@ -1,0 +1,108 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from clinic.roles import PRACTITIONERS
+from patients.models import Patient
+
+
+def practitioner_choices():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=PRACTITIONERS, is_active=True)
+        .select_related("practitioner_profile")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PractitionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return practitioner_name(user)
+
+
+def practitioner_name(user):
+    profile = getattr(user, "practitioner_profile", None)
+    return (profile and profile.display_name) or user.get_full_name() or user.get_username()
+
+
+class PatientForm(forms.ModelForm):
+    practitioner = PractitionerChoiceField(
+        queryset=None, required=False, label="Assigned practitioner"
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "email",
+            "phone",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "practitioner",
+            "status",
+        ]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"emergency_contact_name": "Emergency contact (name)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = practitioner_choices()
+        self.fields["phone"].widget.attrs.update(type="tel", autocomplete="off")
+        self.fields["emergency_contact_phone"].widget.attrs.update(type="tel")
+        self.fields["emergency_contact_phone"].label = "Emergency contact (phone)"
+        # Archiving has its own button, with a confirmation.
+        self.fields["status"].choices = [
+            choice for choice in Patient.Status.choices if choice[0] != Patient.Status.ARCHIVED
+        ]
+        if self.instance.is_archived:
+            del self.fields["status"]
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born.year < 1900:
+            raise forms.ValidationError("Enter a date of birth after 1900.")
+        return born
+
+    def clean_given_name(self):
+        return self.cleaned_data["given_name"].strip()
+
+    def clean_family_name(self):
+        return self.cleaned_data["family_name"].strip()
+
+
+class PatientFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, email or phone"}),
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "All but archived")] + list(Patient.Status.choices),
+    )
+    practitioner = PractitionerChoiceField(
+        label="Practitioner", required=False, queryset=None, empty_label="Any practitioner"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = practitioner_choices()
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        else:
+            queryset = queryset.exclude(status=Patient.Status.ARCHIVED)
+        if data.get("practitioner"):
+            queryset = queryset.filter(practitioner=data["practitioner"])
+        return queryset

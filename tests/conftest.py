@@ -1,0 +1,96 @@
+"""Named people for every test: two practitioners, a clinic admin, a user with no role,
+an anonymous visitor; and the browser set-up for the tests marked `browser`."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import ClinicAdminFactory, PatientFactory, PractitionerFactory, UserFactory
+
+# Live-server tests run Django's sync ORM next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def practitioner(db):
+    return PractitionerFactory(username="lin", first_name="Lin", last_name="Zhao")
+
+
+@pytest.fixture
+def second_practitioner(db):
+    return PractitionerFactory(username="sam", first_name="Sam", last_name="Okafor")
+
+
+@pytest.fixture
+def clinic_admin(db):
+    return ClinicAdminFactory(username="alex", first_name="Alex", last_name="Admin")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but with no role in the clinic (say, a former receptionist)."""
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def patient(db, practitioner):
+    return PatientFactory(
+        given_name="Ana",
+        family_name="Silva",
+        email="ana.silva@example.org",
+        practitioner=practitioner,
+    )
+
+
+@pytest.fixture
+def practitioner_client(client, practitioner):
+    client.force_login(practitioner)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, clinic_admin):
+    client.force_login(clinic_admin)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+def chromium_path():
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+    ):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)"
+        if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": path,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
