@@ -192,8 +192,11 @@ class Command(BaseCommand):
 
 def demo_patient(i, practitioner):
     given = GIVEN_NAMES[i % len(GIVEN_NAMES)]
-    family = FAMILY_NAMES[(i // len(GIVEN_NAMES)) % len(FAMILY_NAMES)]
-    # Ages 20 to 88; a name repeats only every 2,000 patients, with another birthday.
+    # 50 given names x 40 family names: (b + 11a) mod 40 walks all 40 for each given name
+    # (11 and 40 are coprime), so names mix in the list and repeat only every 2,000.
+    a, b = divmod(i % 2000, len(GIVEN_NAMES))
+    family = FAMILY_NAMES[(b + 11 * a) % len(FAMILY_NAMES)]
+    # Ages 20 to 88; a repeated name gets another birthday.
     born = date(1938, 1, 1) + timedelta(days=(i * 7919) % 24800)
     return Patient(
         uuid=uuid.uuid5(DEMO_NAMESPACE, f"patient-{i}"),
