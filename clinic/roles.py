@@ -14,12 +14,14 @@ ROLE_PERMISSIONS = {
     PRACTITIONERS: {
         "patients.patient": ["view", "add", "change"],
         "clinic.practitionerprofile": ["view"],
+        "treatment_sessions.acupuncturepoint": ["view"],
     },
     CLINIC_ADMINS: {
         "patients.patient": ["view", "add", "change"],
         "patients.historicalpatient": ["view"],
         "clinic.practitionerprofile": ["view", "add", "change", "delete"],
         "clinic.auditevent": ["view"],
+        "treatment_sessions.acupuncturepoint": ["view", "add", "change", "delete"],
         "auth.user": ["view", "add", "change"],
         "auth.group": ["view"],
         "axes.accessattempt": ["view", "delete"],

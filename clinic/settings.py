@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "clinic",
     "patients",
+    "sessions.apps.TreatmentSessionsConfig",
 ]
 
 MIDDLEWARE = [
