@@ -9,6 +9,7 @@ Three pieces, so a view cannot forget:
 """
 
 import contextvars
+import ipaddress
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
@@ -19,14 +20,24 @@ _current_request = contextvars.ContextVar("audit_request", default=None)
 
 
 def client_ip(request):
-    """The client's address; behind DJANGO_PROXY_COUNT proxies, the one they appended."""
+    """The client's address; behind DJANGO_PROXY_COUNT proxies, the one they appended.
+
+    Whatever a header claims, only a well-formed address is returned.
+    """
+    candidates = []
     if settings.PROXY_COUNT:
         forwarded = [
             part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
         ]
-        if len(forwarded) >= settings.PROXY_COUNT and forwarded[-settings.PROXY_COUNT]:
-            return forwarded[-settings.PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR") or None
+        if len(forwarded) >= settings.PROXY_COUNT:
+            candidates.append(forwarded[-settings.PROXY_COUNT])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def record(action, obj=None, *, patient_uuid=None, detail="", request=None, actor=None):

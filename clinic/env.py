@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off", ""}
+FALSE_WORDS = {"0", "false", "no", "off"}
 
 
 def _raw(name, environ):
@@ -25,7 +25,7 @@ def env_str(name, default="", *, environ=None):
 
 def env_bool(name, default=False, *, environ=None):
     value = _raw(name, environ)
-    if value is None:
+    if value is None or value == "":
         return default
     if value.lower() in TRUE_WORDS:
         return True

@@ -7,5 +7,6 @@ from patients.models import Patient
 @permission_required("patients.view_patient", raise_exception=True)
 def home(request):
     counts = Patient.objects.counts_by_status()
-    context = {"counts": counts, "total": sum(n for _, n in counts)}
+    current = sum(n for status, n in counts if status != Patient.Status.ARCHIVED)
+    context = {"counts": counts, "current": current}
     return render(request, "clinic/home.html", context)

@@ -33,6 +33,10 @@ class PatientAdmin(SimpleHistoryAdmin):
         self._record_view(request, object_id, "admin")
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        self._record_view(request, object_id, "admin: delete confirmation")
+        return super().delete_view(request, object_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         self._record_view(request, object_id, "admin: history")
         return super().history_view(request, object_id, extra_context)

@@ -1,0 +1,51 @@
+"""The dashboard: patient counts by status, each linking to the filtered list."""
+
+import re
+
+import pytest
+
+from patients.models import Patient
+from tests.factories import PatientFactory
+
+STATUSES = {"active": 3, "invited": 1, "discharged": 2, "archived": 1}
+
+
+def card(page, status):
+    """The text of the dashboard link to the list filtered by `status`."""
+    match = re.search(rf'<a[^>]*href="/patients/\?status={status}"[^>]*>(.*?)</a>', page, re.S)
+    assert match, f"no link to the {status} patients"
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def make_patients(statuses):
+    for status, count in statuses.items():
+        PatientFactory.create_batch(count, status=status)
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/"
+
+
+def test_a_user_without_a_role_is_refused(outsider_client):
+    assert outsider_client.get("/").status_code == 403
+
+
+def test_a_practitioner_sees_each_status_count_linking_to_its_list(practitioner_client):
+    make_patients(STATUSES)
+    page = practitioner_client.get("/").content.decode()
+    for status in Patient.Status:
+        assert card(page, status.value) == f"{STATUSES.get(status.value, 0)} {status.label}"
+    assert "All 6 current patients" in page  # the list it links to hides the archived one
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_its_query_count_does_not_grow_with_the_register(
+    practitioner_client, django_assert_num_queries, size
+):
+    make_patients({"active": size, "discharged": size})
+    # session, user, user permissions, group permissions, counts by status (one GROUP BY),
+    # session save on every request (savepoint, update, release).
+    with django_assert_num_queries(8):
+        practitioner_client.get("/")
