@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from clinic import audit
 from clinic.models import AuditEvent, PractitionerProfile
 
 admin.site.site_header = f"{settings.CLINIC_NAME} administration"
@@ -66,3 +68,35 @@ class ClinicUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """Admin for patient data: every page that shows a record is audited as a view; writes
+    are audited by the models themselves. Earlier versions can be seen and restored."""
+
+    def _record_view(self, request, object_id, detail):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            audit.record(AuditEvent.Action.VIEW, obj, detail=detail, request=request)
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_view_or_change_permission(request):
+            label = self.model._meta.verbose_name_plural
+            audit.record(AuditEvent.Action.LIST, detail=f"admin: {label}", request=request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._record_view(request, object_id, "admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._record_view(request, object_id, "admin: delete confirmation")
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._record_view(request, object_id, "admin: history")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._record_view(request, object_id, f"admin: version {version_id}")
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -106,3 +106,26 @@ class PatientFilterForm(forms.Form):
         if data.get("practitioner"):
             queryset = queryset.filter(practitioner=data["practitioner"])
         return queryset
+
+
+class SafetyFlagsForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "pregnant", "pregnancy_due_date", "pregnancy_trimester", "anticoagulants",
+            "bleeding_disorder", "implanted_device", "epilepsy", "needle_fear", "metal_allergy",
+            "diabetes_or_neuropathy", "immunosuppressed", "lymphoedema_limb", "safety_notes",
+        ]  # fmt: skip
+        widgets = {
+            "pregnancy_due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "safety_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"pregnancy_due_date": "Due date", "pregnancy_trimester": "Trimester"}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("pregnant"):
+            for name in ["pregnancy_due_date", "pregnancy_trimester"]:
+                if data.get(name):
+                    self.add_error(name, "Tick “pregnant” too, or leave this empty.")
+        return data

@@ -46,6 +46,13 @@ class PatientQuerySet(models.QuerySet):
         return [(status, counts.get(status.value, 0)) for status in Patient.Status]
 
 
+class Limb(models.TextChoices):
+    LEFT_ARM = "left_arm", "Left arm"
+    RIGHT_ARM = "right_arm", "Right arm"
+    LEFT_LEG = "left_leg", "Left leg"
+    RIGHT_LEG = "right_leg", "Right leg"
+
+
 class Patient(models.Model):
     class Status(models.TextChoices):
         INVITED = "invited", "Invited"
@@ -81,6 +88,30 @@ class Patient(models.Model):
         limit_choices_to={"groups__name": PRACTITIONERS, "is_active": True},
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.ACTIVE)
+
+    # Safety flags (CLINICAL.md section 4): practitioners edit them; intake fills them later.
+    pregnant = models.BooleanField(default=False)
+    pregnancy_due_date = models.DateField(null=True, blank=True)
+    pregnancy_trimester = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(1, "First"), (2, "Second"), (3, "Third")]
+    )
+    anticoagulants = models.BooleanField(
+        "takes anticoagulant or antiplatelet medicine", default=False
+    )
+    bleeding_disorder = models.BooleanField(default=False)
+    implanted_device = models.BooleanField(
+        "pacemaker or other implanted electrical device", default=False
+    )
+    epilepsy = models.BooleanField(default=False)
+    needle_fear = models.BooleanField("needle fear or history of fainting", default=False)
+    metal_allergy = models.BooleanField("metal (nickel) allergy", default=False)
+    diabetes_or_neuropathy = models.BooleanField("diabetes or peripheral neuropathy", default=False)
+    immunosuppressed = models.BooleanField("immunosuppression", default=False)
+    lymphoedema_limb = models.CharField(
+        "lymphoedema (affected limb)", max_length=10, choices=Limb, blank=True
+    )
+    safety_notes = models.TextField("other safety notes", blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -112,6 +143,22 @@ class Patient(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(email="") | Q(email__contains="@"), name="patient_email_shape"
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnant=True)
+                | Q(pregnancy_due_date__isnull=True, pregnancy_trimester__isnull=True),
+                name="patient_pregnancy_details_only_if_pregnant",
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnancy_trimester__isnull=True)
+                | Q(pregnancy_trimester__gte=1, pregnancy_trimester__lte=3),
+                name="patient_trimester_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    lymphoedema_limb__in=["", "left_arm", "right_arm", "left_leg", "right_leg"]
+                ),
+                name="patient_lymphoedema_limb_valid",
             ),
             models.UniqueConstraint(
                 Lower("given_name"),
@@ -146,6 +193,26 @@ class Patient(models.Model):
     @property
     def is_archived(self):
         return self.status == self.Status.ARCHIVED
+
+    SAFETY_FLAGS = [
+        "pregnant", "anticoagulants", "bleeding_disorder", "implanted_device", "epilepsy",
+        "needle_fear", "metal_allergy", "diabetes_or_neuropathy", "immunosuppressed",
+    ]  # fmt: skip
+
+    @property
+    def safety_flags(self):
+        """Labels of the safety flags that are set, for the patient header and the note."""
+        labels = []
+        for name in self.SAFETY_FLAGS:
+            if getattr(self, name):
+                labels.append(self._meta.get_field(name).verbose_name)
+        if self.pregnant and self.pregnancy_trimester:
+            labels[0] = f"pregnant ({self.get_pregnancy_trimester_display().lower()} trimester)"
+        elif self.pregnant and self.pregnancy_due_date:
+            labels[0] = f"pregnant (due {self.pregnancy_due_date:%-d %b %Y})"
+        if self.lymphoedema_limb:
+            labels.append(f"lymphoedema: {self.get_lymphoedema_limb_display().lower()}")
+        return labels
 
     def archive(self):
         self.status = self.Status.ARCHIVED

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from clinic import audit
 from clinic.models import AuditEvent
 from patients.access import get_patient_for_user
-from patients.forms import PatientFilterForm, PatientForm
+from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.models import Patient
 
 PAGE_SIZE = 25
@@ -37,10 +37,18 @@ def patient_list(request):
     return render(request, "patients/patient_list.html", context, status=status)
 
 
+TIMELINE_PAGE_SIZE = 10
+
+
 def patient_detail(request, patient):
     patient = get_patient_for_user(request, patient)
-    changes = patient.history.select_related("history_user")[:6]
-    return render(request, "patients/patient_detail.html", {"patient": patient, "changes": changes})
+    sessions = patient.treatment_sessions.for_timeline()
+    context = {
+        "patient": patient,
+        "sessions": Paginator(sessions, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+        "changes": patient.history.select_related("history_user")[:6],
+    }
+    return render(request, "patients/patient_detail.html", context)
 
 
 @permission_required("patients.add_patient", raise_exception=True)
@@ -87,3 +95,17 @@ def patient_restore(request, patient):
         patient.restore()
         messages.success(request, f"{patient.full_name} was restored.")
     return redirect(patient)
+
+
+def patient_safety(request, patient):
+    patient = get_patient_for_user(request, patient, perm="patients.change_patient")
+    form = SafetyFlagsForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            form.save()
+            messages.success(request, "Safety flags saved.")
+        return redirect(patient)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "patients/safety_form.html", {"form": form, "patient": patient}, status=status
+    )

@@ -1,7 +1,16 @@
 from django import forms
 from django.contrib import admin
 
-from sessions.models import AcupuncturePoint
+from clinic.admin import AuditedAdmin
+from sessions.models import (
+    AcupuncturePoint,
+    AdverseEvent,
+    Amendment,
+    Protocol,
+    ProtocolPoint,
+    SessionPoint,
+    TreatmentSession,
+)
 
 
 class AcupuncturePointForm(forms.ModelForm):
@@ -54,3 +63,59 @@ class AcupuncturePointAdmin(admin.ModelAdmin):
         if obj is not None and obj.channel != AcupuncturePoint.Channel.CLINIC:
             return False
         return super().has_delete_permission(request, obj)
+
+
+class SessionPointInline(admin.TabularInline):
+    model = SessionPoint
+    autocomplete_fields = ["point"]
+    extra = 0
+
+
+class AdverseEventInline(admin.StackedInline):
+    model = AdverseEvent
+    extra = 0
+
+
+class AmendmentInline(admin.StackedInline):
+    model = Amendment
+    extra = 0
+    readonly_fields = ["author", "text", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # amendments are written on the note's page, by a practitioner
+
+
+@admin.register(TreatmentSession)
+class TreatmentSessionAdmin(AuditedAdmin):
+    list_display = ["patient", "session_number", "started_at", "practitioner", "status"]
+    list_filter = ["status", "practitioner", "started_at"]
+    search_fields = ["patient__given_name", "patient__family_name", "=uuid"]
+    date_hierarchy = "started_at"
+    list_select_related = ["patient", "practitioner"]
+    raw_id_fields = ["patient"]
+    readonly_fields = ["uuid", "status", "signed_by", "signed_at", "created_at", "updated_at"]
+    inlines = [SessionPointInline, AdverseEventInline, AmendmentInline]
+
+    def has_change_permission(self, request, obj=None):
+        # A signed note is locked everywhere, the admin included: amend it instead.
+        if obj is not None and obj.is_signed:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or not obj.is_signed)
+
+
+class ProtocolPointInline(admin.TabularInline):
+    model = ProtocolPoint
+    autocomplete_fields = ["point"]
+    extra = 3
+
+
+@admin.register(Protocol)
+class ProtocolAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "shared"]
+    list_filter = ["shared", "owner"]
+    search_fields = ["name"]
+    inlines = [ProtocolPointInline]

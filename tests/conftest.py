@@ -61,6 +61,13 @@ def outsider_client(client, outsider):
     return client
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: the flush after a live-server test empties every table, and the
+    tests that run after it expect what the migrations load (roles, the point catalogue)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def chromium_path():
     for candidate in (
         os.environ.get("CHROMIUM_PATH"),

@@ -79,11 +79,14 @@ def test_editing_a_patient_in_the_admin_records_a_change_by_that_user(
     assert (change.user, change.actor, change.patient_uuid) == (clinic_admin, "alex", patient.uuid)
 
 
-@pytest.mark.parametrize(("page", "detail"), [("change/", "admin"), ("history/", "admin: history")])
+@pytest.mark.parametrize(
+    ("admin_page", "detail"), [("change/", "admin"), ("history/", "admin: history")]
+)
 def test_viewing_a_patient_in_the_admin_records_a_view(
-    admin_client_, clinic_admin, patient, page, detail
+    admin_client_, clinic_admin, patient, admin_page, detail
 ):
-    assert admin_client_.get(f"/admin/patients/patient/{patient.pk}/{page}").status_code == 200
+    url = f"/admin/patients/patient/{patient.pk}/{admin_page}"
+    assert admin_client_.get(url).status_code == 200
     view = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
     assert (view.user, view.patient_uuid, view.detail) == (clinic_admin, patient.uuid, detail)
 

@@ -6,7 +6,12 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, PractitionerFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a live-server test would also empty the tables that
+# migrations fill (the point catalogue), which later tests need.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def serious_violations(page):

@@ -18,6 +18,7 @@ from django.db import transaction
 from clinic.models import AcupunctureStyle, PractitionerProfile
 from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.models import Patient
+from sessions.demo import seed_courses, seed_protocols
 
 DEMO_PASSWORD = "demo-clinic-2026"
 DEMO_NAMESPACE = uuid.UUID("5f0c7a52-2b4e-4c1e-9a57-1c0de0c1a1c0")
@@ -146,7 +147,18 @@ class Command(BaseCommand):
             lin = self.practitioner("lin", "Lin", "Zhao", "Dr Lin Zhao", "MSc Chinese medicine", 14)
             sam = self.practitioner("sam", "Sam", "Okafor", "Sam Okafor", "BSc acupuncture", 6)
             created = self.patients(patients, [lin, sam])
-        self.stdout.write(self.style.SUCCESS(f"Demo clinic ready: {created} new patients."))
+            protocols = seed_protocols([lin, sam])
+            untreated = Patient.objects.filter(
+                status__in=["active", "discharged"],
+                practitioner__isnull=False,
+                treatment_sessions__isnull=True,
+            ).select_related("practitioner")
+            sessions = seed_courses(untreated, protocols)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo clinic ready: {created} new patients, {sessions} new sessions."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user, role in ((lin, "practitioner"), (sam, "practitioner"), (admin, "clinic admin")):
             self.stdout.write(f"  {user.username:<6} {role}")

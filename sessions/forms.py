@@ -1,0 +1,214 @@
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from sessions import safety
+from sessions.models import (
+    AcupuncturePoint,
+    AdverseEvent,
+    Amendment,
+    SessionPoint,
+    TreatmentSession,
+    code_prefix,
+)
+from sessions.models.notes import side_error
+
+PAIN_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric"})
+
+
+def canonical_code(text):
+    """The catalogue code a typed code names: 'liv 3' -> 'LR3', 'ear-shenmen' -> 'EAR-SHENMEN'."""
+    text = (text or "").strip()
+    return code_prefix(text) or text.upper()
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TreatmentSession
+        fields = [
+            "started_at", "style", "pain_before", "pain_after",
+            "tongue_body", "tongue_coating", "tongue_shape", "pulse", "pattern_diagnosis",
+            "treatment_principle", "subjective", "objective", "assessment", "plan",
+            "needle_diameter_mm", "needle_length_mm", "needle_material", "depth_mm",
+            "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
+            "electro_intensity", "electro_waveform", "response_sought", "response_obtained",
+            "moxibustion", "cupping", "gua_sha", "heat_lamp", "herbal_formula", "advice",
+            "pregnancy_acknowledged",
+        ]  # fmt: skip
+        widgets = {
+            "started_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "pain_before": PAIN_WIDGET,
+            "pain_after": PAIN_WIDGET,
+            "subjective": forms.Textarea(attrs={"rows": 2}),
+            "objective": forms.Textarea(attrs={"rows": 2}),
+            "assessment": forms.Textarea(attrs={"rows": 2}),
+            "plan": forms.Textarea(attrs={"rows": 2}),
+            "herbal_formula": forms.Textarea(attrs={"rows": 2}),
+            "advice": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pain_before"].widget.attrs["autofocus"] = True
+        self.fields["pain_before"].widget.attrs["max"] = 10
+        self.fields["pain_after"].widget.attrs["max"] = 10
+
+    SECTIONS = [
+        ("tcm", "TCM assessment", ["tongue_body", "tongue_coating", "tongue_shape", "pulse",
+                                   "pattern_diagnosis", "treatment_principle"]),
+        ("soap", "SOAP notes", ["subjective", "objective", "assessment", "plan"]),
+        ("stricta", "Needles and stimulation", [
+            "needle_diameter_mm", "needle_length_mm", "needle_material", "depth_mm",
+            "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
+            "electro_intensity", "electro_waveform", "response_sought", "response_obtained"]),
+        ("co", "Co-interventions and advice", ["moxibustion", "cupping", "gua_sha",
+                                               "heat_lamp", "herbal_formula", "advice"]),
+    ]  # fmt: skip
+
+    def sections(self):
+        """The folding sections: (key, title, bound fields, open because of an error)."""
+        return [
+            (key, title, [self[name] for name in names], any(self[n].errors for n in names))
+            for key, title, names in self.SECTIONS
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("electrical") and data.get("electro_frequency_hz") is None:
+            self.add_error(
+                "electro_frequency_hz", "Electrical stimulation needs its frequency in Hz."
+            )
+        return data
+
+
+class PointRowForm(forms.ModelForm):
+    """One needled point; the point is typed as its code (legacy spellings welcome)."""
+
+    point = forms.CharField(label="Point", max_length=20)
+
+    class Meta:
+        model = SessionPoint
+        fields = ["point", "side", "depth_mm", "manual_technique"]
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
+        if self.instance.pk:
+            self.initial["point"] = self.instance.point.code
+        self.fields["point"].widget.attrs.update(
+            size=8, autocomplete="off", spellcheck="false", **{"class": "point-code"}
+        )
+        self.fields["depth_mm"].widget.attrs.update(min=0.5, max=100, step=0.5)
+
+    @property
+    def chosen_point(self):
+        """The catalogue point this row names, for its label (None while unknown)."""
+        value = self["point"].value()
+        return self.catalogue.get(canonical_code(value)) if value else None
+
+    def clean_point(self):
+        typed = self.cleaned_data["point"]
+        point = self.catalogue.get(canonical_code(typed))
+        if point is None:
+            raise forms.ValidationError(f"Unknown point code “{typed}”.")
+        return point
+
+    def clean(self):
+        data = super().clean()
+        point, side = data.get("point"), data.get("side")
+        if point and side and (error := side_error(point, side)):
+            self.add_error("side", error)
+        return data
+
+
+class BasePointFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "catalogue": self.catalogue}
+
+    @property
+    def catalogue(self):
+        """The points named in this formset, by code, fetched in one query."""
+        if not hasattr(self, "_catalogue"):
+            codes = {canonical_code(row.get("point")) for row in self.initial_extra or []}
+            if self.is_bound:
+                codes |= {
+                    canonical_code(value)
+                    for key, value in self.data.items()
+                    if key.startswith(f"{self.prefix}-") and key.endswith("-point")
+                }
+            if self.instance.pk:
+                codes |= set(self.instance.points.values_list("point__code", flat=True))
+            codes.discard("")
+            self._catalogue = {p.code: p for p in AcupuncturePoint.objects.filter(code__in=codes)}
+        return self._catalogue
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            point, side = form.cleaned_data.get("point"), form.cleaned_data.get("side")
+            if not point or not side:
+                continue
+            for other_side in seen.get(point.code, []):
+                if other_side == side or "B" in (side, other_side):
+                    form.add_error("side", f"{point.code} is already in this session on that side.")
+            seen.setdefault(point.code, []).append(side)
+
+    def chosen_points(self):
+        return [
+            form.cleaned_data["point"]
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+            and form.cleaned_data.get("point")
+        ]  # fmt: skip
+
+
+def point_formset_class(extra):
+    return inlineformset_factory(
+        TreatmentSession,
+        SessionPoint,
+        form=PointRowForm,
+        formset=BasePointFormSet,
+        fields=["point", "side", "depth_mm", "manual_technique"],
+        extra=extra,
+        can_delete=True,
+    )
+
+
+AdverseEventFormSet = inlineformset_factory(
+    TreatmentSession,
+    AdverseEvent,
+    fields=["category", "severity", "description", "action_taken"],
+    widgets={
+        "description": forms.Textarea(attrs={"rows": 2}),
+        "action_taken": forms.Textarea(attrs={"rows": 2}),
+    },
+    extra=1,
+    can_delete=True,
+)
+
+
+class AmendmentForm(forms.ModelForm):
+    class Meta:
+        model = Amendment
+        fields = ["text"]
+        labels = {"text": "Amendment"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Write what the amendment corrects or adds.")
+        return text
+
+
+def apply_safety(form, point_formset, patient):
+    """Add the blocking safety warnings as errors next to their fields; return all warnings."""
+    data = form.cleaned_data
+    warnings = safety.review(patient, point_formset.chosen_points(), data.get("electrical"))
+    for warning in safety.blocking(warnings, data.get("pregnancy_acknowledged")):
+        form.add_error(warning.field or None, warning.message)
+    return warnings

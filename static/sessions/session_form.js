@@ -1,0 +1,184 @@
+// The point picker on the session form: type-ahead search, chips with a side toggle,
+// whole protocols in one action, a live needle count, and Ctrl+Enter to save the draft.
+// Without this script the same form works as a plain formset.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("session-form");
+  if (!form) return;
+  const rows = document.getElementById("point-rows");
+  const template = document.getElementById("point-row-template");
+  const total = form.querySelector("input[name='points-TOTAL_FORMS']");
+  const search = document.getElementById("point-search");
+  const results = document.getElementById("point-results");
+  const needleCount = document.getElementById("needle-count");
+  const protocols = JSON.parse(document.getElementById("protocol-data").textContent);
+  let found = [];
+  let active = -1;
+  let timer = null;
+
+  document.getElementById("picker").classList.remove("d-none");
+  rows.querySelectorAll(".point-row-blank").forEach((row) => row.classList.add("d-none"));
+
+  function liveRows() {
+    return Array.from(rows.querySelectorAll(".point-row")).filter(
+      (row) => !row.classList.contains("d-none") && !row.querySelector(".point-delete").checked &&
+        row.querySelector(".point-code").value.trim() !== ""
+    );
+  }
+
+  function updateCount() {
+    let needles = 0;
+    liveRows().forEach((row) => {
+      needles += row.querySelector(".point-side").value === "B" ? 2 : 1;
+    });
+    needleCount.textContent = needles === 1 ? "1 needle" : needles + " needles";
+  }
+
+  function announce(text) {
+    needleCount.textContent = text;
+    window.setTimeout(updateCount, 2500);
+  }
+
+  function label(row, selector, text) {
+    const field = row.querySelector(selector);
+    const lab = row.querySelector("label[for='" + field.id + "']");
+    if (lab) lab.textContent = text;
+  }
+
+  function addPoint(point, side) {
+    const code = point.code;
+    const taken = liveRows().find(
+      (row) => row.querySelector(".point-code").value.toUpperCase() === code &&
+        (row.querySelector(".point-side").value === side || side === "B" ||
+         row.querySelector(".point-side").value === "B")
+    );
+    if (taken) return false;
+    const index = parseInt(total.value, 10);
+    const holder = document.createElement("ul");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
+    const row = holder.firstElementChild;
+    row.classList.remove("point-row-blank");
+    row.querySelector(".point-code").value = code;
+    row.querySelector(".point-side").value = side;
+    row.querySelector(".point-name").textContent = point.pinyin;
+    label(row, ".point-side", "Side for " + code);
+    label(row, ".point-depth", "Depth in mm for " + code);
+    label(row, ".point-technique", "Stimulation for " + code);
+    const firstBlank = rows.querySelector(".point-row-blank");
+    rows.insertBefore(row, firstBlank);
+    total.value = String(index + 1);
+    return true;
+  }
+
+  function closeResults() {
+    results.innerHTML = "";
+    found = [];
+    active = -1;
+    search.setAttribute("aria-expanded", "false");
+    search.removeAttribute("aria-activedescendant");
+  }
+
+  function highlight(index) {
+    active = index;
+    results.querySelectorAll("[role='option']").forEach((option, i) => {
+      option.classList.toggle("active", i === index);
+      option.setAttribute("aria-selected", i === index ? "true" : "false");
+    });
+    if (index >= 0) search.setAttribute("aria-activedescendant", "point-option-" + index);
+  }
+
+  function showResults(points) {
+    closeResults();
+    found = points;
+    points.forEach((point, i) => {
+      const option = document.createElement("li");
+      option.id = "point-option-" + i;
+      option.className = "list-group-item list-group-item-action";
+      option.setAttribute("role", "option");
+      option.textContent = point.code + " " + point.pinyin + " · " + point.channel + " · " +
+        point.region + (point.flags.length ? " · " + point.flags.join(", ") : "");
+      option.addEventListener("mousedown", (event) => {
+        event.preventDefault();
+        choose(i);
+      });
+      results.appendChild(option);
+    });
+    search.setAttribute("aria-expanded", points.length ? "true" : "false");
+    if (points.length) highlight(0);
+  }
+
+  function choose(index) {
+    const point = found[index];
+    if (!point) return;
+    const added = addPoint(point, point.side);
+    closeResults();
+    search.value = "";
+    updateCount();
+    if (!added) announce(point.code + " is already in this session.");
+  }
+
+  search.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    const query = search.value.trim();
+    if (!query) {
+      closeResults();
+      return;
+    }
+    timer = window.setTimeout(() => {
+      fetch(search.dataset.url + "?q=" + encodeURIComponent(query), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then((response) => (response.ok ? response.json() : { points: [] }))
+        .then((data) => {
+          if (search.value.trim() === query) showResults(data.points);
+        });
+    }, 120);
+  });
+
+  search.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && found.length) {
+      event.preventDefault();
+      highlight((active + 1) % found.length);
+    } else if (event.key === "ArrowUp" && found.length) {
+      event.preventDefault();
+      highlight((active - 1 + found.length) % found.length);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (found.length) choose(active < 0 ? 0 : active);
+    } else if (event.key === "Escape") {
+      closeResults();
+    }
+  });
+  search.addEventListener("blur", () => window.setTimeout(closeResults, 150));
+
+  const protocolButton = document.getElementById("add-protocol");
+  if (protocolButton) {
+    protocolButton.addEventListener("click", (event) => {
+      event.preventDefault();
+      const chosen = document.getElementById("protocol").value;
+      const protocol = protocols.find((p) => String(p.id) === chosen);
+      if (!protocol) return;
+      const added = protocol.points.filter((point) => addPoint(point, point.side)).length;
+      updateCount();
+      announce("Added " + added + " points from " + protocol.name + ".");
+    });
+  }
+
+  rows.addEventListener("change", (event) => {
+    if (event.target.classList.contains("point-delete")) {
+      event.target.closest(".point-row").classList.toggle("point-removed", event.target.checked);
+    }
+    updateCount();
+  });
+
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      document.getElementById("save-draft").click();
+    }
+  });
+
+  updateCount();
+})();
