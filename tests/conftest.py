@@ -61,6 +61,25 @@ def outsider_client(client, outsider):
     return client
 
 
+@pytest.fixture
+def console_errors(page):
+    """Script errors, console errors and failed sub-resources (a page's own 400 is expected)."""
+    errors = []
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", on_response)
+    return errors
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Browser tests last: the flush after a live-server test empties every table, and the

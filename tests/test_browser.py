@@ -1,9 +1,9 @@
 """In a real Chromium: log in, create a patient, find it, open it; axe on each page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser_helpers import serious_violations
 from tests.factories import PASSWORD, PractitionerFactory
 
 # serialized_rollback: the flush after a live-server test would also empty the tables that
@@ -12,34 +12,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def serious_violations(page):
-    results = Axe().run(page)
-    return [
-        (violation["id"], violation["help"], [node["target"] for node in violation["nodes"]])
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-
-
-@pytest.fixture
-def console_errors(page):
-    """Script errors, console errors and failed sub-resources (a page's own 400 is expected)."""
-    errors = []
-
-    def on_console(message):
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    def on_response(response):
-        if response.status >= 400 and response.request.resource_type != "document":
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", on_response)
-    return errors
 
 
 def test_a_practitioner_logs_in_adds_finds_and_opens_a_patient(live_server, page, console_errors):
