@@ -17,7 +17,7 @@ $(BIN)/activate:
 
 $(VENV)/.installed: pyproject.toml $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet '.[dev]'
 	@touch $@
 
 venv: $(VENV)/.installed
