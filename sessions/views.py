@@ -142,7 +142,11 @@ def edit_note(request, note, point_rows, repeated=None):
         "sections": form.sections(), "adverse_events": adverse_events,
         "protocols": protocols, "protocol_data": protocol_data(protocols),
         "repeated": repeated, "reminders": [w for w in warnings if w.level == safety.REMIND],
-        "patient_flags": {"pregnant": patient.pregnant},
+        "patient_flags": {
+            "pregnant": patient.pregnant,
+            "implanted_device": patient.implanted_device,
+            "epilepsy": patient.epilepsy,
+        },
     }  # fmt: skip
     bad = data is not None and action in ("draft", "sign")
     return render(request, "sessions/session_form.html", context, status=400 if bad else 200)

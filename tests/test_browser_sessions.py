@@ -138,3 +138,18 @@ def test_the_form_works_without_javascript(live_server, browser, last_weeks_trea
     note = TreatmentSession.objects.get(patient=patient, session_number=2)
     assert ("BL40", "L") in list(note.points.values_list("point__code", "side"))
     context.close()
+
+
+def test_the_picker_warns_as_points_are_chosen(live_server, page, last_weeks_treatment):
+    patient = last_weeks_treatment
+    patient.pregnant = True
+    patient.save()
+    log_in(page, live_server, f"/patients/{patient.uuid}/sessions/new/")
+    warnings = page.locator("#safety-live")
+    expect(warnings).to_contain_text("LI4: traditionally avoided in pregnancy")  # repeated
+    page.get_by_label("Add a point").fill("GB21")
+    expect(page.get_by_role("option", name="GB21", exact=False)).to_be_visible()
+    page.get_by_label("Add a point").press("Enter")
+    expect(warnings).to_contain_text("GB21 lies over the lung field")
+    page.get_by_label("Remove LI4").check()
+    expect(warnings).not_to_contain_text("LI4")

@@ -13,6 +13,9 @@
   const results = document.getElementById("point-results");
   const needleCount = document.getElementById("needle-count");
   const protocols = JSON.parse(document.getElementById("protocol-data").textContent);
+  const patientFlags = JSON.parse(document.getElementById("patient-flags").textContent);
+  const safetyLive = document.getElementById("safety-live");
+  const electrical = document.getElementById("id_electrical");
   let found = [];
   let active = -1;
   let timer = null;
@@ -28,11 +31,42 @@
   }
 
   function updateCount() {
+    updateSafety();
     let needles = 0;
     liveRows().forEach((row) => {
       needles += row.querySelector(".point-side").value === "B" ? 2 : 1;
     });
     needleCount.textContent = needles === 1 ? "1 needle" : needles + " needles";
+  }
+
+  // What the server will say on save, shown as points are picked (CLINICAL.md section 4).
+  function updateSafety() {
+    const notes = [];
+    if (electrical && electrical.checked && patientFlags.implanted_device) {
+      notes.push("Electroacupuncture will be refused: the patient has an implanted device.");
+    }
+    if (electrical && electrical.checked && patientFlags.epilepsy) {
+      notes.push("Epilepsy: take care with electroacupuncture.");
+    }
+    liveRows().forEach((row) => {
+      const code = row.querySelector(".point-code").value.toUpperCase();
+      const flags = (row.dataset.flags || "").split("|");
+      if (patientFlags.pregnant && flags.includes("pregnancy caution")) {
+        notes.push(code + ": traditionally avoided in pregnancy. Acknowledge below to save.");
+      }
+      if (flags.includes("over the lung field")) {
+        notes.push(code + " lies over the lung field: keep the depth and angle safe.");
+      }
+      if (flags.includes("near a large vessel or the eye")) {
+        notes.push(code + " lies near a large vessel or the eye.");
+      }
+    });
+    safetyLive.replaceChildren(...notes.map((text) => {
+      const line = document.createElement("div");
+      line.textContent = text;
+      return line;
+    }));
+    safetyLive.classList.toggle("d-none", notes.length === 0);
   }
 
   function announce(text) {
@@ -62,6 +96,7 @@
     row.querySelector(".point-code").value = code;
     row.querySelector(".point-side").value = side;
     row.querySelector(".point-name").textContent = point.pinyin;
+    row.dataset.flags = point.flags.join("|");
     label(row, ".point-side", "Side for " + code);
     label(row, ".point-depth", "Depth in mm for " + code);
     label(row, ".point-technique", "Stimulation for " + code);
@@ -172,6 +207,8 @@
     }
     updateCount();
   });
+
+  if (electrical) electrical.addEventListener("change", updateSafety);
 
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
