@@ -143,14 +143,24 @@ class BasePointFormSet(BaseInlineFormSet):
             self._catalogue = {p.code: p for p in AcupuncturePoint.objects.filter(code__in=codes)}
         return self._catalogue
 
+    def validate_unique(self):
+        # Replaced by the check in clean(), which names the point and marks its side.
+        pass
+
+    def live_forms(self):
+        """Rows that name a point and are not being removed, changed or not."""
+        return [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and form.cleaned_data.get("point")
+        ]
+
     def clean(self):
         super().clean()
         seen = {}
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
-                continue
-            point, side = form.cleaned_data.get("point"), form.cleaned_data.get("side")
-            if not point or not side:
+        for form in self.live_forms():
+            point, side = form.cleaned_data["point"], form.cleaned_data.get("side")
+            if not side:
                 continue
             for other_side in seen.get(point.code, []):
                 if other_side == side or "B" in (side, other_side):
@@ -158,12 +168,7 @@ class BasePointFormSet(BaseInlineFormSet):
             seen.setdefault(point.code, []).append(side)
 
     def chosen_points(self):
-        return [
-            form.cleaned_data["point"]
-            for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
-            and form.cleaned_data.get("point")
-        ]  # fmt: skip
+        return [form.cleaned_data["point"] for form in self.live_forms()]
 
 
 def point_formset_class(extra):
@@ -197,12 +202,7 @@ class AmendmentForm(forms.ModelForm):
         fields = ["text"]
         labels = {"text": "Amendment"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if not text:
-            raise forms.ValidationError("Write what the amendment corrects or adds.")
-        return text
+        error_messages = {"text": {"required": "Write what the amendment corrects or adds."}}
 
 
 def apply_safety(form, point_formset, patient):

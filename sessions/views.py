@@ -14,6 +14,7 @@ from sessions.forms import (
     AmendmentForm,
     SessionForm,
     apply_safety,
+    canonical_code,
     point_formset_class,
 )
 from sessions.models import AcupuncturePoint, Protocol, TreatmentSession
@@ -160,8 +161,11 @@ def with_protocol_points(post, protocol_id, protocols):
         return data
     prefix = "points"
     total = int(data.get(f"{prefix}-TOTAL_FORMS", 0) or 0)
-    present = {(data.get(f"{prefix}-{i}-point", "").upper(), data.get(f"{prefix}-{i}-side"))
-               for i in range(total)}  # fmt: skip
+    present = {
+        (canonical_code(data.get(f"{prefix}-{i}-point", "")), data.get(f"{prefix}-{i}-side"))
+        for i in range(total)
+        if not data.get(f"{prefix}-{i}-DELETE")
+    }
     used = [i for i in range(total) if data.get(f"{prefix}-{i}-point")]
     index = (max(used) + 1) if used else 0
     for row in protocol.points.all():

@@ -1,10 +1,12 @@
 """Named people for every test: two practitioners, a clinic admin, a user with no role,
 an anonymous visitor; and the browser set-up for the tests marked `browser`."""
 
+import importlib
 import os
 import shutil
 
 import pytest
+from django.apps import apps
 
 from tests.factories import ClinicAdminFactory, PatientFactory, PractitionerFactory, UserFactory
 
@@ -78,6 +80,27 @@ def console_errors(page):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", on_response)
     return errors
+
+
+def restore_migrated_data():
+    """Put back what data migrations load, which a live-server test's flush removes.
+
+    (Django's serialized_rollback cannot do it here: Playwright's event loop gives the test
+    another database connection object, without the serialized copy.)
+    """
+    from clinic.roles import sync_roles
+    from sessions.models import AcupuncturePoint
+
+    sync_roles()
+    if not AcupuncturePoint.objects.exists():
+        loader = importlib.import_module("sessions.migrations.0002_load_who_points")
+        loader.load_points(apps, None)
+
+
+@pytest.fixture
+def browser_db(transactional_db):
+    """The database for a browser test, with the data the migrations load."""
+    restore_migrated_data()
 
 
 @pytest.hookimpl(trylast=True)

@@ -8,10 +8,7 @@ from tests.factories import PASSWORD, PractitionerFactory
 
 # serialized_rollback: the flush after a live-server test would also empty the tables that
 # migrations fill (the point catalogue), which later tests need.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
 
 
 def test_a_practitioner_logs_in_adds_finds_and_opens_a_patient(live_server, page, console_errors):

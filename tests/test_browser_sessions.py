@@ -17,10 +17,7 @@ from sessions.models import (
 from tests.browser_helpers import serious_violations
 from tests.factories import PASSWORD, PatientFactory, PractitionerFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
 
 
 class Keyboard:
@@ -40,7 +37,7 @@ class Keyboard:
 
 
 @pytest.fixture
-def last_weeks_treatment(transactional_db):
+def last_weeks_treatment(browser_db):
     lin = PractitionerFactory(username="lin", first_name="Lin", last_name="Zhao")
     patient = PatientFactory(given_name="Ana", family_name="Silva", practitioner=lin)
     note = TreatmentSession.objects.create(

@@ -49,6 +49,12 @@ class SignedNoteError(ValidationError):
     pass
 
 
+def refuse_if_signed(note):
+    """The parts of a signed note are locked with it."""
+    if getattr(note, "_signed_in_db", False):
+        raise SignedNoteError("This note is signed and cannot be changed; add an amendment.")
+
+
 class TreatmentSessionQuerySet(models.QuerySet):
     def with_points(self):
         points = SessionPoint.objects.select_related("point").order_by("order", "id")
@@ -328,6 +334,14 @@ class SessionPoint(models.Model):
     def __str__(self):
         return f"{self.point.code} {self.get_side_display().lower()}"
 
+    def save(self, *args, **kwargs):
+        refuse_if_signed(self.session)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_signed(self.session)
+        return super().delete(*args, **kwargs)
+
     @property
     def audit_patient_uuid(self):
         return self.session.patient.uuid
@@ -459,6 +473,14 @@ class AdverseEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} ({self.get_severity_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        refuse_if_signed(self.session)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_signed(self.session)
+        return super().delete(*args, **kwargs)
 
     @property
     def audit_patient_uuid(self):
