@@ -216,3 +216,9 @@ LOGGING = {
 # In debug mode static files come straight from the app folders (no collectstatic).
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Links sent to patients (intake and check-ins) expire after this many days.
+INTAKE_LINK_DAYS = env_int("CLINIC_INTAKE_LINK_DAYS", 14, minimum=1, maximum=90)
+CHECKIN_LINK_DAYS = env_int("CLINIC_CHECKIN_LINK_DAYS", 90, minimum=1, maximum=365)
+# Requests a minute one address may make to the patient link pages.
+LINK_RATE_LIMIT_PER_MINUTE = env_int("CLINIC_LINK_RATE_LIMIT", 60, minimum=1)

@@ -50,6 +50,7 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = practitioner_choices()
+        self.fields["date_of_birth"].required = True
         self.fields["phone"].widget.attrs.update(type="tel", autocomplete="off")
         self.fields["emergency_contact_phone"].widget.attrs.update(type="tel")
         self.fields["emergency_contact_phone"].label = "Emergency contact (phone)"

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models import Max
 
+from patients.actions import record_session_readings
 from patients.models import Patient
 
 
@@ -26,6 +27,7 @@ def save_note(form, point_formset, adverse_event_formset, *, sign_by=None):
         row.save()
     adverse_event_formset.instance = note
     adverse_event_formset.save()
+    record_session_readings(note)
     if sign_by is not None:
         note.sign(by=sign_by)
     return note

@@ -70,7 +70,8 @@ class Patient(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    # Unknown only while an invited patient has not yet filled in the intake.
+    date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=12, choices=Sex, default=Sex.NOT_STATED)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
@@ -132,6 +133,10 @@ class Patient(models.Model):
                 condition=Q(date_of_birth__gte=date(1900, 1, 1)), name="patient_dob_after_1900"
             ),
             models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=False) | Q(status="invited"),
+                name="patient_dob_known_after_invitation",
+            ),
+            models.CheckConstraint(
                 condition=Q(sex__in=["female", "male", "intersex", "not_stated"]),
                 name="patient_sex_valid",
             ),
@@ -186,6 +191,8 @@ class Patient(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age(self, today=None):
+        if self.date_of_birth is None:
+            return None
         today = today or timezone.localdate()
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

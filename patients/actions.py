@@ -1,0 +1,217 @@
+"""Writes that span several models: atomic, and audited through the models they touch."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from clinic import audit
+from clinic.models import AuditEvent
+from patients.intake import STEP_KEYS, URGENT_FLAGS, red_flags_in
+from patients.models import (
+    CheckIn,
+    ConsentVersion,
+    Intake,
+    OutcomeReading,
+    Patient,
+    PsfsActivity,
+    PsfsRating,
+)
+from patients.scoring import peg_score, psfs_score
+
+Measure = OutcomeReading.Measure
+Source = OutcomeReading.Source
+
+
+class IntakeIncomplete(Exception):
+    def __init__(self, missing):
+        super().__init__(f"steps not answered: {', '.join(missing)}")
+        self.missing = missing
+
+
+@transaction.atomic
+def submit_intake(intake_id, consent_version, ip_address):
+    """Close the intake for review. A second submit (double click) changes nothing."""
+    intake = Intake.objects.select_for_update().select_related("link", "patient").get(pk=intake_id)
+    if intake.status != Intake.Status.STARTED:
+        return intake
+    missing = [step for step in STEP_KEYS if step not in intake.answers]
+    if missing:
+        raise IntakeIncomplete(missing)
+    now = timezone.now()
+    flags = red_flags_in(intake.answers)
+    intake.red_flags = flags
+    intake.has_red_flags = bool(flags)
+    intake.urgent = bool(URGENT_FLAGS.intersection(flags))
+    intake.status = Intake.Status.SUBMITTED
+    intake.submitted_at = now
+    intake.consent_version = consent_version
+    intake.consent_name = intake.answers["consent"]["signature"]
+    intake.consent_at = now
+    intake.consent_ip = ip_address
+    intake.save()
+    intake.link.closed_at = now
+    intake.link.save(update_fields=["closed_at"])
+    patient = intake.patient
+    if patient.status == Patient.Status.INVITED:
+        patient.status = Patient.Status.INTAKE_SUBMITTED
+        patient.save(update_fields=["status", "updated_at"])
+    return intake
+
+
+@transaction.atomic
+def accept_intake(intake, by):
+    """Make the patient active with the intake's details, safety answers and baseline."""
+    answers = intake.answers
+    patient = intake.patient
+    about, health, measures = answers["about"], answers["health"], answers["measures"]
+    for name in [
+        "given_name",
+        "family_name",
+        "email",
+        "phone",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+    ]:
+        setattr(patient, name, about.get(name, ""))
+    patient.date_of_birth = date.fromisoformat(about["date_of_birth"])
+    patient.pregnant = health["pregnant"] in ("yes", "unsure")
+    patient.pregnancy_due_date = (
+        date.fromisoformat(health["due_date"])
+        if patient.pregnant and health.get("due_date")
+        else None
+    )
+    for key in [
+        "anticoagulants",
+        "bleeding_disorder",
+        "implanted_device",
+        "epilepsy",
+        "needle_fear",
+        "metal_allergy",
+        "diabetes_or_neuropathy",
+        "immunosuppressed",
+    ]:
+        setattr(patient, key, health[key] == "yes")
+    patient.lymphoedema_limb = health.get("lymphoedema_limb", "")
+    patient.status = Patient.Status.ACTIVE
+    if patient.practitioner_id is None:
+        patient.practitioner = by
+    patient.full_clean(exclude=["practitioner"])
+    patient.save()
+
+    taken_on = timezone.localdate(intake.submitted_at)
+    activities = PsfsActivity.objects.bulk_create(
+        PsfsActivity(patient=patient, name=measures[f"psfs_{n}"].strip(), position=position)
+        for position, n in enumerate(
+            [n for n in range(1, 6) if measures.get(f"psfs_{n}", "").strip()], start=1
+        )
+    )
+    ratings = [
+        measures[f"psfs_{n}_rating"] for n in range(1, 6) if measures.get(f"psfs_{n}", "").strip()
+    ]
+    PsfsRating.objects.bulk_create(
+        PsfsRating(activity=activity, value=value, taken_on=taken_on, intake=intake)
+        for activity, value in zip(activities, ratings, strict=True)
+    )
+    values = {
+        Measure.PAIN_NOW: measures["pain_now"],
+        Measure.PAIN_AVERAGE: measures["pain_average"],
+        Measure.PAIN_WORST: measures["pain_worst"],
+        Measure.ENJOYMENT: measures["enjoyment"],
+        Measure.ACTIVITY: measures["activity"],
+        Measure.PEG: peg_score(
+            measures["pain_average"], measures["enjoyment"], measures["activity"]
+        ),
+        Measure.PSFS: psfs_score(ratings),
+        Measure.CONFIDENCE: measures["confidence"],
+        Measure.ACTIVE_MINUTES: measures["active_minutes"],
+    }
+    OutcomeReading.objects.bulk_create(
+        OutcomeReading(
+            patient=patient,
+            measure=measure,
+            value=value,
+            taken_on=taken_on,
+            source=Source.INTAKE,
+            intake=intake,
+        )
+        for measure, value in values.items()
+    )
+    intake.status = Intake.Status.ACCEPTED
+    intake.accepted_at = timezone.now()
+    intake.accepted_by = by
+    intake.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    audit.record(AuditEvent.Action.CREATE, intake, detail="baseline readings from intake")
+    return patient
+
+
+def current_consent():
+    return ConsentVersion.current()
+
+
+@transaction.atomic
+def record_checkin(patient, link, cleaned, activities):
+    """Today's check-in (a second one today replaces the first) and its readings."""
+    today = timezone.localdate()
+    fields = [
+        "pain_now",
+        "pain_average",
+        "pain_worst",
+        "enjoyment",
+        "activity",
+        "confidence",
+        "active_minutes",
+    ]
+    checkin, _ = CheckIn.objects.update_or_create(
+        patient=patient,
+        taken_on=today,
+        defaults={"link": link, **{name: cleaned[name] for name in fields}},
+    )
+    checkin.readings.all().delete()
+    checkin.psfs_ratings.all().delete()
+    ratings = [cleaned[f"psfs_{activity.pk}"] for activity in activities]
+    PsfsRating.objects.bulk_create(
+        PsfsRating(activity=activity, value=value, taken_on=today, checkin=checkin)
+        for activity, value in zip(activities, ratings, strict=True)
+    )
+    values = {name: cleaned[name] for name in fields}
+    values[Measure.PEG] = peg_score(
+        cleaned["pain_average"], cleaned["enjoyment"], cleaned["activity"]
+    )
+    if len(ratings) >= 3:
+        values[Measure.PSFS] = psfs_score(ratings)
+    OutcomeReading.objects.bulk_create(
+        OutcomeReading(
+            patient=patient,
+            measure=measure,
+            value=value,
+            taken_on=today,
+            source=Source.CHECKIN,
+            checkin=checkin,
+        )
+        for measure, value in values.items()
+    )
+    link.last_used_at = timezone.now()
+    link.save(update_fields=["last_used_at"])
+    return checkin
+
+
+def record_session_readings(note):
+    """A session's pain before and after, as readings (called inside save_note's atomic)."""
+    note.readings.all().delete()
+    values = {
+        Measure.SESSION_PAIN_BEFORE: note.pain_before,
+        Measure.SESSION_PAIN_AFTER: note.pain_after,
+    }
+    OutcomeReading.objects.bulk_create(
+        OutcomeReading(
+            patient_id=note.patient_id,
+            measure=measure,
+            value=value,
+            taken_on=timezone.localdate(note.started_at),
+            source=Source.SESSION,
+            session=note,
+        )
+        for measure, value in values.items()
+        if value is not None
+    )

@@ -1,0 +1,333 @@
+"""The intake's questions, step by step, as the patient sees them on a phone.
+
+Answers are kept as JSON on the Intake while the patient fills it in (each step saved as
+they go); on acceptance they are copied into the patient's record, safety flags, PSFS
+activities and baseline readings (patients.actions.accept_intake).
+"""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from patients import bodymap
+from patients.models import Limb, phone_validator
+from patients.scoring import PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+SCORE = {"min_value": 0, "max_value": 10}
+SCORE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10})
+
+# CLINICAL.md section 5 (AHCPR 1994; NICE), in plain language. Urgent: same-day referral.
+RED_FLAGS = [
+    ("weight_loss", "Have you lost weight recently without trying?", False),
+    ("fever", "Have you had a fever, chills or night sweats?", False),
+    ("cancer", "Have you ever had cancer?", False),
+    ("night_pain", "Is the pain severe at night, or worse when you lie down?", False),
+    ("trauma", "Did the pain start after a bad fall, accident or other injury?", False),
+    (
+        "steroids",
+        "Have you taken steroid tablets for a long time, or been told you have "
+        "thin bones (osteoporosis)?",
+        False,
+    ),
+    (
+        "immune",
+        "Have you ever injected drugs, or do you have an illness or medicine that "
+        "weakens your immune system?",
+        False,
+    ),
+    ("new_after_50", "Is this a new pain that started after you turned 50?", False),
+    (
+        "saddle",
+        "Do you have numbness or tingling around your bottom, genitals or inner "
+        "thighs (where you would sit on a saddle)?",
+        True,
+    ),
+    (
+        "bladder_bowel",
+        "Have you had new problems controlling your bladder or bowels, or passing urine?",
+        True,
+    ),
+    ("leg_weakness", "Are your legs getting weaker or more numb?", True),
+]
+URGENT_FLAGS = {key for key, _, urgent in RED_FLAGS if urgent}
+RED_FLAG_LABELS = {key: question for key, question, _ in RED_FLAGS}
+
+SINCE = [
+    ("lt_6w", "Less than 6 weeks"),
+    ("6w_3m", "6 weeks to 3 months"),
+    ("3m_1y", "3 months to a year"),
+    ("1y_5y", "1 to 5 years"),
+    ("gt_5y", "More than 5 years"),
+]
+FEELS_LIKE = [
+    ("aching", "Aching"),
+    ("burning", "Burning"),
+    ("stabbing", "Stabbing"),
+    ("throbbing", "Throbbing"),
+    ("tingling", "Tingling or pins and needles"),
+    ("numb", "Numb"),
+    ("stiff", "Stiff"),
+    ("cramping", "Cramping"),
+    ("shooting", "Shooting"),
+]
+SAFETY_QUESTIONS = [
+    (
+        "anticoagulants",
+        "Do you take blood-thinning medicine (for example warfarin, apixaban, "
+        "clopidogrel or daily aspirin)?",
+    ),
+    ("bleeding_disorder", "Do you have a bleeding disorder, such as haemophilia?"),
+    ("implanted_device", "Do you have a pacemaker or another electrical device in your body?"),
+    ("epilepsy", "Do you have epilepsy or seizures?"),
+    ("needle_fear", "Are you afraid of needles, or have you ever fainted at injections?"),
+    ("metal_allergy", "Are you allergic to metal, such as nickel?"),
+    ("diabetes_or_neuropathy", "Do you have diabetes, or numbness in your hands or feet?"),
+    ("immunosuppressed", "Does an illness or medicine weaken your immune system?"),
+]
+
+
+def score_field(label, help_text=""):
+    return forms.IntegerField(label=label, help_text=help_text, widget=SCORE_WIDGET, **SCORE)
+
+
+class AboutForm(forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = forms.DateField(
+        label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(label="Email", required=False, max_length=254)
+    phone = forms.CharField(
+        label="Phone",
+        max_length=30,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    emergency_contact_name = forms.CharField(label="Emergency contact: name", max_length=200)
+    emergency_contact_phone = forms.CharField(
+        label="Emergency contact: phone",
+        max_length=30,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born < date(1900, 1, 1):
+            raise forms.ValidationError("Please check the year of birth.")
+        return born
+
+
+class PainForm(forms.Form):
+    complaint = forms.CharField(
+        label="What is the main problem you would like help with?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    regions = forms.MultipleChoiceField(
+        label="Where does it hurt?",
+        choices=bodymap.REGIONS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one area."},
+    )
+    since = forms.ChoiceField(
+        label="How long have you had this pain?", choices=SINCE, widget=forms.RadioSelect
+    )
+    worse = forms.CharField(
+        label="What makes it worse?",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    better = forms.CharField(
+        label="What makes it better?",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    feels_like = forms.MultipleChoiceField(
+        label="What does it feel like?",
+        choices=FEELS_LIKE,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class MeasuresForm(forms.Form):
+    """Pain NRS, PEG (Krebs 2009), PSFS (Stratford 1995), the clinic's confidence item and
+    active minutes (CLINICAL.md section 2)."""
+
+    pain_now = score_field("Your pain right now", "0 = no pain, 10 = worst pain imaginable")
+    pain_average = score_field(
+        "Your average pain over the past week", "0 = no pain, 10 = worst pain imaginable"
+    )
+    pain_worst = score_field("Your worst pain over the past week")
+    enjoyment = score_field(
+        "Over the past week, how much has pain got in the way of enjoying life?",
+        "0 = not at all, 10 = completely",
+    )
+    activity = score_field(
+        "Over the past week, how much has pain got in the way of your general activity?",
+        "0 = not at all, 10 = completely",
+    )
+    confidence = score_field(
+        "How confident are you that you can do your usual activities despite the pain?",
+        "0 = not at all confident, 10 = completely confident",
+    )
+    active_minutes = forms.IntegerField(
+        label="In the past 7 days, how many minutes in all were you moderately active?",
+        help_text="Brisk walking, cycling, swimming, your exercises: add them up.",
+        min_value=0,
+        max_value=10080,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10080}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, PSFS_MAX_ACTIVITIES + 1):
+            self.fields[f"psfs_{n}"] = forms.CharField(
+                label=f"Activity {n}", max_length=120, required=False
+            )
+            self.fields[f"psfs_{n}_rating"] = forms.IntegerField(
+                label=f"How well can you do activity {n} now?",
+                required=False,
+                help_text="0 = unable to do it, 10 = as well as before the problem",
+                widget=SCORE_WIDGET,
+                **SCORE,
+            )
+
+    def psfs_pairs(self):
+        return [(self[f"psfs_{n}"], self[f"psfs_{n}_rating"]) for n in range(1, 6)]
+
+    def clean(self):
+        data = super().clean()
+        named = 0
+        for n in range(1, PSFS_MAX_ACTIVITIES + 1):
+            name, rating = data.get(f"psfs_{n}", "").strip(), data.get(f"psfs_{n}_rating")
+            if name and rating is None and f"psfs_{n}_rating" not in self.errors:
+                self.add_error(f"psfs_{n}_rating", "Rate this activity from 0 to 10.")
+            if rating is not None and not name:
+                self.add_error(f"psfs_{n}", "Name the activity you rated.")
+            named += bool(name)
+        if named < PSFS_MIN_ACTIVITIES:
+            self.add_error(
+                "psfs_1",
+                f"Name at least {PSFS_MIN_ACTIVITIES} activities that are hard for you now.",
+            )
+        return data
+
+
+class HealthForm(forms.Form):
+    conditions = forms.CharField(
+        label="Other health conditions",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    medicines = forms.CharField(
+        label="Medicines you take",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    surgeries = forms.CharField(
+        label="Operations you have had",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    previous_acupuncture = forms.ChoiceField(
+        label="Have you had acupuncture before?", choices=YES_NO, widget=forms.RadioSelect
+    )
+    pregnant = forms.ChoiceField(
+        label="Are you pregnant, or could you be?",
+        choices=[("no", "No"), ("yes", "Yes"), ("unsure", "Not sure")],
+        widget=forms.RadioSelect,
+    )
+    due_date = forms.DateField(
+        label="If pregnant: your due date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    lymphoedema_limb = forms.ChoiceField(
+        label="Do you have lymphoedema (swelling after lymph nodes were removed)? Where?",
+        choices=[("", "No")] + list(Limb.choices),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question in SAFETY_QUESTIONS:
+            self.fields[key] = forms.ChoiceField(
+                label=question, choices=YES_NO, widget=forms.RadioSelect
+            )
+
+    def safety_fields(self):
+        return [self[key] for key, _ in SAFETY_QUESTIONS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_date") and data.get("pregnant") == "no":
+            self.add_error("due_date", "You answered that you are not pregnant.")
+        return data
+
+
+class RedFlagsForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question, _ in RED_FLAGS:
+            self.fields[key] = forms.ChoiceField(
+                label=question, choices=YES_NO, widget=forms.RadioSelect
+            )
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(
+        label="What would you like to be able to do again?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: walk the dog for half an hour, pick up my grandchild.",
+    )
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(label="I have read the consent text above and I agree to it.")
+    signature = forms.CharField(label="Type your full name as your signature", max_length=200)
+
+    def __init__(self, *args, expected_name="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected_name = expected_name
+
+    def clean_signature(self):
+        signature = " ".join(self.cleaned_data["signature"].split())
+        if len(signature) < 3:
+            raise forms.ValidationError("Type your full name.")
+        return signature
+
+
+STEPS = [
+    ("about", "About you", AboutForm),
+    ("pain", "Your pain", PainForm),
+    ("measures", "How you are doing", MeasuresForm),
+    ("health", "Your health", HealthForm),
+    ("red_flags", "Important symptoms", RedFlagsForm),
+    ("goals", "Your goals", GoalsForm),
+    ("consent", "Consent", ConsentForm),
+]
+STEP_KEYS = [key for key, _, _ in STEPS]
+STEP_TITLES = {key: title for key, title, _ in STEPS}
+STEP_FORMS = {key: form for key, _, form in STEPS}
+
+
+def to_json(cleaned):
+    """Cleaned data as JSON-safe values (dates as ISO strings)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in cleaned.items()}
+
+
+def red_flags_in(answers):
+    step = answers.get("red_flags", {})
+    return [key for key, _, _ in RED_FLAGS if step.get(key) == "yes"]
