@@ -51,7 +51,7 @@ def record(action, obj=None, *, patient_uuid=None, detail="", request=None, acto
         request.audit_recorded = True
     return AuditEvent.objects.create(
         user=user,
-        actor=actor or (user.get_username() if user else "system"),
+        actor=actor or (user.get_username() if user else getattr(request, "audit_actor", "system")),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

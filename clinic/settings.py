@@ -199,16 +199,29 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_tokens": {"()": "clinic.logfilters.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
             "DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
         ),
     },
+    # Every Django logger goes through the one handler that cuts tokens out of paths.
     "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO" if DEBUG else "WARNING",
+            "propagate": False,
+        },
         "axes": {"level": "WARNING"},
     },
 }
@@ -220,5 +233,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Links sent to patients (intake and check-ins) expire after this many days.
 INTAKE_LINK_DAYS = env_int("CLINIC_INTAKE_LINK_DAYS", 14, minimum=1, maximum=90)
 CHECKIN_LINK_DAYS = env_int("CLINIC_CHECKIN_LINK_DAYS", 90, minimum=1, maximum=365)
+# The address patients' links start with, for links made outside a request
+# (python manage.py invite_patient).
+CLINIC_BASE_URL = env_url_list("CLINIC_BASE_URL", ["http://127.0.0.1:8000"])[0].rstrip("/")
 # Requests a minute one address may make to the patient link pages.
 LINK_RATE_LIMIT_PER_MINUTE = env_int("CLINIC_LINK_RATE_LIMIT", 60, minimum=1)

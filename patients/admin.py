@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from clinic.admin import AuditedAdmin
-from patients.models import Patient
+from patients.models import CheckIn, ConsentVersion, Intake, Patient, PatientLink, RedFlagReview
 
 
 @admin.register(Patient)
@@ -16,3 +17,85 @@ class PatientAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None):
         # Patients are archived; only a superuser may erase a record outright.
         return request.user.is_superuser
+
+
+@admin.register(PatientLink)
+class PatientLinkAdmin(admin.ModelAdmin):
+    """Links are made on the patient's page (the token is shown only then); here they are
+    listed and revoked."""
+
+    list_display = ["patient", "purpose", "created_at", "expires_at", "state", "created_by"]
+    list_filter = ["purpose", "created_at"]
+    search_fields = ["patient__given_name", "patient__family_name"]
+    list_select_related = ["patient", "created_by"]
+    fields = [
+        "patient",
+        "purpose",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "closed_at",
+        "last_used_at",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke the selected links", permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, f"{count} link(s) revoked.")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RedFlagReviewInline(admin.StackedInline):
+    model = RedFlagReview
+    extra = 0
+    readonly_fields = ["reviewed_by", "reviewed_at", "action", "notes"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Intake)
+class IntakeAdmin(AuditedAdmin):
+    list_display = ["patient", "status", "submitted_at", "has_red_flags", "urgent"]
+    list_filter = ["status", "has_red_flags", "urgent"]
+    search_fields = ["patient__given_name", "patient__family_name"]
+    list_select_related = ["patient"]
+    readonly_fields = [field.name for field in Intake._meta.fields]
+    inlines = [RedFlagReviewInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentVersion)
+class ConsentVersionAdmin(admin.ModelAdmin):
+    """A new wording is a new version; signed intakes keep the one they signed."""
+
+    list_display = ["version", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version", "text", "published_at"] if obj else ["published_at"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(AuditedAdmin):
+    list_display = ["patient", "taken_on", "pain_average", "confidence", "active_minutes"]
+    list_filter = ["taken_on"]
+    search_fields = ["patient__given_name", "patient__family_name"]
+    list_select_related = ["patient"]
+    readonly_fields = [field.name for field in CheckIn._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

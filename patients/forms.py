@@ -130,3 +130,18 @@ class SafetyFlagsForm(forms.ModelForm):
                 if data.get(name):
                     self.add_error(name, "Tick “pregnant” too, or leave this empty.")
         return data
+
+
+class InviteForm(forms.ModelForm):
+    """A new patient, invited to fill in their intake: the rest comes from them."""
+
+    class Meta:
+        model = Patient
+        fields = ["given_name", "family_name", "email", "phone"]
+        help_texts = {"email": "The intake link is emailed here. Without one, copy the link."}
+
+    def clean_given_name(self):
+        return self.cleaned_data["given_name"].strip()
+
+    def clean_family_name(self):
+        return self.cleaned_data["family_name"].strip()

@@ -29,6 +29,19 @@ def refuse(request, patient, reason, status, note=None):
     return render(request, "sessions/refused.html", context, status=status)
 
 
+UNREVIEWED_RED_FLAGS = (
+    "Red flags from the intake have not been reviewed: record the review on the intake "
+    "before signing the first note."
+)
+
+
+def red_flags_block_signing(patient):
+    """CLINICAL.md section 5: unreviewed red flags stop the first note from being signed."""
+    if patient.treatment_sessions.filter(status=TreatmentSession.Status.SIGNED).exists():
+        return False
+    return patient.intakes.filter(has_red_flags=True, red_flag_review__isnull=True).exists()
+
+
 def note_warnings(note):
     points = [row.point for row in note.points.all()]
     return safety.review(note.patient, points, note.electrical)
@@ -130,6 +143,8 @@ def edit_note(request, note, point_rows, repeated=None):
     if data is not None and action in ("draft", "sign"):
         if form.is_valid() and points.is_valid() and adverse_events.is_valid():
             warnings = apply_safety(form, points, patient)
+            if action == "sign" and red_flags_block_signing(patient):
+                form.add_error(None, UNREVIEWED_RED_FLAGS)
         if not form.errors and points.is_valid() and adverse_events.is_valid():
             sign_by = request.user if action == "sign" else None
             note = save_note(form, points, adverse_events, sign_by=sign_by)
@@ -223,6 +238,9 @@ def session_sign(request, patient, session):
     if refusal := edit_refusal(note, request.user):
         return refuse(request, note.patient, refusal, 409 if note.is_signed else 403, note)
     blocking = safety.blocking(note_warnings(note), note.pregnancy_acknowledged)
+    if red_flags_block_signing(note.patient):
+        messages.error(request, UNREVIEWED_RED_FLAGS)
+        return redirect(note)
     if blocking:
         for warning in blocking:
             messages.error(request, warning.message)

@@ -89,12 +89,16 @@ def restore_migrated_data():
     another database connection object, without the serialized copy.)
     """
     from clinic.roles import sync_roles
+    from patients.models import ConsentVersion
     from sessions.models import AcupuncturePoint
 
     sync_roles()
     if not AcupuncturePoint.objects.exists():
         loader = importlib.import_module("sessions.migrations.0002_load_who_points")
         loader.load_points(apps, None)
+    if not ConsentVersion.objects.exists():
+        loader = importlib.import_module("patients.migrations.0004_default_consent")
+        loader.add_consent(apps, None)
 
 
 @pytest.fixture

@@ -17,3 +17,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the app folders, as runserver does: no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tests make many requests from one address; the rate limit has its own test.
+LINK_RATE_LIMIT_PER_MINUTE = 100_000

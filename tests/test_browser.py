@@ -22,7 +22,7 @@ def test_a_practitioner_logs_in_adds_finds_and_opens_a_patient(live_server, page
     page.get_by_role("button", name="Log in").click()
 
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
-    page.get_by_role("link", name="New patient").click()
+    page.get_by_role("link", name="New patient", exact=True).click()
     page.get_by_label("Given name").fill("Mira")
     page.get_by_label("Family name").fill("Novak")
     page.get_by_label("Date of birth").fill("1984-03-09")

@@ -22,6 +22,7 @@ PUBLIC_PATHS = {
     "/accounts/password_reset/done/",
     "/accounts/reset/done/",
     "/admin/login/",
+    "/p/intake/thanks/",  # a thank-you page with no data
 }
 # The confirm page answers 200 to any link, saying whether it still works.
 PUBLIC_VIEW_NAMES = {"password_reset_confirm"}

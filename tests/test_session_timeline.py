@@ -117,9 +117,10 @@ def test_the_patient_page_query_count_does_not_grow_with_sessions(
     # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the patient with its
     # practitioner and profile, 6 audit insert, 7 count of the patient's sessions, 8 the page
     # of sessions with practitioner and profile and the adverse-event count, 9 their points
-    # with the catalogue point (one prefetch), 10 the record history with its users,
-    # 11-13 the session save (savepoint, update, release).
-    with django_assert_num_queries(13):
+    # with the catalogue point (one prefetch), 10 check-ins, 11 intakes with their red-flag
+    # reviews, 12 links, 13 the record history with its users, 14-16 the session save
+    # (savepoint, update, release).
+    with django_assert_num_queries(16):
         response = practitioner_client.get(patient_url(patient))
     assert len(timeline_cards(response)) == min(sessions, 10)
     assert "2 adverse events" in response.content.decode()

@@ -1,7 +1,11 @@
+from clinic import audit  # noqa: E402
 from patients.models.intake import ConsentVersion, Intake, RedFlagReview
 from patients.models.links import PatientLink, token_hash
 from patients.models.readings import CheckIn, OutcomeReading, PsfsActivity, PsfsRating
 from patients.models.records import Limb, Patient, PatientQuerySet, phone_validator
+
+for _model in (PatientLink, Intake, RedFlagReview, CheckIn):
+    audit.track(_model)
 
 __all__ = [
     "CheckIn",

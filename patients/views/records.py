@@ -38,6 +38,7 @@ def patient_list(request):
 
 
 TIMELINE_PAGE_SIZE = 10
+RECENT_CHECKINS = 8
 
 
 def patient_detail(request, patient):
@@ -46,6 +47,9 @@ def patient_detail(request, patient):
     context = {
         "patient": patient,
         "sessions": Paginator(sessions, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+        "checkins": patient.checkins.order_by("-taken_on")[:RECENT_CHECKINS],
+        "intakes": patient.intakes.exclude(status="started").select_related("red_flag_review"),
+        "links": patient.links.order_by("-created_at")[:10],
         "changes": patient.history.select_related("history_user")[:6],
     }
     return render(request, "patients/patient_detail.html", context)

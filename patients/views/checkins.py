@@ -1,0 +1,69 @@
+"""The patient's check-in through their personal link: a short form and their own last
+few readings, nothing else."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from clinic import audit
+from clinic.models import AuditEvent
+from patients.actions import record_checkin
+from patients.intake import SCORE, SCORE_WIDGET, MeasuresForm
+from patients.models import Patient, PatientLink
+from patients.ratelimit import rate_limited
+from patients.views.public import link_not_working, link_or_none
+
+CHECKIN_FIELDS = [
+    "pain_now",
+    "pain_average",
+    "pain_worst",
+    "enjoyment",
+    "activity",
+    "confidence",
+    "active_minutes",
+]
+RECENT = 5
+
+
+class CheckInForm(forms.Form):
+    def __init__(self, *args, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        measures = MeasuresForm()
+        for name in CHECKIN_FIELDS:
+            self.fields[name] = measures.fields[name]
+        self.activities = activities
+        for activity in activities:
+            self.fields[f"psfs_{activity.pk}"] = forms.IntegerField(
+                label=f"How well can you do this now: {activity.name}?",
+                help_text="0 = unable to do it, 10 = as well as before the problem",
+                widget=SCORE_WIDGET,
+                **SCORE,
+            )
+
+    def activity_fields(self):
+        return [self[f"psfs_{activity.pk}"] for activity in self.activities]
+
+
+@login_not_required
+@never_cache
+@rate_limited
+def checkin(request, token):
+    link = link_or_none(request, token, PatientLink.Purpose.CHECKIN)
+    if link is None or link.patient.status != Patient.Status.ACTIVE:
+        return link_not_working(request)
+    patient = link.patient
+    activities = list(patient.psfs_activities.all())
+    form = CheckInForm(request.POST or None, activities=activities)
+    if request.method == "POST":
+        if form.is_valid():
+            entry = record_checkin(patient, link, form.cleaned_data, activities)
+            audit.record(AuditEvent.Action.CHANGE, entry, detail="check-in")
+            messages.success(request, "Thank you. Your check-in is saved.")
+            return redirect("checkin", token=token)
+    else:
+        audit.record(AuditEvent.Action.VIEW, patient, detail="check-in page")
+    recent = patient.checkins.order_by("-taken_on")[:RECENT]
+    status = 400 if form.is_bound else 200
+    return render(request, "public/checkin.html", {"form": form, "recent": recent}, status=status)

@@ -1,0 +1,93 @@
+"""Practitioners invite patients: a new link, emailed and shown once to copy; revoke."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.mail import send_mail
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from patients.access import get_patient_for_user
+from patients.forms import InviteForm
+from patients.models import Patient, PatientLink
+
+LINK_URL_NAMES = {
+    PatientLink.Purpose.INTAKE: "intake:start",
+    PatientLink.Purpose.CHECKIN: "checkin",
+}
+
+
+def link_path(purpose, token):
+    return reverse(LINK_URL_NAMES[purpose], kwargs={"token": token})
+
+
+def send_link(patient, purpose, url, days):
+    """Email the link if the patient has an address; True if an email went out."""
+    if not patient.email:
+        return False
+    context = {
+        "patient": patient,
+        "url": url,
+        "days": days,
+        "clinic_name": settings.CLINIC_NAME,
+        "purpose": purpose,
+    }
+    send_mail(
+        subject=render_to_string("patients/email/link_subject.txt", context).strip(),
+        message=render_to_string("patients/email/link_body.txt", context),
+        from_email=None,
+        recipient_list=[patient.email],
+    )
+    return True
+
+
+def issue_and_show(request, patient, purpose):
+    link, token = PatientLink.issue(patient, purpose, by=request.user)
+    url = request.build_absolute_uri(link_path(purpose, token))
+    days = (link.expires_at - link.created_at).days
+    emailed = send_link(patient, purpose, url, days)
+    context = {"patient": patient, "link": link, "url": url, "emailed": emailed}
+    return render(request, "patients/link_created.html", context)
+
+
+@require_POST
+def send_intake_link(request, patient):
+    patient = get_patient_for_user(request, patient, perm="patients.add_patientlink")
+    if patient.is_archived or patient.intakes.filter(status="accepted").exists():
+        messages.error(request, "This patient's intake is already accepted.")
+        return redirect(patient)
+    return issue_and_show(request, patient, PatientLink.Purpose.INTAKE)
+
+
+@require_POST
+def send_checkin_link(request, patient):
+    patient = get_patient_for_user(request, patient, perm="patients.add_patientlink")
+    if patient.status != Patient.Status.ACTIVE:
+        messages.error(request, "Check-in links are for active patients.")
+        return redirect(patient)
+    return issue_and_show(request, patient, PatientLink.Purpose.CHECKIN)
+
+
+@require_POST
+def revoke_link(request, patient, link):
+    patient = get_patient_for_user(request, patient, perm="patients.change_patientlink")
+    link = get_object_or_404(PatientLink, pk=link, patient=patient)
+    link.revoke()
+    messages.success(request, f"The {link.get_purpose_display().lower()} link is revoked.")
+    return redirect(patient)
+
+
+@permission_required(["patients.add_patient", "patients.add_patientlink"], raise_exception=True)
+def invite_new_patient(request):
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save(commit=False)
+        patient.status = Patient.Status.INVITED
+        if hasattr(request.user, "practitioner_profile"):
+            patient.practitioner = request.user
+        patient.save()
+        return issue_and_show(request, patient, PatientLink.Purpose.INTAKE)
+    status = 400 if form.is_bound else 200
+    return render(request, "patients/invite_form.html", {"form": form}, status=status)

@@ -1,0 +1,99 @@
+"""Practitioners review submitted intakes: red flags first, then accept."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic import audit
+from clinic.models import AuditEvent
+from patients import bodymap
+from patients.access import get_patient_for_user
+from patients.actions import accept_intake
+from patients.intake import RED_FLAG_LABELS, URGENT_FLAGS
+from patients.models import Intake, RedFlagReview
+from patients.views.intake import review_sections
+
+
+class RedFlagReviewForm(forms.ModelForm):
+    class Meta:
+        model = RedFlagReview
+        fields = ["action", "notes"]
+        labels = {"action": "Action taken"}
+        widgets = {"action": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+@permission_required("patients.view_intake", raise_exception=True)
+def intake_queue(request):
+    intakes = list(Intake.objects.review_queue()[:200])
+    audit.record(AuditEvent.Action.LIST, detail=f"intakes to review: {len(intakes)}")
+    return render(request, "patients/intake_queue.html", {"intakes": intakes})
+
+
+def get_intake(request, patient, intake, perm="patients.view_intake"):
+    patient = get_patient_for_user(request, patient, perm=perm)
+    return get_object_or_404(
+        Intake.objects.select_related("consent_version", "red_flag_review__reviewed_by"),
+        pk=intake,
+        patient=patient,
+    )
+
+
+def render_review(request, intake, review_form=None, status=200):
+    answers = intake.answers
+    flags = intake.red_flags if intake.status != "started" else []
+    context = {
+        "patient": intake.patient,
+        "intake": intake,
+        "sections": review_sections(answers),
+        "regions": [bodymap.LABELS[key] for key in answers.get("pain", {}).get("regions", [])],
+        "red_flags": [(RED_FLAG_LABELS[key], key in URGENT_FLAGS) for key in flags],
+        "review_form": review_form or RedFlagReviewForm(),
+    }
+    return render(request, "patients/intake_review.html", context, status=status)
+
+
+def intake_review(request, patient, intake):
+    return render_review(request, get_intake(request, patient, intake))
+
+
+@require_POST
+def review_red_flags(request, patient, intake):
+    intake = get_intake(request, patient, intake, perm="patients.change_intake")
+    if not intake.needs_red_flag_review:
+        return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+    form = RedFlagReviewForm(request.POST)
+    if not form.is_valid():
+        return render_review(request, intake, form, status=400)
+    form.instance.intake = intake
+    form.instance.reviewed_by = request.user
+    form.save()
+    messages.success(request, "Red flag review recorded.")
+    return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+
+
+@require_POST
+def accept(request, patient, intake):
+    intake = get_intake(request, patient, intake, perm="patients.change_intake")
+    if intake.status != Intake.Status.SUBMITTED:
+        messages.error(request, "Only a submitted intake can be accepted.")
+    elif intake.needs_red_flag_review:
+        messages.error(request, "Record the review of the red flags before accepting.")
+    else:
+        try:
+            patient = accept_intake(intake, by=request.user)
+        except ValidationError as error:
+            problems = "; ".join(
+                message for messages_ in error.message_dict.values() for message in messages_
+            )
+            messages.error(request, f"The intake cannot be accepted as it is: {problems}")
+            return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+        messages.success(
+            request,
+            f"Intake accepted: {patient.full_name} is active, with "
+            "baseline readings and safety flags from the intake.",
+        )
+        return redirect(patient)
+    return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
