@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from patients.models import OutcomeReading
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -106,6 +107,24 @@ def seed_courses(patients, protocols, batch_size=2000):
             SessionPoint(session=note, point=point, side=side, order=i)
             for note, points in zip(notes, rows, strict=True)
             for i, (point, side) in enumerate(points)
+        ),
+        batch_size=batch_size,
+    )
+    OutcomeReading.objects.bulk_create(
+        (
+            OutcomeReading(
+                patient_id=note.patient_id,
+                measure=measure,
+                value=value,
+                taken_on=timezone.localdate(note.started_at),
+                source="session",
+                session=note,
+            )
+            for note in notes
+            for measure, value in (
+                ("session_pain_before", note.pain_before),
+                ("session_pain_after", note.pain_after),
+            )
         ),
         batch_size=batch_size,
     )

@@ -70,7 +70,7 @@ class Patient(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    # Unknown only while an invited patient has not yet filled in the intake.
+    # Unknown only until an invited patient's intake is accepted.
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=12, choices=Sex, default=Sex.NOT_STATED)
     email = models.EmailField(blank=True)
@@ -133,8 +133,9 @@ class Patient(models.Model):
                 condition=Q(date_of_birth__gte=date(1900, 1, 1)), name="patient_dob_after_1900"
             ),
             models.CheckConstraint(
-                condition=Q(date_of_birth__isnull=False) | Q(status="invited"),
-                name="patient_dob_known_after_invitation",
+                condition=Q(date_of_birth__isnull=False)
+                | Q(status__in=["invited", "intake_submitted", "archived"]),
+                name="patient_dob_known_once_in_care",
             ),
             models.CheckConstraint(
                 condition=Q(sex__in=["female", "male", "intersex", "not_stated"]),

@@ -24,6 +24,10 @@ class RedFlagReviewForm(forms.ModelForm):
         labels = {"action": "Action taken"}
         widgets = {"action": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = RedFlagReview.Action.choices  # no empty choice
+
 
 @permission_required("patients.view_intake", raise_exception=True)
 def intake_queue(request):

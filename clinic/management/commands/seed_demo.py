@@ -17,6 +17,7 @@ from django.db import transaction
 
 from clinic.models import AcupunctureStyle, PractitionerProfile
 from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
+from patients.demo import seed_intakes_and_checkins
 from patients.models import Patient
 from sessions.demo import seed_courses, seed_protocols
 
@@ -154,9 +155,17 @@ class Command(BaseCommand):
                 treatment_sessions__isnull=True,
             ).select_related("practitioner")
             sessions = seed_courses(untreated, protocols)
+            no_intake = Patient.objects.filter(
+                status__in=["active", "discharged"],
+                date_of_birth__isnull=False,
+                practitioner__isnull=False,
+                intakes__isnull=True,
+            ).select_related("practitioner")
+            intakes, checkins = seed_intakes_and_checkins(no_intake)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo clinic ready: {created} new patients, {sessions} new sessions."
+                f"Demo clinic ready: {created} new patients, {sessions} new sessions, "
+                f"{intakes} intakes, {checkins} check-ins."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
