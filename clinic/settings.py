@@ -238,3 +238,15 @@ CHECKIN_LINK_DAYS = env_int("CLINIC_CHECKIN_LINK_DAYS", 90, minimum=1, maximum=3
 CLINIC_BASE_URL = env_url_list("CLINIC_BASE_URL", ["http://127.0.0.1:8000"])[0].rstrip("/")
 # Requests a minute one address may make to the patient link pages.
 LINK_RATE_LIMIT_PER_MINUTE = env_int("CLINIC_LINK_RATE_LIMIT", 60, minimum=1)
+
+# Phase-change suggestion thresholds (CLINICAL.md section 1; sources in patients/rules.py).
+PHASE_RULES = {
+    "calm_percent": env_int("CLINIC_RULE_CALM_PERCENT", 30, minimum=1, maximum=100),
+    "calm_points": env_int("CLINIC_RULE_CALM_POINTS", 2, minimum=1, maximum=10),
+    "confidence_level": env_int("CLINIC_RULE_CONFIDENCE_LEVEL", 7, minimum=0, maximum=10),
+    "confidence_rise": env_int("CLINIC_RULE_CONFIDENCE_RISE", 2, minimum=1, maximum=10),
+    "psfs_rise": env_int("CLINIC_RULE_PSFS_RISE", 2, minimum=1, maximum=10),
+    "active_minutes": env_int("CLINIC_RULE_ACTIVE_MINUTES", 150, minimum=1, maximum=10080),
+    "psfs_level": env_int("CLINIC_RULE_PSFS_LEVEL", 7, minimum=0, maximum=10),
+    "flare_percent": env_int("CLINIC_RULE_FLARE_PERCENT", 10, minimum=0, maximum=100),
+}

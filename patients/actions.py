@@ -14,9 +14,11 @@ from patients.models import (
     Intake,
     OutcomeReading,
     Patient,
+    Phase,
     PsfsActivity,
     PsfsRating,
 )
+from patients.progress import change_phase, refresh_suggestion
 from patients.scoring import peg_score, psfs_score
 
 Measure = OutcomeReading.Measure
@@ -141,6 +143,7 @@ def accept_intake(intake, by):
     intake.accepted_at = timezone.now()
     intake.accepted_by = by
     intake.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    change_phase(patient, Phase.CALM, taken_on, by, reason="Intake accepted")
     audit.record(AuditEvent.Action.CREATE, intake, detail="baseline readings from intake")
     return patient
 
@@ -193,6 +196,7 @@ def record_checkin(patient, link, cleaned, activities):
     )
     link.last_used_at = timezone.now()
     link.save(update_fields=["last_used_at"])
+    refresh_suggestion(patient)
     return checkin
 
 

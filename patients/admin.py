@@ -82,6 +82,9 @@ class ConsentVersionAdmin(admin.ModelAdmin):
 
     list_display = ["version", "published_at"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # intakes point to the version their patient signed
+
     def get_readonly_fields(self, request, obj=None):
         return ["version", "text", "published_at"] if obj else ["published_at"]
 

@@ -13,6 +13,7 @@ from patients.models import (
     Intake,
     OutcomeReading,
     PatientLink,
+    PhaseChange,
     PsfsActivity,
     PsfsRating,
     token_hash,
@@ -171,7 +172,42 @@ def seed_intakes_and_checkins(patients):
         readings += checkin_readings(entry, [max(0, v) for v in values])
     PsfsRating.objects.bulk_create(ratings, batch_size=2000)
     OutcomeReading.objects.bulk_create(readings, batch_size=2000)
+    PhaseChange.objects.bulk_create(phase_history(plans), batch_size=2000)
     return len(intakes), len(checkins)
+
+
+def phase_history(plans):
+    """Phase 1 from the intake; most patients who improve have moved on since."""
+    changes = []
+    for patient, rng, _, start, weeks, _, _ in plans:
+        day = timezone.localdate(start)
+        by = patient.practitioner
+        changes.append(
+            PhaseChange(
+                patient=patient, phase=1, started_on=day, changed_by=by, reason="Intake accepted"
+            )
+        )
+        if weeks >= 4 and rng.random() < 0.7:
+            changes.append(
+                PhaseChange(
+                    patient=patient,
+                    phase=2,
+                    changed_by=by,
+                    started_on=day + timedelta(weeks=weeks // 3 + 1),
+                    reason="Average pain down by a third",
+                )
+            )
+            if weeks >= 8 and rng.random() < 0.6:
+                changes.append(
+                    PhaseChange(
+                        patient=patient,
+                        phase=3,
+                        changed_by=by,
+                        started_on=day + timedelta(weeks=2 * weeks // 3 + 1),
+                        reason="Confident in movement, PSFS up",
+                    )
+                )
+    return changes
 
 
 def baseline_readings(patient, intake, day, scores, psfs):

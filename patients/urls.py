@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import links, records, review
+from patients.views import links, progress, records, review
 
 app_name = "patients"
 urlpatterns = [
@@ -23,4 +23,19 @@ urlpatterns = [
         name="review_red_flags",
     ),
     path("<uuid:patient>/intakes/<int:intake>/accept/", review.accept, name="accept_intake"),
+    path("<uuid:patient>/progress/", progress.patient_progress, name="progress"),
+    path("<uuid:patient>/report/", progress.patient_report, name="report"),
+    path("<uuid:patient>/phase/", progress.phase_change, name="phase_change"),
+    path(
+        "<uuid:patient>/suggestions/<int:suggestion>/accept/",
+        progress.decide_suggestion,
+        {"accept": True},
+        name="accept_suggestion",
+    ),
+    path(
+        "<uuid:patient>/suggestions/<int:suggestion>/dismiss/",
+        progress.decide_suggestion,
+        {"accept": False},
+        name="dismiss_suggestion",
+    ),
 ]

@@ -118,9 +118,9 @@ def test_the_patient_page_query_count_does_not_grow_with_sessions(
     # practitioner and profile, 6 audit insert, 7 count of the patient's sessions, 8 the page
     # of sessions with practitioner and profile and the adverse-event count, 9 their points
     # with the catalogue point (one prefetch), 10 check-ins, 11 intakes with their red-flag
-    # reviews, 12 links, 13 the record history with its users, 14-16 the session save
-    # (savepoint, update, release).
-    with django_assert_num_queries(16):
+    # reviews, 12 links, 13 the current phase, 14 an open suggestion, 15 the record history
+    # with its users, 16-18 the session save (savepoint, update, release).
+    with django_assert_num_queries(18):
         response = practitioner_client.get(patient_url(patient))
     assert len(timeline_cards(response)) == min(sessions, 10)
     assert "2 adverse events" in response.content.decode()

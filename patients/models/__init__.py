@@ -1,10 +1,11 @@
 from clinic import audit  # noqa: E402
 from patients.models.intake import ConsentVersion, Intake, RedFlagReview
 from patients.models.links import PatientLink, token_hash
+from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.readings import CheckIn, OutcomeReading, PsfsActivity, PsfsRating
 from patients.models.records import Limb, Patient, PatientQuerySet, phone_validator
 
-for _model in (PatientLink, Intake, RedFlagReview, CheckIn):
+for _model in (PatientLink, Intake, RedFlagReview, CheckIn, PhaseChange, PhaseSuggestion):
     audit.track(_model)
 
 __all__ = [
@@ -16,6 +17,9 @@ __all__ = [
     "Patient",
     "PatientLink",
     "PatientQuerySet",
+    "Phase",
+    "PhaseChange",
+    "PhaseSuggestion",
     "PsfsActivity",
     "PsfsRating",
     "RedFlagReview",

@@ -95,6 +95,9 @@ class Intake(models.Model):
                 | Q(accepted_at__isnull=False, accepted_by__isnull=False),
                 name="intake_accepted_by_someone",
             ),
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(status="accepted"), name="intake_one_accepted"
+            ),
         ]
 
     def __str__(self):

@@ -170,10 +170,14 @@ def intake_submit(request, token):
     intake = Intake.objects.filter(link=link).first() if link else None
     if intake is None:
         return link_not_working(request)
-    answers = intake.answers
-    version = ConsentVersion.objects.filter(pk=answers.get("consent", {}).get("version")).first()
-    if version is None:
-        answers.pop("consent", None)
+    version = ConsentVersion.objects.filter(
+        pk=intake.answers.get("consent", {}).get("version")
+    ).first()
+    if version is None:  # the text they signed is gone: they sign the current one again
+        intake.answers.pop("consent", None)
+        intake.step = "consent"
+        intake.save(update_fields=["answers", "step", "updated_at"])
+        return redirect("intake:review", token=token)
     try:
         intake = submit_intake(intake.pk, version, audit.client_ip(request))
     except IntakeIncomplete:

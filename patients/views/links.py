@@ -46,7 +46,7 @@ def send_link(patient, purpose, url, days):
 def issue_and_show(request, patient, purpose):
     link, token = PatientLink.issue(patient, purpose, by=request.user)
     url = request.build_absolute_uri(link_path(purpose, token))
-    days = (link.expires_at - link.created_at).days
+    days = round((link.expires_at - link.created_at).total_seconds() / 86400)
     emailed = send_link(patient, purpose, url, days)
     context = {"patient": patient, "link": link, "url": url, "emailed": emailed}
     return render(request, "patients/link_created.html", context)
@@ -55,8 +55,8 @@ def issue_and_show(request, patient, purpose):
 @require_POST
 def send_intake_link(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.add_patientlink")
-    if patient.is_archived or patient.intakes.filter(status="accepted").exists():
-        messages.error(request, "This patient's intake is already accepted.")
+    if patient.is_archived or patient.intakes.filter(status__in=["submitted", "accepted"]):
+        messages.error(request, "This patient's intake is already sent; review it instead.")
         return redirect(patient)
     return issue_and_show(request, patient, PatientLink.Purpose.INTAKE)
 

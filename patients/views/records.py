@@ -50,6 +50,8 @@ def patient_detail(request, patient):
         "checkins": patient.checkins.order_by("-taken_on")[:RECENT_CHECKINS],
         "intakes": patient.intakes.exclude(status="started").select_related("red_flag_review"),
         "links": patient.links.order_by("-created_at")[:10],
+        "phase": patient.phase_changes.order_by("-started_on", "-id").first(),
+        "suggestion": patient.phase_suggestions.filter(status="open").first(),
         "changes": patient.history.select_related("history_user")[:6],
     }
     return render(request, "patients/patient_detail.html", context)

@@ -83,6 +83,12 @@ def accept(request, patient, intake):
     intake = get_intake(request, patient, intake, perm="patients.change_intake")
     if intake.status != Intake.Status.SUBMITTED:
         messages.error(request, "Only a submitted intake can be accepted.")
+    elif intake.patient.intakes.filter(status=Intake.Status.ACCEPTED).exists():
+        messages.error(
+            request,
+            "This patient already has an accepted intake; this one is "
+            "kept for reference and cannot be accepted as well.",
+        )
     elif intake.needs_red_flag_review:
         messages.error(request, "Record the review of the red flags before accepting.")
     else:

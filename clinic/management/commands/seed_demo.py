@@ -19,6 +19,7 @@ from clinic.models import AcupunctureStyle, PractitionerProfile
 from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.demo import seed_intakes_and_checkins
 from patients.models import Patient
+from patients.progress import refresh_suggestion
 from sessions.demo import seed_courses, seed_protocols
 
 DEMO_PASSWORD = "demo-clinic-2026"
@@ -162,6 +163,9 @@ class Command(BaseCommand):
                 intakes__isnull=True,
             ).select_related("practitioner")
             intakes, checkins = seed_intakes_and_checkins(no_intake)
+            if patients <= 2000:  # one evaluation a patient: fine for a demo, slow at 10,000
+                for patient in Patient.objects.filter(phase_changes__isnull=False).distinct():
+                    refresh_suggestion(patient)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready: {created} new patients, {sessions} new sessions, "

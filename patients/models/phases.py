@@ -1,0 +1,91 @@
+"""Phases of care (CLINICAL.md section 1): calm things down, build confidence in movement,
+move more. A patient's current phase is the latest change; only a practitioner makes one."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Phase(models.IntegerChoices):
+    CALM = 1, "Calm things down"
+    CONFIDENCE = 2, "Build confidence in movement"
+    MOVE = 3, "Move more"
+
+
+class PhaseChange(models.Model):
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    phase = models.PositiveSmallIntegerField(choices=Phase)
+    started_on = models.DateField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["patient", "-started_on"], name="phasechange_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__gte=1, phase__lte=3), name="phasechange_phase_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_phase_display()} from {self.started_on}"
+
+    @property
+    def audit_patient_uuid(self):
+        return self.patient.uuid
+
+
+class PhaseSuggestion(models.Model):
+    """A rule's suggestion from the latest readings (patients.rules), waiting for the
+    practitioner; accepted or dismissed, it is kept. A dismissed one returns only when newer
+    readings trigger it again."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+        LAPSED = "lapsed", "No longer met"
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="phase_suggestions"
+    )
+    kind = models.CharField(max_length=20)
+    to_phase = models.PositiveSmallIntegerField(null=True, blank=True, choices=Phase)
+    reason = models.CharField(max_length=300)
+    evidence = models.JSONField(default=list)
+    evidence_through = models.DateField(help_text="The newest reading behind it.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["phase_2", "phase_3", "discharge_review", "flare_review"]),
+                name="phasesuggestion_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "accepted", "dismissed", "lapsed"]),
+                name="phasesuggestion_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["patient"], condition=Q(status="open"), name="phasesuggestion_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.get_status_display().lower()})"
+
+    @property
+    def audit_patient_uuid(self):
+        return self.patient.uuid

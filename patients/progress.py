@@ -1,0 +1,196 @@
+"""A patient's course: phase history, rule suggestions, and the data behind the progress
+page. Reads are a fixed handful of queries, whatever the length of the history."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, Count, Sum, Value, When
+from django.utils import timezone
+
+from patients.models import Phase, PhaseChange, PhaseSuggestion
+from patients.rules import Course, Reading, suggest
+from patients.scoring import improvement_percent, responder_category
+
+RULE_MEASURES = ["pain_average", "confidence", "psfs", "active_minutes"]
+CHART_MEASURES = RULE_MEASURES + ["peg", "session_pain_before", "session_pain_after"]
+Status = PhaseSuggestion.Status
+
+
+def course_for(patient, readings=None, phases=None):
+    """The rules' view of the patient, or None before the intake is accepted."""
+    phases = list(patient.phase_changes.all()) if phases is None else phases
+    if not phases:
+        return None
+    if readings is None:
+        readings = patient.readings.filter(measure__in=RULE_MEASURES).order_by("taken_on", "id")
+    rows = [
+        Reading(r.measure, r.taken_on, r.value, r.source)
+        for r in readings
+        if r.measure in RULE_MEASURES
+    ]
+    intake = [r for r in rows if r.source == "intake"]
+    return Course(
+        phase=phases[-1].phase,
+        phase_started_on=phases[-1].started_on,
+        baseline=next((r for r in intake if r.measure == "pain_average"), None),
+        psfs_baseline=next((r for r in intake if r.measure == "psfs"), None),
+        readings=tuple(r for r in rows if r.source != "intake"),
+    )
+
+
+@transaction.atomic
+def refresh_suggestion(patient):
+    """Run the rules on the latest readings; keep at most one open suggestion. Called
+    whenever a reading arrives or the phase changes."""
+    course = course_for(patient)
+    found = suggest(course) if course else None
+    current = patient.phase_suggestions.select_for_update().filter(status=Status.OPEN).first()
+    if found is None:
+        if current:
+            current.status = Status.LAPSED
+            current.save(update_fields=["status"])
+        return None
+    evidence = [
+        {
+            "measure": r.measure,
+            "taken_on": r.taken_on.isoformat(),
+            "value": f"{Decimal(r.value).normalize():f}",
+        }
+        for r in found.evidence
+    ]
+    through = max(r.taken_on for r in found.evidence)
+    if current and current.kind == found.kind:
+        current.reason, current.evidence, current.evidence_through = (
+            found.reason,
+            evidence,
+            through,
+        )
+        current.save(update_fields=["reason", "evidence", "evidence_through"])
+        return current
+    if current:
+        current.status = Status.LAPSED
+        current.save(update_fields=["status"])
+    if patient.phase_suggestions.filter(
+        kind=found.kind, status=Status.DISMISSED, evidence_through__gte=through
+    ).exists():
+        return None  # dismissed, and nothing newer since
+    return PhaseSuggestion.objects.create(
+        patient=patient,
+        kind=found.kind,
+        to_phase=found.to_phase,
+        reason=found.reason,
+        evidence=evidence,
+        evidence_through=through,
+    )
+
+
+@transaction.atomic
+def change_phase(patient, phase, started_on, by, reason=""):
+    change = PhaseChange.objects.create(
+        patient=patient, phase=phase, started_on=started_on, changed_by=by, reason=reason
+    )
+    refresh_suggestion(patient)
+    return change
+
+
+@transaction.atomic
+def decide(suggestion, accept, by):
+    suggestion.status = Status.ACCEPTED if accept else Status.DISMISSED
+    suggestion.decided_by = by
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept and suggestion.to_phase:
+        change_phase(
+            suggestion.patient,
+            suggestion.to_phase,
+            timezone.localdate(),
+            by,
+            reason=f"Suggestion accepted: {suggestion.reason}",
+        )
+    return suggestion
+
+
+def phase_bands(phases, last_day):
+    """Each phase with the days it covered: [{phase, label, from, to}]."""
+    bands = []
+    for change, following in zip(phases, phases[1:] + [None], strict=True):
+        end = following.started_on if following else last_day
+        bands.append(
+            {
+                "phase": change.phase,
+                "label": Phase(change.phase).label,
+                "from": change.started_on.isoformat(),
+                "to": end.isoformat(),
+            }
+        )
+    return bands
+
+
+def progress(patient):
+    """Everything the progress page and report show, from three queries."""
+    phases = list(patient.phase_changes.select_related("changed_by"))
+    readings = list(patient.readings.filter(measure__in=CHART_MEASURES).order_by("taken_on", "id"))
+    series = {measure: [] for measure in CHART_MEASURES}
+    for r in readings:
+        series[r.measure].append(
+            {"date": r.taken_on.isoformat(), "value": float(r.value), "source": r.source}
+        )
+    today = timezone.localdate()
+    baseline = next(
+        (r for r in readings if r.source == "intake" and r.measure == "pain_average"), None
+    )
+    latest = next(
+        (r for r in reversed(readings) if r.measure == "pain_average" and r.source != "intake"),
+        None,
+    )
+    change = None
+    if baseline and latest:
+        change = {
+            "points": baseline.value - latest.value,  # positive: better
+            "percent": improvement_percent(baseline.value, latest.value),
+            "category": responder_category(baseline.value, latest.value),
+        }
+    chart = {
+        "series": series,
+        "baseline": float(baseline.value) if baseline else None,
+        "lines": {
+            "p30": float(baseline.value * Decimal("0.7")) if baseline else None,
+            "p50": float(baseline.value * Decimal("0.5")) if baseline else None,
+        },
+        "phases": phase_bands(phases, today),
+    }
+    current = phases[-1] if phases else None
+    return {
+        "totals": treatment_totals(patient),
+        "phases": phases,
+        "current": current,
+        "days_in_phase": (today - current.started_on).days if current else None,
+        "baseline": baseline,
+        "latest": latest,
+        "change": change,
+        "chart": chart,
+        "readings": readings,
+        "course": course_for(patient, readings=readings, phases=phases),
+    }
+
+
+def reading_rows(readings):
+    """One row a date and source, a column a measure: the charts' data as a table."""
+    rows = {}
+    for r in readings:
+        row = rows.setdefault((r.taken_on, r.source), {"date": r.taken_on, "source": r.source})
+        row[r.measure] = r.value
+    return list(rows.values())
+
+
+def treatment_totals(patient):
+    """Sessions, needles (bilateral counts two) and adverse events: two aggregates."""
+    from sessions.models import SessionPoint, TreatmentSession
+
+    totals = TreatmentSession.objects.filter(patient=patient).aggregate(
+        sessions=Count("id", distinct=True), adverse_events=Count("adverse_events", distinct=True)
+    )
+    totals |= SessionPoint.objects.filter(session__patient=patient).aggregate(
+        needles=Sum(Case(When(side="B", then=Value(2)), default=Value(1)))
+    )
+    return totals

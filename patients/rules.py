@@ -1,0 +1,153 @@
+"""When to *suggest* a change of phase (CLINICAL.md section 1); the practitioner decides.
+
+Pure functions over plain data: the caller turns OutcomeReadings into `Reading`s and the
+course into a `Course`. Each rule returns a `Suggestion` or None; `suggest` picks one.
+Per-cent comparisons are multiplied out, so Decimal values on a threshold stay exact.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Reading:
+    measure: str  # "pain_average", "confidence", "psfs", "active_minutes"
+    taken_on: date
+    value: Decimal
+    source: str = ""  # "intake", "checkin", "session" (informational)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "phase_2", "phase_3", "discharge_review", "flare_review"
+    to_phase: int | None  # 2, 3, None for a discharge review, 1 for a flare
+    reason: str
+    evidence: tuple[Reading, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    phase: int
+    phase_started_on: date | None
+    baseline: Reading | None  # average pain at the accepted intake
+    psfs_baseline: Reading | None  # PSFS mean at the accepted intake
+    readings: tuple[Reading, ...]  # later readings of the four measures, any order
+
+
+def _series(course, measure):
+    """Readings of one measure, oldest first (ties keep tuple order), without the intake's."""
+    intake = (course.baseline, course.psfs_baseline)
+    later = [r for r in course.readings if r.measure == measure and r not in intake]
+    return sorted(later, key=lambda r: r.taken_on)
+
+
+def _num(value):
+    """A value as people write it: 4, 4.5, 150 (not 4.00 or 1.5E+2)."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _drop(baseline, reading):
+    return Decimal(baseline.value) - Decimal(reading.value)
+
+
+# IMMPACT "moderately important" change: Dworkin et al. J Pain 2008; Farrar et al. Pain 2001.
+def calm_enough(course: Course, t: dict) -> Suggestion | None:
+    last_two = _series(course, "pain_average")[-2:]
+    if course.baseline is None or len(last_two) < 2:
+        return None
+    base = Decimal(course.baseline.value)
+    drops = [_drop(course.baseline, r) for r in last_two]
+    if base > 0 and all(d * 100 >= base * t["calm_percent"] for d in drops):
+        rule = f"at least {t['calm_percent']} % below"
+    elif all(d >= t["calm_points"] for d in drops):
+        rule = f"at least {t['calm_points']} points below"
+    else:
+        return None
+    values = " and ".join(_num(r.value) for r in last_two)
+    reason = f"Average pain {values} in the last two readings, {rule} the baseline of {_num(base)}."
+    return Suggestion("phase_2", 2, reason, (course.baseline, *last_two))
+
+
+# IMMPACT responder categories (Dworkin et al. J Pain 2008): under 10 % below is no change.
+def flaring(course: Course, t: dict) -> Suggestion | None:
+    last_two = _series(course, "pain_average")[-2:]
+    if course.baseline is None or len(last_two) < 2:
+        return None
+    base = Decimal(course.baseline.value)
+    if any(_drop(course.baseline, r) * 100 >= base * t["flare_percent"] for r in last_two):
+        return None
+    values = " and ".join(_num(r.value) for r in last_two)
+    reason = (
+        f"Average pain {values} in the last two readings, less than {t['flare_percent']} % "
+        f"below the baseline of {_num(base)}: review, possibly back to phase 1."
+    )
+    return Suggestion("flare_review", 1, reason, (course.baseline, *last_two))
+
+
+def _at_phase_start(series, started_on):
+    """The reading in force when the phase began: latest on or before its first day."""
+    before = [r for r in series if r.taken_on <= started_on]
+    return before[-1] if before else None
+
+
+# PSFS minimal detectable change about 2 for the mean: Stratford et al. Physiother Can 1995.
+def confident_enough(course: Course, t: dict) -> Suggestion | None:
+    confidence = _series(course, "confidence")
+    psfs = _series(course, "psfs")
+    pain = _series(course, "pain_average")
+    if not (confidence and psfs and pain and course.psfs_baseline and course.phase_started_on):
+        return None
+    started = course.phase_started_on
+    latest = confidence[-1]
+    start = _at_phase_start(confidence, started) or next(
+        r for r in confidence if r.taken_on > started
+    )
+    rise = Decimal(latest.value) - Decimal(start.value)
+    if latest.value >= t["confidence_level"]:
+        confident, because = (latest,), f"at least {t['confidence_level']}"
+    elif rise >= t["confidence_rise"]:
+        confident, because = (start, latest), f"up {_num(rise)} since phase 2 began"
+    else:
+        return None
+    psfs_rise = Decimal(psfs[-1].value) - Decimal(course.psfs_baseline.value)
+    pain_start = _at_phase_start(pain, started) or course.baseline
+    if psfs_rise < t["psfs_rise"] or pain_start is None or pain[-1].value > pain_start.value:
+        return None
+    reason = (
+        f"Movement confidence {_num(latest.value)} ({because}), PSFS mean up {_num(psfs_rise)} "
+        f"since intake (at least {t['psfs_rise']}), and average pain {_num(pain[-1].value)}, "
+        f"not above {_num(pain_start.value)} when phase 2 began."
+    )
+    evidence = (*confident, course.psfs_baseline, psfs[-1], pain_start, pain[-1])
+    return Suggestion("phase_3", 3, reason, tuple(dict.fromkeys(evidence)))
+
+
+# WHO 2020 physical-activity guideline: 150-300 minutes of moderate activity a week.
+def active_enough(course: Course, t: dict) -> Suggestion | None:
+    last_two = _series(course, "active_minutes")[-2:]
+    psfs = _series(course, "psfs")
+    if len(last_two) < 2 or not psfs:
+        return None
+    if any(r.value < t["active_minutes"] for r in last_two) or psfs[-1].value < t["psfs_level"]:
+        return None
+    minutes = " and ".join(_num(r.value) for r in last_two)
+    reason = (
+        f"Active minutes {minutes} in the last two readings (at least {t['active_minutes']} "
+        f"a week) and PSFS mean {_num(psfs[-1].value)} (at least {t['psfs_level']})."
+    )
+    return Suggestion("discharge_review", None, reason, (*last_two, psfs[-1]))
+
+
+def suggest(course: Course, thresholds: dict | None = None) -> Suggestion | None:
+    """The one suggestion for this course now, or None. A flare outranks progress."""
+    t = settings.PHASE_RULES if thresholds is None else thresholds
+    if course.phase == 1:
+        return calm_enough(course, t)
+    if course.phase == 2:
+        return flaring(course, t) or confident_enough(course, t)
+    if course.phase == 3:
+        return flaring(course, t) or active_enough(course, t)
+    return None

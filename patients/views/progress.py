@@ -1,0 +1,93 @@
+"""A patient's progress through the phases of care: charts, tables, suggestions, report."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from patients.access import get_patient_for_user
+from patients.models import Phase, PhaseSuggestion
+from patients.progress import change_phase, decide, progress, reading_rows
+
+
+class PhaseChangeForm(forms.Form):
+    phase = forms.TypedChoiceField(choices=Phase.choices, coerce=int, label="New phase")
+    started_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=300, required=False, label="Reason")
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["started_on"].initial = timezone.localdate
+
+    def clean_started_on(self):
+        started = self.cleaned_data["started_on"]
+        if started > timezone.localdate():
+            raise forms.ValidationError("A phase cannot start in the future.")
+        first = self.patient.phase_changes.order_by("started_on").first()
+        if first and started < first.started_on:
+            raise forms.ValidationError(
+                f"The course began on {first.started_on:%-d %b %Y}, with the intake."
+            )
+        return started
+
+
+def with_any(rows, *measures):
+    return [row for row in rows if any(measure in row for measure in measures)]
+
+
+def context_for(patient, form=None):
+    data = progress(patient)
+    rows = reading_rows(data["readings"])
+    return {
+        "patient": patient,
+        **data,
+        "pain_rows": with_any(rows, "pain_average", "session_pain_before", "session_pain_after"),
+        "function_rows": with_any(rows, "peg", "psfs", "confidence"),
+        "activity_rows": with_any(rows, "active_minutes"),
+        "suggestion": patient.phase_suggestions.filter(status=PhaseSuggestion.Status.OPEN).first(),
+        "form": form or PhaseChangeForm(patient=patient),
+    }
+
+
+def patient_progress(request, patient):
+    patient = get_patient_for_user(request, patient)
+    return render(request, "patients/progress.html", context_for(patient))
+
+
+def patient_report(request, patient):
+    patient = get_patient_for_user(request, patient)
+    context = context_for(patient)
+    context["printed_on"] = datetime.date.today()
+    return render(request, "patients/report.html", context)
+
+
+@require_POST
+def phase_change(request, patient):
+    patient = get_patient_for_user(request, patient, perm="patients.add_phasechange")
+    if not patient.phase_changes.exists():
+        messages.error(request, "The course starts when the intake is accepted.")
+        return redirect("patients:progress", patient=patient.uuid)
+    form = PhaseChangeForm(request.POST, patient=patient)
+    if not form.is_valid():
+        return render(request, "patients/progress.html", context_for(patient, form), status=400)
+    data = form.cleaned_data
+    change_phase(patient, data["phase"], data["started_on"], request.user, data["reason"])
+    messages.success(request, f"Phase changed to {Phase(data['phase']).label.lower()}.")
+    return redirect("patients:progress", patient=patient.uuid)
+
+
+@require_POST
+def decide_suggestion(request, patient, suggestion, accept):
+    patient = get_patient_for_user(request, patient, perm="patients.add_phasechange")
+    suggestion = get_object_or_404(
+        PhaseSuggestion, pk=suggestion, patient=patient, status=PhaseSuggestion.Status.OPEN
+    )
+    decide(suggestion, accept=accept, by=request.user)
+    messages.success(request, "Suggestion accepted." if accept else "Suggestion dismissed.")
+    if request.POST.get("next") == "detail":
+        return redirect(patient)
+    return redirect("patients:progress", patient=patient.uuid)

@@ -1,0 +1,486 @@
+"""Practitioners review submitted intakes: the queue, the answers, the red flags (CLINICAL.md
+section 5), then accepting the intake into the patient's record."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.models import AuditEvent
+from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
+from sessions.models import TreatmentSession
+from sessions.views import UNREVIEWED_RED_FLAGS
+from tests.intake_helpers import (
+    BASELINE_PEG,
+    BASELINE_PSFS,
+    answer_steps,
+    intake_link,
+    invited_patient,
+    submitted_intake,
+)
+from tests.session_factories import TreatmentSessionFactory, field_error, session_data
+
+QUEUE = reverse("patients:intake_queue")
+DUE = timezone.localdate() + datetime.timedelta(days=120)
+
+
+def review_url(intake):
+    return reverse("patients:intake", kwargs={"patient": intake.patient.uuid, "intake": intake.pk})
+
+
+def red_flags_url(intake):
+    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
+    return reverse("patients:review_red_flags", kwargs=kwargs)
+
+
+def accept_url(intake):
+    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
+    return reverse("patients:accept_intake", kwargs=kwargs)
+
+
+def new_session_url(patient):
+    return reverse("sessions:new", kwargs={"patient": patient.uuid})
+
+
+@pytest.fixture
+def invited(practitioner):
+    return invited_patient(practitioner=practitioner)
+
+
+@pytest.fixture
+def plain(invited):
+    """An intake without red flags."""
+    return submitted_intake(invited)
+
+
+@pytest.fixture
+def flagged(invited):
+    """An intake with one urgent and one other red flag, and safety answers to copy."""
+    return submitted_intake(
+        invited,
+        red_flags={"saddle": "yes", "fever": "yes"},
+        health={
+            "anticoagulants": "yes",
+            "needle_fear": "yes",
+            "pregnant": "yes",
+            "due_date": DUE.isoformat(),
+            "lymphoedema_limb": "left_arm",
+        },
+    )
+
+
+def someone(given, family):
+    """An invited patient not yet assigned to a practitioner."""
+    email = f"{given.lower()}@example.org"
+    return invited_patient(given_name=given, family_name=family, email=email, practitioner=None)
+
+
+# The queue
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_from_the_queue(client, db):
+    response = client.get(QUEUE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_cannot_see_the_queue(outsider_client, plain):
+    assert outsider_client.get(QUEUE).status_code == 403
+
+
+def test_the_queue_puts_urgent_first_then_other_red_flags_then_the_rest(
+    practitioner_client, practitioner
+):
+    submitted_intake(someone("Olga", "Oldest"))
+    submitted_intake(someone("Rita", "Redflag"), red_flags={"cancer": "yes"})
+    submitted_intake(someone("Uma", "Urgent"), red_flags={"leg_weakness": "yes"})
+    submitted_intake(someone("Nina", "Newest"))
+
+    response = practitioner_client.get(QUEUE)
+    assert response.status_code == 200
+    cards = response.content.decode().split('<li class="card')[1:]
+    names = [
+        next(name for name in ["Uma", "Rita", "Olga", "Nina"] if f"{name} " in card)
+        for card in cards
+    ]
+    assert names == ["Uma", "Rita", "Olga", "Nina"]
+    assert "Same-day medical referral" in cards[0]
+    assert "border-danger" in cards[0]
+    assert all("Same-day medical referral" not in card for card in cards[1:])
+    assert "Red flags" in cards[1]
+    assert "not reviewed" in cards[0] and "not reviewed" in cards[1]
+    assert all("not reviewed" not in card for card in cards[2:])
+
+
+def test_the_queue_leaves_out_intakes_being_filled_in_and_accepted(
+    practitioner_client, practitioner
+):
+    filling = someone("Fay", "Filling")
+    _, token = intake_link(filling)
+    answer_steps(Client(), token, ["about", "pain"])
+    accepted = submitted_intake(someone("Ada", "Accepted"))
+    practitioner_client.post(accept_url(accepted))
+    waiting = submitted_intake(someone("Wes", "Waiting"))
+
+    response = practitioner_client.get(QUEUE)
+    assert [intake.pk for intake in response.context["intakes"]] == [waiting.pk]
+    page = response.content.decode()
+    assert "Fay Filling" not in page
+    assert "Wes Waiting" in page
+
+
+def test_an_empty_queue_says_so(practitioner_client):
+    assert "No intakes are waiting." in practitioner_client.get(QUEUE).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_queue_query_count_does_not_grow_with_the_intakes(
+    practitioner_client, practitioner, size, django_assert_num_queries
+):
+    for n in range(size):
+        submitted_intake(someone(f"Pat{n}", "Queue"), red_flags={"fever": "yes"})
+    # 1 session, 2 user, 3-4 the user's own and group permissions, 5 the intakes with their
+    # patients and red-flag reviews, 6 audit insert, 7-9 session save (savepoint, update,
+    # release).
+    with django_assert_num_queries(9):
+        response = practitioner_client.get(QUEUE)
+    assert len(response.context["intakes"]) == size
+
+
+# The review page
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_from_the_review(client, plain):
+    response = client.get(review_url(plain))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_cannot_see_an_intake(outsider_client, plain):
+    assert outsider_client.get(review_url(plain)).status_code == 403
+
+
+def test_an_intake_under_another_patients_uuid_is_a_404(practitioner_client, plain, patient):
+    url = reverse("patients:intake", kwargs={"patient": patient.uuid, "intake": plain.pk})
+    assert practitioner_client.get(url).status_code == 404
+
+
+def test_the_review_shows_the_answers_the_regions_and_the_consent(practitioner_client, plain):
+    response = practitioner_client.get(review_url(plain))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for answer in [
+        "Beatriz",
+        "1984-03-12",
+        "Low back pain that spreads into the left buttock.",
+        "Walking the dog",
+        "Mild asthma",
+        "Walk the dog for half an hour without stopping.",
+    ]:
+        assert answer in page
+    assert "<strong>Where it hurts:</strong> Lower back, Left buttock" in page
+    assert "consent version 2026.1 signed “Beatriz Costa” from 127.0.0.1" in page
+    assert "Accept the intake" in page
+    assert "flags-heading" not in page
+
+
+def test_viewing_an_intake_is_audited(practitioner_client, practitioner, plain):
+    practitioner_client.get(review_url(plain))
+    event = AuditEvent.objects.filter(user=practitioner).latest("id")
+    assert (event.action, event.patient_uuid) == ("view", plain.patient.uuid)
+
+
+def test_the_review_shows_the_red_flags_urgent_first_marked(practitioner_client, flagged):
+    page = practitioner_client.get(review_url(flagged)).content.decode()
+    assert "Same-day medical referral: red flags" in page
+    assert "<strong>Urgent:</strong> Do you have numbness or tingling around your bottom" in page
+    assert "Have you had a fever, chills or night sweats? <strong>Yes</strong>" in page
+    assert 'name="action"' in page  # the review form
+    assert "Record the review of the red flags first." in page
+
+
+def test_a_clinic_admin_sees_an_intake_but_cannot_act_on_it(admin_client_, flagged):
+    page = admin_client_.get(review_url(flagged)).content.decode()
+    assert "Walking the dog" in page
+    assert 'name="action"' not in page
+    assert "Accept the intake" not in page
+    assert admin_client_.post(red_flags_url(flagged), {"action": "gp"}).status_code == 403
+    assert admin_client_.post(accept_url(flagged)).status_code == 403
+    assert not RedFlagReview.objects.exists()
+    flagged.refresh_from_db()
+    assert flagged.status == "submitted"
+
+
+def test_a_user_without_a_role_cannot_act_on_an_intake(outsider_client, flagged):
+    assert outsider_client.post(red_flags_url(flagged), {"action": "gp"}).status_code == 403
+    assert outsider_client.post(accept_url(flagged)).status_code == 403
+    assert not RedFlagReview.objects.exists()
+    flagged.refresh_from_db()
+    assert flagged.status == "submitted"
+
+
+# Red flags, then accept
+
+
+def test_accepting_is_refused_while_red_flags_are_unreviewed(practitioner_client, flagged):
+    response = practitioner_client.post(accept_url(flagged), follow=True)
+    assert response.redirect_chain[0][0] == review_url(flagged)
+    assert "Record the review of the red flags before accepting." in response.content.decode()
+    flagged.refresh_from_db()
+    flagged.patient.refresh_from_db()
+    assert flagged.status == "submitted"
+    assert flagged.patient.status == Patient.Status.INTAKE_SUBMITTED
+    assert not OutcomeReading.objects.exists()
+    assert not PsfsActivity.objects.exists()
+
+
+def test_a_red_flag_review_needs_the_action_taken(practitioner_client, flagged):
+    response = practitioner_client.post(red_flags_url(flagged), {"notes": "Called her."})
+    assert response.status_code == 400
+    assert field_error(response, "action") == "This field is required."
+    assert "Called her." in response.content.decode()
+    assert not RedFlagReview.objects.exists()
+
+
+def test_a_red_flag_review_refuses_an_unknown_action(practitioner_client, flagged):
+    response = practitioner_client.post(red_flags_url(flagged), {"action": "ignored"})
+    assert response.status_code == 400
+    assert "Select a valid choice." in field_error(response, "action")
+    assert not RedFlagReview.objects.exists()
+
+
+def test_the_red_flag_review_stores_who_when_and_the_action(
+    practitioner_client, practitioner, flagged
+):
+    before = timezone.now()
+    data = {"action": "same_day", "notes": "Sent to A&E; GP informed."}
+    response = practitioner_client.post(red_flags_url(flagged), data, follow=True)
+    assert response.redirect_chain[0][0] == review_url(flagged)
+    review = RedFlagReview.objects.get(intake=flagged)
+    assert (review.reviewed_by, review.action) == (practitioner, "same_day")
+    assert review.notes == "Sent to A&E; GP informed."
+    assert before <= review.reviewed_at <= timezone.now()
+    page = response.content.decode()
+    assert "Reviewed by Lin Zhao" in page
+    assert "Same-day medical referral made." in page
+    assert 'name="action"' not in page
+
+
+def test_a_second_red_flag_review_does_not_replace_the_first(
+    client, practitioner, second_practitioner, flagged
+):
+    client.force_login(practitioner)
+    client.post(red_flags_url(flagged), {"action": "same_day"})
+    client.force_login(second_practitioner)
+    client.post(red_flags_url(flagged), {"action": "safe"})
+    review = RedFlagReview.objects.get(intake=flagged)
+    assert (review.reviewed_by, review.action) == (practitioner, "same_day")
+
+
+def test_accepting_makes_the_patient_active_with_the_intakes_details(
+    practitioner_client, practitioner, flagged
+):
+    practitioner_client.post(red_flags_url(flagged), {"action": "gp"})
+    response = practitioner_client.post(accept_url(flagged), follow=True)
+    patient = Patient.objects.get(pk=flagged.patient_id)
+    assert response.redirect_chain[0][0] == patient.get_absolute_url()
+    assert "Intake accepted: Beatriz Costa is active" in response.content.decode()
+
+    assert patient.status == Patient.Status.ACTIVE
+    assert (patient.given_name, patient.family_name) == ("Beatriz", "Costa")
+    assert patient.date_of_birth == datetime.date(1984, 3, 12)
+    assert (patient.email, patient.phone) == ("beatriz.costa@example.org", "07700 900456")
+    assert (patient.emergency_contact_name, patient.emergency_contact_phone) == (
+        "Rui Costa",
+        "07700 900789",
+    )
+    assert patient.practitioner == practitioner
+
+    flagged.refresh_from_db()
+    assert (flagged.status, flagged.accepted_by) == ("accepted", practitioner)
+    assert flagged.accepted_at is not None
+
+
+def test_accepting_copies_the_safety_answers_to_the_patients_flags(practitioner_client, flagged):
+    practitioner_client.post(red_flags_url(flagged), {"action": "gp"})
+    practitioner_client.post(accept_url(flagged))
+    patient = Patient.objects.get(pk=flagged.patient_id)
+    assert patient.anticoagulants is True
+    assert patient.needle_fear is True
+    assert (patient.pregnant, patient.pregnancy_due_date) == (True, DUE)
+    assert patient.lymphoedema_limb == "left_arm"
+    for no in [
+        "bleeding_disorder",
+        "implanted_device",
+        "epilepsy",
+        "metal_allergy",
+        "diabetes_or_neuropathy",
+        "immunosuppressed",
+    ]:
+        assert getattr(patient, no) is False, no
+    page = practitioner_client.get(patient.get_absolute_url()).content.decode()
+    assert "takes anticoagulant or antiplatelet medicine" in page
+    assert "lymphoedema: left arm" in page
+
+
+def test_accepting_an_intake_without_pregnancy_leaves_no_due_date(practitioner_client, plain):
+    practitioner_client.post(accept_url(plain))
+    patient = Patient.objects.get(pk=plain.patient_id)
+    assert (patient.pregnant, patient.pregnancy_due_date) == (False, None)
+    assert patient.anticoagulants is False
+
+
+def test_accepting_records_the_psfs_activities_and_their_first_ratings(practitioner_client, plain):
+    practitioner_client.post(accept_url(plain))
+    activities = PsfsActivity.objects.filter(patient=plain.patient_id)
+    assert [(a.position, a.name) for a in activities] == [
+        (1, "Walking the dog"),
+        (2, "Gardening"),
+        (3, "Sitting through a film"),
+    ]
+    ratings = PsfsRating.objects.filter(intake=plain).order_by("activity__position")
+    assert [r.value for r in ratings] == [4, 3, 6]
+    assert {r.taken_on for r in ratings} == {timezone.localdate(plain.submitted_at)}
+    assert {r.checkin for r in ratings} == {None}
+
+
+def test_accepting_numbers_the_psfs_activities_without_gaps(practitioner_client, invited):
+    intake = submitted_intake(
+        invited,
+        measures={
+            "psfs_2": "",
+            "psfs_2_rating": "",
+            "psfs_4": "Climbing stairs",
+            "psfs_4_rating": "2",
+        },
+    )
+    practitioner_client.post(accept_url(intake))
+    activities = PsfsActivity.objects.filter(patient=invited)
+    assert [(a.position, a.name) for a in activities] == [
+        (1, "Walking the dog"),
+        (2, "Sitting through a film"),
+        (3, "Climbing stairs"),
+    ]
+    assert [r.value for r in PsfsRating.objects.order_by("activity__position")] == [4, 6, 2]
+
+
+def test_accepting_records_the_baseline_readings(practitioner_client, plain):
+    practitioner_client.post(accept_url(plain))
+    readings = OutcomeReading.objects.filter(patient=plain.patient_id)
+    assert {r.measure: r.value for r in readings} == {
+        "pain_now": Decimal("6"),
+        "pain_average": Decimal("7"),
+        "pain_worst": Decimal("9"),
+        "enjoyment": Decimal("6"),
+        "activity": Decimal("7"),
+        "peg": Decimal(BASELINE_PEG),
+        "psfs": Decimal(BASELINE_PSFS),
+        "confidence": Decimal("4"),
+        "active_minutes": Decimal("90"),
+    }
+    assert {(r.source, r.intake_id) for r in readings} == {("intake", plain.pk)}
+    assert {r.taken_on for r in readings} == {timezone.localdate(plain.submitted_at)}
+
+
+def test_accepting_twice_does_nothing_more(practitioner_client, plain):
+    practitioner_client.post(accept_url(plain))
+    plain.refresh_from_db()
+    counts = (OutcomeReading.objects.count(), PsfsActivity.objects.count())
+    response = practitioner_client.post(accept_url(plain), follow=True)
+    assert "Only a submitted intake can be accepted." in response.content.decode()
+    assert (OutcomeReading.objects.count(), PsfsActivity.objects.count()) == counts
+    assert PsfsRating.objects.count() == 3
+    again = Intake.objects.get(pk=plain.pk)
+    assert (again.accepted_at, again.status) == (plain.accepted_at, "accepted")
+
+
+def test_accepting_assigns_an_unassigned_patient_to_the_acceptor(practitioner_client, practitioner):
+    intake = submitted_intake(someone("Una", "Assigned"))
+    practitioner_client.post(accept_url(intake))
+    assert Patient.objects.get(pk=intake.patient_id).practitioner == practitioner
+
+
+def test_accepting_keeps_the_assigned_practitioner(
+    client, practitioner, second_practitioner, plain
+):
+    client.force_login(second_practitioner)
+    client.post(accept_url(plain))
+    assert Patient.objects.get(pk=plain.patient_id).practitioner == practitioner
+
+
+def test_an_intake_that_would_duplicate_a_patient_is_not_accepted(practitioner_client, plain):
+    Patient.objects.create(
+        given_name="beatriz", family_name="COSTA", date_of_birth=datetime.date(1984, 3, 12)
+    )
+    response = practitioner_client.post(accept_url(plain), follow=True)
+    assert "The intake cannot be accepted as it is" in response.content.decode()
+    plain.refresh_from_db()
+    assert plain.status == "submitted"
+    assert not OutcomeReading.objects.exists()
+
+
+def test_a_second_submitted_intake_of_an_accepted_patient_is_refused_cleanly(
+    practitioner_client, invited
+):
+    first = submitted_intake(invited)
+    second = submitted_intake(invited)
+    practitioner_client.post(accept_url(first))
+    response = practitioner_client.post(accept_url(second))
+    assert response.status_code == 302
+    assert PsfsActivity.objects.filter(patient=invited).count() == 3
+
+
+# Unreviewed red flags stop the first note from being signed
+
+
+def test_unreviewed_red_flags_stop_the_first_note_from_being_signed(
+    practitioner_client, practitioner, flagged
+):
+    patient = flagged.patient
+    response = practitioner_client.post(new_session_url(patient), session_data(action="sign"))
+    assert response.status_code == 400
+    assert UNREVIEWED_RED_FLAGS in response.content.decode()
+    assert not TreatmentSession.objects.exists()
+
+    practitioner_client.post(red_flags_url(flagged), {"action": "safe"})
+    response = practitioner_client.post(new_session_url(patient), session_data(action="sign"))
+    assert response.status_code == 302
+    note = TreatmentSession.objects.get(patient=patient)
+    assert (note.status, note.signed_by) == ("signed", practitioner)
+
+
+def test_unreviewed_red_flags_still_allow_a_draft(practitioner_client, flagged):
+    response = practitioner_client.post(
+        new_session_url(flagged.patient), session_data(action="draft")
+    )
+    assert response.status_code == 302
+    assert TreatmentSession.objects.get().status == "draft"
+
+
+def test_unreviewed_red_flags_stop_signing_a_draft_from_its_page(
+    practitioner_client, practitioner, flagged
+):
+    draft = TreatmentSessionFactory(patient=flagged.patient, practitioner=practitioner)
+    url = reverse("sessions:sign", kwargs={"patient": flagged.patient.uuid, "session": draft.uuid})
+    response = practitioner_client.post(url, follow=True)
+    assert UNREVIEWED_RED_FLAGS in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_red_flags_do_not_block_once_a_note_is_signed(practitioner_client, practitioner, flagged):
+    TreatmentSessionFactory(patient=flagged.patient, practitioner=practitioner, signed=True)
+    response = practitioner_client.post(
+        new_session_url(flagged.patient), session_data(action="sign")
+    )
+    assert response.status_code == 302
+    assert TreatmentSession.objects.filter(status="signed").count() == 2
+
+
+def test_an_intake_without_red_flags_does_not_block_signing(practitioner_client, plain):
+    response = practitioner_client.post(new_session_url(plain.patient), session_data(action="sign"))
+    assert response.status_code == 302
+    assert TreatmentSession.objects.get().status == "signed"
