@@ -1,16 +1,23 @@
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Q
 from django.shortcuts import render
 
-from patients.models import Intake, Patient
+from clinic import dashboard
+from patients.models import Patient
 
 
 @permission_required("patients.view_patient", raise_exception=True)
 def home(request):
-    counts = Patient.objects.counts_by_status()
+    mine = request.GET.get("mine") == "1" and hasattr(request.user, "practitioner_profile")
+    patients = Patient.objects.all()
+    if mine:
+        patients = patients.filter(practitioner=request.user)
+    counts = patients.counts_by_status()
     current = sum(n for status, n in counts if status != Patient.Status.ARCHIVED)
-    waiting = Intake.objects.filter(status=Intake.Status.SUBMITTED).aggregate(
-        total=Count("id"), urgent=Count("id", filter=Q(urgent=True))
-    )
-    context = {"counts": counts, "current": current, "waiting": waiting}
+    context = {
+        "counts": counts,
+        "current": current,
+        "mine": mine,
+        "scope": f"&practitioner={request.user.pk}" if mine else "",
+        **dashboard.numbers(patients),
+    }
     return render(request, "clinic/home.html", context)

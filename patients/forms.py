@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from clinic.roles import PRACTITIONERS
-from patients.models import Patient
+from patients.models import Patient, Phase
 
 
 def practitioner_choices():
@@ -91,6 +91,24 @@ class PatientFilterForm(forms.Form):
     practitioner = PractitionerChoiceField(
         label="Practitioner", required=False, queryset=None, empty_label="Any practitioner"
     )
+    phase = forms.TypedChoiceField(
+        label="Phase",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any phase")] + list(Phase.choices),
+    )
+    need = forms.ChoiceField(
+        label="Needs",
+        required=False,
+        choices=[
+            ("", "Anything"),
+            ("suggestion", "A phase suggestion waiting"),
+            ("red_flags", "Red flags not reviewed"),
+            ("quiet", "No reading in 14 days"),
+            ("responder", "Responders (30 % better)"),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,6 +124,10 @@ class PatientFilterForm(forms.Form):
             queryset = queryset.exclude(status=Patient.Status.ARCHIVED)
         if data.get("practitioner"):
             queryset = queryset.filter(practitioner=data["practitioner"])
+        if data.get("phase"):
+            queryset = queryset.with_current_phase().filter(current_phase=data["phase"])
+        if data.get("need"):
+            queryset = queryset.filter(pk__in=Patient.objects.needing(data["need"]).values("pk"))
         return queryset
 
 
@@ -113,10 +135,20 @@ class SafetyFlagsForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
-            "pregnant", "pregnancy_due_date", "pregnancy_trimester", "anticoagulants",
-            "bleeding_disorder", "implanted_device", "epilepsy", "needle_fear", "metal_allergy",
-            "diabetes_or_neuropathy", "immunosuppressed", "lymphoedema_limb", "safety_notes",
-        ]  # fmt: skip
+            "pregnant",
+            "pregnancy_due_date",
+            "pregnancy_trimester",
+            "anticoagulants",
+            "bleeding_disorder",
+            "implanted_device",
+            "epilepsy",
+            "needle_fear",
+            "metal_allergy",
+            "diabetes_or_neuropathy",
+            "immunosuppressed",
+            "lymphoedema_limb",
+            "safety_notes",
+        ]
         widgets = {
             "pregnancy_due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "safety_notes": forms.Textarea(attrs={"rows": 3}),

@@ -112,6 +112,8 @@ def decide(suggestion, accept, by):
 
 def phase_bands(phases, last_day):
     """Each phase with the days it covered: [{phase, label, from, to}]."""
+    if not phases:
+        return []
     bands = []
     for change, following in zip(phases, phases[1:] + [None], strict=True):
         end = following.started_on if following else last_day

@@ -336,6 +336,15 @@ def test_no_intake_link_for_an_archived_patient(practitioner_client, invited):
     assert not PatientLink.objects.exists()
 
 
+def test_archiving_a_patient_stops_their_intake_link(client, invited):
+    _, token = intake_link(invited)
+    not_working = client.get(start_url(secrets.token_urlsafe(32)))
+    invited.archive()
+    for response in [client.get(start_url(token)), client.get(step_url(token, "about"))]:
+        assert response.status_code == 404
+        assert response.content == not_working.content
+
+
 def test_a_practitioner_revokes_a_link_and_it_stops_working(practitioner_client, invited, client):
     link, token = intake_link(invited)
     response = practitioner_client.post(revoke_url(link), follow=True)

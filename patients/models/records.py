@@ -1,10 +1,12 @@
 import uuid
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,13 @@ phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{5,22}$",
     "Enter a phone number: digits, spaces, brackets and dashes, optionally starting with +.",
 )
+
+
+QUIET_DAYS = 14  # an active patient with no reading for this long is worth a call
+# Responders: at least 30 % better than baseline (IMMPACT, Dworkin et al. J Pain 2008),
+# counted among patients with at least 4 sessions.
+RESPONDER_MIN_SESSIONS = 4
+RESPONDER_SHARE = Decimal("0.7")
 
 
 class PatientQuerySet(models.QuerySet):
@@ -39,6 +48,60 @@ class PatientQuerySet(models.QuerySet):
                 match |= Q(phone__contains=digits) | Q(phone__icontains=word)
             queryset = queryset.filter(match)
         return queryset
+
+    def with_current_phase(self):
+        from patients.models.phases import PhaseChange
+
+        latest = PhaseChange.objects.filter(patient=OuterRef("pk")).order_by("-started_on", "-id")
+        return self.annotate(current_phase=Subquery(latest.values("phase")[:1]))
+
+    def with_response(self):
+        """Sessions so far, the intake's average pain (baseline) and the latest since."""
+        readings = apps.get_model("patients", "OutcomeReading").objects.filter(
+            patient=OuterRef("pk"), measure="pain_average"
+        )
+        sessions = (
+            apps.get_model("treatment_sessions", "TreatmentSession")
+            .objects.filter(patient=OuterRef("pk"))
+            .values("patient")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            n_sessions=Subquery(sessions),
+            baseline=Subquery(readings.filter(source="intake").values("value")[:1]),
+            latest=Subquery(
+                readings.exclude(source="intake").order_by("-taken_on", "-id").values("value")[:1]
+            ),
+        )
+
+    def needing(self, need, today=None):
+        """The patients behind a dashboard number: 'suggestion', 'quiet' (active, no reading
+        in 14 days), 'red_flags' (unreviewed)."""
+        today = today or timezone.localdate()
+        if need == "suggestion":
+            return self.filter(phase_suggestions__status="open")
+        if need == "red_flags":
+            return (
+                self.filter(intakes__has_red_flags=True, intakes__red_flag_review__isnull=True)
+                .exclude(intakes__status="started")
+                .distinct()
+            )
+        if need in ("responder", "evaluable"):
+            evaluable = self.with_response().filter(
+                n_sessions__gte=RESPONDER_MIN_SESSIONS, baseline__gt=0, latest__isnull=False
+            )
+            if need == "evaluable":
+                return evaluable
+            return evaluable.filter(latest__lte=F("baseline") * RESPONDER_SHARE)
+        if need == "quiet":
+            recent = Exists(
+                apps.get_model("patients", "OutcomeReading").objects.filter(
+                    patient=OuterRef("pk"), taken_on__gte=today - timedelta(days=QUIET_DAYS)
+                )
+            )
+            return self.filter(status="active").exclude(recent)
+        raise ValueError(need)
 
     def counts_by_status(self):
         rows = self.values("status").annotate(n=Count("id")).order_by()

@@ -55,7 +55,7 @@ def checkin(request, token):
         return link_not_working(request)
     patient = link.patient
     activities = list(patient.psfs_activities.all())
-    form = CheckInForm(request.POST or None, activities=activities)
+    form = CheckInForm(request.POST if request.method == "POST" else None, activities=activities)
     if request.method == "POST":
         if form.is_valid():
             entry = record_checkin(patient, link, form.cleaned_data, activities)

@@ -32,7 +32,7 @@ DRAFTS = "_drafts"
 def open_intake(request, token):
     """The link's intake, started on first use, or None when the link does not work."""
     link = link_or_none(request, token, PatientLink.Purpose.INTAKE)
-    if link is None:
+    if link is None or link.patient.is_archived:
         return None
     intake, _ = Intake.objects.get_or_create(link=link, defaults={"patient": link.patient})
     return intake if intake.status == Intake.Status.STARTED else None
@@ -167,7 +167,8 @@ def intake_review(request, token):
 @rate_limited
 def intake_submit(request, token):
     link = link_or_none(request, token, PatientLink.Purpose.INTAKE)
-    intake = Intake.objects.filter(link=link).first() if link else None
+    usable = link is not None and not link.patient.is_archived
+    intake = Intake.objects.filter(link=link).first() if usable else None
     if intake is None:
         return link_not_working(request)
     version = ConsentVersion.objects.filter(

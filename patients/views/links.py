@@ -81,7 +81,7 @@ def revoke_link(request, patient, link):
 
 @permission_required(["patients.add_patient", "patients.add_patientlink"], raise_exception=True)
 def invite_new_patient(request):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         patient = form.save(commit=False)
         patient.status = Patient.Status.INVITED

@@ -62,7 +62,7 @@ def patient_create(request):
     initial = {}
     if hasattr(request.user, "practitioner_profile"):
         initial["practitioner"] = request.user
-    form = PatientForm(request.POST or None, initial=initial)
+    form = PatientForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         patient = form.save()
         messages.success(request, f"{patient.full_name} was added.")
@@ -74,7 +74,7 @@ def patient_create(request):
 
 def patient_edit(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             form.save()
@@ -105,7 +105,7 @@ def patient_restore(request, patient):
 
 def patient_safety(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
-    form = SafetyFlagsForm(request.POST or None, instance=patient)
+    form = SafetyFlagsForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             form.save()
