@@ -1,7 +1,5 @@
 """A patient's progress through the phases of care: charts, tables, suggestions, report."""
 
-import datetime
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +30,12 @@ class PhaseChangeForm(forms.Form):
             raise forms.ValidationError(
                 f"The course began on {first.started_on:%-d %b %Y}, with the intake."
             )
+        current = self.patient.phase_changes.order_by("-started_on", "-id").first()
+        if current and started < current.started_on:
+            raise forms.ValidationError(
+                f"The current phase began on {current.started_on:%-d %b %Y}; a new one cannot "
+                "start before it."
+            )
         return started
 
 
@@ -61,7 +65,7 @@ def patient_progress(request, patient):
 def patient_report(request, patient):
     patient = get_patient_for_user(request, patient)
     context = context_for(patient)
-    context["printed_on"] = datetime.date.today()
+    context["printed_on"] = timezone.localdate()
     return render(request, "patients/report.html", context)
 
 

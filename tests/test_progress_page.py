@@ -1,0 +1,374 @@
+"""The progress page and the printable report: the charts' data, the summary against
+baseline (IMMPACT categories, CLINICAL.md section 1), treatment totals, the edge cases of a
+short history, and a query count that does not grow with the history."""
+
+import re
+
+import pytest
+from django.utils.html import strip_tags
+
+from patients.progress import change_phase
+from tests.factories import PatientFactory
+from tests.progress_helpers import (
+    checkin,
+    days_ago,
+    page_text,
+    progress_data,
+    progress_url,
+    report_url,
+    session,
+    start_course,
+    summary_value,
+    today,
+)
+from tests.session_factories import AdverseEventFactory
+
+
+def iso(n):
+    """The date n days ago as the chart data writes it (computed per test: no stale day)."""
+    return days_ago(n).isoformat()
+
+
+def day(d):
+    return f"{d.day} {d:%b %Y}"
+
+
+@pytest.fixture
+def history(patient, practitioner, second_practitioner):
+    """Four weeks of Ana's course, every value chosen by hand:
+
+    28 days ago  intake: average pain 8, PEG 7, PSFS 3, confidence 3, 60 active minutes
+    27 days ago  session 1: pain 7 -> 4; ST36 both sides (2 needles), GV20 midline (1)
+    21 days ago  check-in: pain 6, PEG 6.33, PSFS 4, confidence 4, 90 minutes
+    14 days ago  check-in: pain 5, PEG 5.67, PSFS 5.33, confidence 6, 120 minutes
+    13 days ago  session 2: pain 5 -> 2; LI4 both sides (2), SP6 left (1); a bruise.
+                 Phase 2 from that day.
+     7 days ago  check-in: pain 4, PEG 4.67, PSFS 6, confidence 7, 150 minutes
+    """
+    start_course(patient, practitioner, on=days_ago(28))
+    session(patient, practitioner, days_ago(27), before=7, after=4, points=["ST36", ("GV20", "M")])
+    checkin(patient, days_ago(21), 6, peg="6.33", psfs="4.00", confidence=4, active_minutes=90)
+    checkin(patient, days_ago(14), 5, peg="5.67", psfs="5.33", confidence=6, active_minutes=120)
+    points = ["LI4", ("SP6", "L")]
+    second = session(patient, practitioner, days_ago(13), before=5, after=2, points=points)
+    AdverseEventFactory(session=second)
+    change_phase(patient, 2, days_ago(13), practitioner, reason="Pain down by a third")
+    checkin(patient, days_ago(7), 4, peg="4.67", psfs="6.00", confidence=7, active_minutes=150)
+    # Someone else's course, which must not leak into Ana's page.
+    other = PatientFactory(practitioner=second_practitioner)
+    start_course(other, second_practitioner, on=days_ago(10), pain_average=3)
+    checkin(other, days_ago(3), 1)
+    AdverseEventFactory(session=session(other, second_practitioner, days_ago(2), points=["ST36"]))
+    return patient
+
+
+def point(n, value, source):
+    return {"date": iso(n), "value": value, "source": source}
+
+
+# The charts' data
+
+
+def test_the_chart_data_has_the_baseline_and_the_30_and_50_per_cent_lines(
+    practitioner_client, history
+):
+    chart = progress_data(practitioner_client.get(progress_url(history)))
+    assert chart["baseline"] == 8.0
+    assert chart["lines"] == {"p30": 5.6, "p50": 4.0}
+
+
+def test_the_chart_data_has_every_series_with_its_dates_and_sources(practitioner_client, history):
+    series = progress_data(practitioner_client.get(progress_url(history)))["series"]
+    assert series == {
+        "pain_average": [
+            point(28, 8.0, "intake"),
+            point(21, 6.0, "checkin"),
+            point(14, 5.0, "checkin"),
+            point(7, 4.0, "checkin"),
+        ],
+        "peg": [
+            point(28, 7.0, "intake"),
+            point(21, 6.33, "checkin"),
+            point(14, 5.67, "checkin"),
+            point(7, 4.67, "checkin"),
+        ],
+        "psfs": [
+            point(28, 3.0, "intake"),
+            point(21, 4.0, "checkin"),
+            point(14, 5.33, "checkin"),
+            point(7, 6.0, "checkin"),
+        ],
+        "confidence": [
+            point(28, 3.0, "intake"),
+            point(21, 4.0, "checkin"),
+            point(14, 6.0, "checkin"),
+            point(7, 7.0, "checkin"),
+        ],
+        "active_minutes": [
+            point(28, 60.0, "intake"),
+            point(21, 90.0, "checkin"),
+            point(14, 120.0, "checkin"),
+            point(7, 150.0, "checkin"),
+        ],
+        "session_pain_before": [point(27, 7.0, "session"), point(13, 5.0, "session")],
+        "session_pain_after": [point(27, 4.0, "session"), point(13, 2.0, "session")],
+    }
+
+
+def test_the_chart_data_has_each_phase_as_a_band_from_its_first_day_to_the_next(
+    practitioner_client, history
+):
+    chart = progress_data(practitioner_client.get(progress_url(history)))
+    assert chart["phases"] == [
+        {"phase": 1, "label": "Calm things down", "from": iso(28), "to": iso(13)},
+        {"phase": 2, "label": "Build confidence in movement", "from": iso(13), "to": iso(0)},
+    ]
+
+
+def table(response, heading_id):
+    """The rows of the table in the section `heading_id`, each a list of its cells' text."""
+    section = response.content.decode().split(f'id="{heading_id}"')[1].split("</section>")[0]
+    body = section.split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [" ".join(strip_tags(cell).split()) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_tables_beside_the_charts_hold_the_same_values(practitioner_client, history):
+    response = practitioner_client.get(progress_url(history))
+    assert "baseline 8, 30 % better is 5.6, 50 % better is 4.0" in page_text(response)
+    d = {n: day(days_ago(n)) for n in (28, 27, 21, 14, 13, 7)}
+    assert table(response, "pain-heading") == [
+        [d[28], "intake", "8", "", ""],
+        [d[27], "session", "", "7", "4"],
+        [d[21], "checkin", "6", "", ""],
+        [d[14], "checkin", "5", "", ""],
+        [d[13], "session", "", "5", "2"],
+        [d[7], "checkin", "4", "", ""],
+    ]
+    assert table(response, "function-heading") == [
+        [d[28], "7.0", "3.0", "3"],
+        [d[21], "6.3", "4.0", "4"],
+        [d[14], "5.7", "5.3", "6"],
+        [d[7], "4.7", "6.0", "7"],
+    ]
+    assert table(response, "activity-heading") == [
+        [d[28], "60"],
+        [d[21], "90"],
+        [d[14], "120"],
+        [d[7], "150"],
+    ]
+
+
+# The summary
+
+
+def test_the_summary_shows_the_change_since_baseline_and_the_responder_category(
+    practitioner_client, history
+):
+    response = practitioner_client.get(progress_url(history))
+    assert summary_value(response, "Average pain") == f"baseline 8, latest 4 ({day(days_ago(7))})"
+    assert summary_value(response, "Change since baseline") == (
+        "4 points, 50 % better: substantial (IMMPACT categories)"
+    )
+    assert summary_value(response, "Phase") == (
+        f"2. Build confidence in movement, for 13 days (since {day(days_ago(13))})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("baseline", "latest", "shown"),
+    [
+        (8, 5, "3 points, 38 % better: moderate"),
+        (10, 8, "2 points, 20 % better: minimal"),
+        (8, 8, "0 points, 0 % better: no change"),
+        (6, 8, "2 points, 33 % worse: worse"),
+    ],
+)
+def test_the_summary_names_the_responder_category(
+    practitioner_client, practitioner, patient, baseline, latest, shown
+):
+    start_course(patient, practitioner, on=days_ago(14), pain_average=baseline)
+    checkin(patient, days_ago(7), latest)
+    response = practitioner_client.get(progress_url(patient))
+    assert summary_value(response, "Change since baseline") == f"{shown} (IMMPACT categories)"
+
+
+def test_a_baseline_of_0_shows_the_change_in_points_without_a_per_cent_or_category(
+    practitioner_client, practitioner, patient
+):
+    start_course(patient, practitioner, on=days_ago(14), pain_average=0)
+    checkin(patient, days_ago(7), 2)
+    response = practitioner_client.get(progress_url(patient))
+    assert response.status_code == 200
+    shown = summary_value(response, "Change since baseline")
+    assert shown.startswith("2 points") and "worse" in shown
+    assert "None" not in shown and "%" not in shown
+
+
+def test_the_summary_counts_sessions_needles_with_bilateral_as_two_and_adverse_events(
+    practitioner_client, history
+):
+    response = practitioner_client.get(progress_url(history))
+    assert summary_value(response, "Sessions") == "2 sessions, 6 needles, 1 adverse event"
+    assert response.context["totals"] == {"sessions": 2, "needles": 6, "adverse_events": 1}
+
+
+def test_the_summary_counts_every_adverse_event_of_a_session(
+    practitioner_client, practitioner, patient
+):
+    start_course(patient, practitioner, on=days_ago(7))
+    note = session(patient, practitioner, days_ago(6), points=[("ST36", "R"), ("ST36", "L")])
+    AdverseEventFactory(session=note)
+    AdverseEventFactory(session=note, description="Felt faint for a minute.")
+    response = practitioner_client.get(progress_url(patient))
+    assert summary_value(response, "Sessions") == "1 session, 2 needles, 2 adverse events"
+
+
+# Short histories must not break the page
+
+
+def test_a_patient_with_no_readings_gets_a_page_that_says_so(practitioner_client, patient):
+    response = practitioner_client.get(progress_url(patient))
+    assert response.status_code == 200
+    assert summary_value(response, "Phase") == (
+        "Not started: the course starts when the intake is accepted"
+    )
+    assert "No readings yet: they come from the intake, check-ins and sessions." in (
+        page_text(response)
+    )
+    chart = progress_data(response)
+    assert chart["baseline"] is None and chart["phases"] == []
+
+
+def test_a_patient_with_a_session_but_no_accepted_intake_gets_a_report(
+    practitioner_client, practitioner, patient
+):
+    session(patient, practitioner, days_ago(1), before=6, after=3)
+    response = practitioner_client.get(report_url(patient))
+    assert response.status_code == 200
+    assert summary_value(response, "Average pain") == "no baseline yet"
+    assert summary_value(response, "Sessions") == "1 session, 2 needles, 0 adverse events"
+
+
+def test_a_patient_with_only_an_intake_sees_the_baseline_and_no_change_yet(
+    practitioner_client, practitioner, patient
+):
+    start_course(patient, practitioner)
+    response = practitioner_client.get(progress_url(patient))
+    assert response.status_code == 200
+    assert summary_value(response, "Phase") == (
+        f"1. Calm things down, for 0 days (since {day(today())})"
+    )
+    assert summary_value(response, "Average pain") == "baseline 8"
+    assert "Change since baseline" not in page_text(response)
+    assert summary_value(response, "Sessions") == "0 sessions, 0 needles, 0 adverse events"
+    chart = progress_data(response)
+    assert chart["series"]["pain_average"] == [point(0, 8.0, "intake")]
+    assert chart["series"]["session_pain_before"] == []
+    assert chart["phases"] == [
+        {"phase": 1, "label": "Calm things down", "from": iso(0), "to": iso(0)}
+    ]
+
+
+def test_readings_all_on_one_day_give_one_row_a_source_and_a_change(
+    practitioner_client, practitioner, patient
+):
+    start_course(patient, practitioner)
+    checkin(patient, today(), 6)
+    session(patient, practitioner, today(), before=6, after=2)
+    response = practitioner_client.get(progress_url(patient))
+    assert response.status_code == 200
+    assert summary_value(response, "Change since baseline") == (
+        "2 points, 25 % better: minimal (IMMPACT categories)"
+    )
+    assert [row["source"] for row in response.context["pain_rows"]] == [
+        "intake",
+        "checkin",
+        "session",
+    ]
+    series = progress_data(response)["series"]
+    assert series["pain_average"] == [point(0, 8.0, "intake"), point(0, 6.0, "checkin")]
+    assert {p["date"] for values in series.values() for p in values} == {iso(0)}
+
+
+def test_an_intake_without_an_average_pain_has_no_baseline_lines(
+    practitioner_client, practitioner, patient
+):
+    start_course(patient, practitioner, on=days_ago(7), pain_average=None)
+    checkin(patient, days_ago(1), 5)
+    response = practitioner_client.get(progress_url(patient))
+    assert response.status_code == 200
+    assert summary_value(response, "Average pain") == "no baseline yet"
+    chart = progress_data(response)
+    assert chart["baseline"] is None
+    assert chart["lines"] == {"p30": None, "p50": None}
+
+
+# The report
+
+
+def test_the_report_prints_the_same_summary_and_data(practitioner_client, history):
+    page = practitioner_client.get(progress_url(history))
+    report = practitioner_client.get(report_url(history))
+    assert report.status_code == 200
+    for term in ["Phase", "Average pain", "Change since baseline", "Sessions"]:
+        assert summary_value(report, term) == summary_value(page, term)
+    assert summary_value(report, "Change since baseline") == (
+        "4 points, 50 % better: substantial (IMMPACT categories)"
+    )
+    assert progress_data(report) == progress_data(page)
+    text = page_text(report)
+    assert "Ana Silva, born 17 May 1970" in text
+    assert f"printed {day(today())}" in text
+    assert "Change the phase" not in text
+
+
+def test_a_clinic_admin_may_read_the_report(admin_client_, history):
+    response = admin_client_.get(report_url(history))
+    assert response.status_code == 200
+    assert summary_value(response, "Sessions") == "2 sessions, 6 needles, 1 adverse event"
+
+
+# Queries
+
+
+def long_or_short_history(patient, by, checkins, sessions):
+    start_course(patient, by, on=days_ago(400))
+    for n in range(checkins):
+        checkin(patient, days_ago(390 - 7 * n), 7 - n % 4, peg="5.33", psfs="4.00", confidence=5)
+    for n in range(sessions):
+        note = session(patient, by, days_ago(395 - 7 * n), points=["ST36", ("GV20", "M")])
+        if n % 5 == 0:
+            AdverseEventFactory(session=note)
+    change_phase(patient, 2, days_ago(300), by)
+    change_phase(patient, 3, days_ago(200), by)
+
+
+@pytest.mark.parametrize(("checkins", "sessions"), [(3, 2), (30, 20)])
+def test_the_progress_page_makes_the_same_queries_whatever_the_length_of_the_history(
+    practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
+):
+    long_or_short_history(patient, practitioner, checkins, sessions)
+    # 1 the session, 2 the user, 3-4 the user's and the groups' permissions, 5 the patient
+    # with practitioner and profile, 6 the audit event (insert), 7 the phase changes with
+    # who made them, 8 the readings, 9 sessions and adverse events, 10 needles, 11 the open
+    # suggestion, 12-14 saving the session (savepoint, update, release: it is saved on
+    # every request).
+    with django_assert_num_queries(14):
+        response = practitioner_client.get(progress_url(patient))
+    assert response.status_code == 200
+    assert len(progress_data(response)["series"]["pain_average"]) == checkins + 1
+
+
+@pytest.mark.parametrize(("checkins", "sessions"), [(3, 2), (30, 20)])
+def test_the_report_makes_the_same_queries_whatever_the_length_of_the_history(
+    practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
+):
+    long_or_short_history(patient, practitioner, checkins, sessions)
+    # The progress page's 14 (see above).
+    with django_assert_num_queries(14):
+        response = practitioner_client.get(report_url(patient))
+    assert response.status_code == 200
+    assert summary_value(response, "Sessions").startswith(f"{sessions} sessions")
