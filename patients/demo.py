@@ -4,6 +4,7 @@ flare-ups. Bulk inserts: no per-row signals."""
 import random
 from datetime import timedelta
 
+from django.db.models import Min
 from django.utils import timezone
 
 from patients.intake import RED_FLAGS, SAFETY_QUESTIONS
@@ -19,6 +20,7 @@ from patients.models import (
     token_hash,
 )
 from patients.scoring import peg_score, psfs_score
+from sessions.models import TreatmentSession
 
 ACTIVITIES = [
     "Walking the dog",
@@ -86,10 +88,19 @@ def seed_intakes_and_checkins(patients):
     now = timezone.now()
     links, intakes, activities, ratings, readings, checkins = [], [], [], [], [], []
     plans = []
+    patients = list(patients)
+    first_sessions = dict(
+        TreatmentSession.objects.filter(patient__in=patients)
+        .values("patient")
+        .annotate(first=Min("started_at"))
+        .values_list("patient", "first")
+    )
     for patient in patients:
         rng = random.Random(patient.uuid.int + 7)
-        weeks = rng.randint(3, 12)
-        start = now - timedelta(weeks=weeks, days=2)
+        # The intake comes a few days before the first session, as in a real clinic.
+        start = first_sessions.get(patient.pk, now - timedelta(weeks=rng.randint(3, 12)))
+        start -= timedelta(days=3)
+        weeks = max(1, (now - start).days // 7)
         average = rng.randint(5, 8)
         scores = {
             "pain_now": average,
