@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed venv clean
+.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench venv clean
 
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed and none was found on PATH."; \
@@ -30,6 +30,11 @@ run: venv
 
 seed: venv
 	DJANGO_DEBUG=true $(MANAGE) seed_demo
+
+# Time the main pages on the current database (seed it first; see docs/performance.md).
+bench: venv
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
+	$(MANAGE) bench --runs $${RUNS:-30} --json bench-results.json
 
 test: venv
 	$(BIN)/pytest

@@ -1,0 +1,175 @@
+"""`python manage.py bench [--runs N] [--json FILE]`: time the main pages in one process.
+
+Each page is requested N times through the whole middleware stack as a logged-in
+practitioner (Django's test client; no network), after one warm-up request. For each:
+median and 95th percentile in ms, the ratio of its p95 to the floor view's p95 (a trivial
+view behind the same middleware), and its query count. Run it on a seeded database
+(`seed_demo --patients N`); the POSTs add a session note and a check-in to it.
+"""
+
+import json
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import Patient, PatientLink
+from patients.views.links import link_path
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = "Measure the main pages: median, p95, ratio to a floor view, query count."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument(
+            "--json", dest="json_path", default="bench-results.json", help="results file"
+        )
+        parser.add_argument("--username", default="lin")
+
+    def handle(self, *args, runs, json_path, username, **options):
+        if runs < 1:
+            raise CommandError("--runs must be at least 1")
+        user = get_user_model().objects.filter(username=username).first()
+        patient = (
+            Patient.objects.filter(
+                status="active", treatment_sessions__isnull=False, intakes__status="accepted"
+            )
+            .order_by("pk")
+            .first()
+        )
+        if user is None or patient is None:
+            raise CommandError("Seed the database first: python manage.py seed_demo")
+        # Plain HTTP in one process: no HTTPS redirect, no secure-only cookies, static file
+        # names without a manifest; everything else as configured.
+        plain_static = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+        with override_settings(
+            ROOT_URLCONF="clinic.bench_urls",
+            ALLOWED_HOSTS=["*"],
+            LINK_RATE_LIMIT_PER_MINUTE=10**9,
+            SECURE_SSL_REDIRECT=False,
+            SESSION_COOKIE_SECURE=False,
+            CSRF_COOKIE_SECURE=False,
+            STORAGES=plain_static,
+        ):
+            results = self.measure(user, patient, runs)
+        floor = results[0]["p95_ms"]
+        for row in results:
+            row["ratio_to_floor"] = round(row["p95_ms"] / floor, 1) if floor else None
+        self.print_table(results)
+        with open(json_path, "w") as file:
+            file.write(self.to_json(results, runs))
+        self.stdout.write(f"Wrote {json_path}")
+
+    def to_json(self, results, runs):
+        info = {"patients": Patient.objects.count(), "database": connection.vendor, "runs": runs}
+        return json.dumps({"info": info, "pages": results}, indent=2)
+
+    def pages(self, patient, user):
+        session_form = reverse("sessions:new", kwargs={"patient": patient.uuid})
+        _, checkin_token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN, by=user)
+        invited = Patient.objects.create(
+            given_name="Bench", family_name=f"Invitee {time.time()}", status="invited"
+        )
+        _, intake_token = PatientLink.issue(invited, PatientLink.Purpose.INTAKE, by=user)
+        checkin = {
+            "pain_now": 4,
+            "pain_average": 4,
+            "pain_worst": 6,
+            "enjoyment": 3,
+            "activity": 3,
+            "confidence": 6,
+            "active_minutes": 120,
+        }
+        for activity in patient.psfs_activities.all():
+            checkin[f"psfs_{activity.pk}"] = 6
+        goals = reverse("intake:step", kwargs={"token": intake_token, "step": "goals"})
+        return [
+            ("floor view", "get", "/__floor__/", None),
+            ("dashboard", "get", reverse("home"), None),
+            ("patient list", "get", reverse("patients:list"), None),
+            ("patient search", "get", reverse("patients:list") + "?q=abbott", None),
+            ("patient detail", "get", patient.get_absolute_url(), None),
+            ("progress page", "get", reverse("patients:progress", args=[patient.uuid]), None),
+            ("log session (GET)", "get", session_form, None),
+            ("point search", "get", reverse("point_search") + "?q=liv+3", None),
+            ("intake step (POST)", "post", goals, {"goals": "Walk for an hour."}),
+            ("check-in (POST)", "post", link_path("checkin", checkin_token), checkin),
+            ("log session (POST)", "post", session_form, "session"),
+        ]
+
+    def measure(self, user, patient, runs):
+        client = Client()
+        client.force_login(user)
+        results = []
+        for name, method, url, data in self.pages(patient, user):
+            timings, queries = [], 0
+            for run in range(runs + 1):
+                payload = self.session_payload(patient) if data == "session" else data
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    response = getattr(client, method)(url, payload or {})
+                    elapsed = (time.perf_counter() - start) * 1000
+                expected = 200 if method == "get" else 302
+                if response.status_code != expected:
+                    raise CommandError(f"{name}: {url} answered {response.status_code}")
+                if run:  # the first request warms caches and is not counted
+                    timings.append(elapsed)
+                    queries = len(captured)
+            results.append(
+                {
+                    "page": name,
+                    "median_ms": round(statistics.median(timings), 2),
+                    "p95_ms": round(percentile(timings, 0.95), 2),
+                    "queries": queries,
+                }
+            )
+        return results
+
+    def session_payload(self, patient):
+        """A repeat of the patient's last session, as the form posts it."""
+        last = patient.treatment_sessions.with_points().order_by("-started_at").first()
+        rows = list(last.points.all())
+        data = {
+            "started_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "style": last.style,
+            "pain_before": 5,
+            "pain_after": 3,
+            "needle_diameter_mm": last.needle_diameter_mm,
+            "needle_length_mm": last.needle_length_mm,
+            "retention_minutes": last.retention_minutes,
+            "action": "draft",
+            "points-TOTAL_FORMS": len(rows),
+            "points-INITIAL_FORMS": 0,
+            "adverse-TOTAL_FORMS": 0,
+            "adverse-INITIAL_FORMS": 0,
+        }
+        for index, row in enumerate(rows):
+            data[f"points-{index}-point"] = row.point.code
+            data[f"points-{index}-side"] = row.side
+        return data
+
+    def print_table(self, results):
+        self.stdout.write(
+            f"{'page':<22}{'median ms':>11}{'p95 ms':>10}{'x floor':>9}{'queries':>9}"
+        )
+        for row in results:
+            self.stdout.write(
+                f"{row['page']:<22}{row['median_ms']:>11}{row['p95_ms']:>10}"
+                f"{row['ratio_to_floor']:>9}{row['queries']:>9}"
+            )

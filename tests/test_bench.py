@@ -1,0 +1,28 @@
+"""The benchmark runs to the end at a small size, and each page's query count is the same
+with 20 and with 60 demo patients (the smoke test of issue 6; timings are not tested)."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def bench(settings, tmp_path, patients):
+    settings.DEBUG = True  # seed_demo runs only in debug mode
+    call_command("seed_demo", patients=patients, stdout=io.StringIO())
+    settings.DEBUG = False
+    out = tmp_path / f"bench-{patients}.json"
+    call_command("bench", runs=2, json_path=str(out), stdout=io.StringIO())
+    return json.loads(out.read_text())
+
+
+def test_the_query_counts_do_not_grow_with_the_clinic(settings, tmp_path):
+    small = bench(settings, tmp_path, 20)
+    large = bench(settings, tmp_path, 60)
+    assert large["info"]["patients"] > small["info"]["patients"]
+    counts = {row["page"]: row["queries"] for row in small["pages"]}
+    assert len(counts) == 11 and all(row["median_ms"] > 0 for row in small["pages"])
+    assert {row["page"]: row["queries"] for row in large["pages"]} == counts
