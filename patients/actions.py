@@ -63,7 +63,11 @@ def submit_intake(intake_id, consent_version, ip_address):
 
 @transaction.atomic
 def accept_intake(intake, by):
-    """Make the patient active with the intake's details, safety answers and baseline."""
+    """Make the patient active with the intake's details, safety answers and baseline.
+    Two accepts at once: the second finds it accepted and changes nothing."""
+    intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
+    if intake.status != Intake.Status.SUBMITTED:
+        return intake.patient
     answers = intake.answers
     patient = intake.patient
     about, health, measures = answers["about"], answers["health"], answers["measures"]

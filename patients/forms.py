@@ -177,3 +177,16 @@ class InviteForm(forms.ModelForm):
 
     def clean_family_name(self):
         return self.cleaned_data["family_name"].strip()
+
+    def clean(self):
+        data = super().clean()
+        same = Patient.objects.exclude(status=Patient.Status.ARCHIVED).filter(
+            given_name__iexact=data.get("given_name", ""),
+            family_name__iexact=data.get("family_name", ""),
+        )
+        if data.get("email") and same.filter(email__iexact=data["email"]).exists():
+            raise forms.ValidationError(
+                "A patient with this name and email is already registered: open their record "
+                "and send the link from there."
+            )
+        return data

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
 
 from sessions import safety
 from sessions.models import (
@@ -12,6 +15,7 @@ from sessions.models import (
 )
 from sessions.models.notes import side_error
 
+EARLIEST_YEAR = 2000
 PAIN_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric"})
 
 
@@ -73,6 +77,14 @@ class SessionForm(forms.ModelForm):
             for key, title, names in self.SECTIONS
         ]
 
+    def clean_started_at(self):
+        started = self.cleaned_data["started_at"]
+        if started > timezone.now() + timedelta(hours=1):
+            raise forms.ValidationError("A session cannot be logged in the future.")
+        if started.year < EARLIEST_YEAR:
+            raise forms.ValidationError(f"Enter a date from {EARLIEST_YEAR} on.")
+        return started
+
     def clean(self):
         data = super().clean()
         if data.get("electrical") and data.get("electro_frequency_hz") is None:
@@ -123,6 +135,9 @@ class PointRowForm(forms.ModelForm):
 
 
 class BasePointFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        return super().get_queryset().select_related("point")
+
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "catalogue": self.catalogue}
 
@@ -180,6 +195,9 @@ def point_formset_class(extra):
         fields=["point", "side", "depth_mm", "manual_technique"],
         extra=extra,
         can_delete=True,
+        max_num=200,
+        absolute_max=200,
+        validate_max=True,
     )
 
 

@@ -21,6 +21,7 @@ from sessions.models import AcupuncturePoint, Protocol, TreatmentSession
 from sessions.models.notes import SignedNoteError, default_side
 
 BLANK_POINT_ROWS = 3
+MAX_POINT_ROWS = 200  # more points than any session has; the formset refuses more too
 CHANGE = "treatment_sessions.change_treatmentsession"
 
 
@@ -164,8 +165,14 @@ def edit_note(request, note, point_rows, repeated=None):
             "epilepsy": patient.epilepsy,
         },
     }  # fmt: skip
-    bad = data is not None and action in ("draft", "sign")
+    bad = data is not None and (action in ("draft", "sign") or management_broken(points))
     return render(request, "sessions/session_form.html", context, status=400 if bad else 200)
+
+
+def management_broken(formset):
+    """A crafted or garbled count of rows: the form is shown again with a 400."""
+    form = formset.management_form
+    return not form.is_valid() or not 0 <= form.cleaned_data["TOTAL_FORMS"] <= MAX_POINT_ROWS
 
 
 def with_protocol_points(post, protocol_id, protocols):
@@ -175,7 +182,12 @@ def with_protocol_points(post, protocol_id, protocols):
     if protocol is None:
         return data
     prefix = "points"
-    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0) or 0)
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        return data  # the formset reports its broken management form
+    if not 0 <= total <= MAX_POINT_ROWS:
+        return data
     present = {
         (canonical_code(data.get(f"{prefix}-{i}-point", "")), data.get(f"{prefix}-{i}-side"))
         for i in range(total)

@@ -506,7 +506,7 @@ def test_the_command_refuses_a_malformed_email(db, email):
 def test_the_command_refuses_a_patient_whose_intake_is_accepted(practitioner, invited):
     accept_intake(submitted_intake(invited), by=practitioner)
     links_before = PatientLink.objects.count()
-    with pytest.raises(CommandError, match="already accepted"):
+    with pytest.raises(CommandError, match="already sent"):
         run_invite("beatriz.costa@example.org")
     assert PatientLink.objects.count() == links_before
 

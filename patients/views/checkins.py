@@ -56,14 +56,12 @@ def checkin(request, token):
     patient = link.patient
     activities = list(patient.psfs_activities.all())
     form = CheckInForm(request.POST if request.method == "POST" else None, activities=activities)
-    if request.method == "POST":
-        if form.is_valid():
-            entry = record_checkin(patient, link, form.cleaned_data, activities)
-            audit.record(AuditEvent.Action.CHANGE, entry, detail="check-in")
-            messages.success(request, "Thank you. Your check-in is saved.")
-            return redirect("checkin", token=token)
-    else:
-        audit.record(AuditEvent.Action.VIEW, patient, detail="check-in page")
+    if form.is_bound and form.is_valid():
+        entry = record_checkin(patient, link, form.cleaned_data, activities)
+        audit.record(AuditEvent.Action.CHANGE, entry, detail="check-in")
+        messages.success(request, "Thank you. Your check-in is saved.")
+        return redirect("checkin", token=token)
+    audit.record(AuditEvent.Action.VIEW, patient, detail="check-in page")
     recent = patient.checkins.order_by("-taken_on")[:RECENT]
     status = 400 if form.is_bound else 200
     return render(request, "public/checkin.html", {"form": form, "recent": recent}, status=status)

@@ -22,7 +22,7 @@ from patients.intake import (
     ConsentForm,
     to_json,
 )
-from patients.models import ConsentVersion, Intake, PatientLink
+from patients.models import ConsentVersion, Intake, PatientLink, token_hash
 from patients.ratelimit import rate_limited
 from patients.views.public import link_not_working, link_or_none
 
@@ -98,6 +98,8 @@ def intake_step(request, token, step):
     data = request.POST if request.method == "POST" else None
     form = make_form(intake, step, data)
     status = 200
+    if data is None:
+        audit.record(AuditEvent.Action.VIEW, intake, detail=f"intake step: {step}")
     if data is not None:
         drafts = intake.answers.setdefault(DRAFTS, {})
         consent = ConsentVersion.current()
@@ -151,6 +153,7 @@ def intake_review(request, token):
     intake = open_intake(request, token)
     if intake is None:
         return link_not_working(request)
+    audit.record(AuditEvent.Action.VIEW, intake, detail="intake review page")
     context = {
         "token": token,
         "sections": review_sections(intake.answers),
@@ -170,6 +173,10 @@ def intake_submit(request, token):
     usable = link is not None and not link.patient.is_archived
     intake = Intake.objects.filter(link=link).first() if usable else None
     if intake is None:
+        if Intake.objects.filter(
+            link__token_hash=token_hash(token), status__in=["submitted", "accepted"]
+        ).exists():  # a second click on "Send": it was sent the first time
+            return redirect("intake:thanks")
         return link_not_working(request)
     version = ConsentVersion.objects.filter(
         pk=intake.answers.get("consent", {}).get("version")

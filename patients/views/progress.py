@@ -21,6 +21,13 @@ class PhaseChangeForm(forms.Form):
         self.patient = patient
         self.fields["started_on"].initial = timezone.localdate
 
+    def clean_phase(self):
+        phase = self.cleaned_data["phase"]
+        current = self.patient.phase_changes.order_by("-started_on", "-id").first()
+        if current and current.phase == phase:
+            raise forms.ValidationError(f"The patient is already in phase {phase}.")
+        return phase
+
     def clean_started_on(self):
         started = self.cleaned_data["started_on"]
         if started > timezone.localdate():

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -31,9 +32,11 @@ class RedFlagReviewForm(forms.ModelForm):
 
 @permission_required("patients.view_intake", raise_exception=True)
 def intake_queue(request):
-    intakes = list(Intake.objects.review_queue()[:200])
-    audit.record(AuditEvent.Action.LIST, detail=f"intakes to review: {len(intakes)}")
-    return render(request, "patients/intake_queue.html", {"intakes": intakes})
+    page = Paginator(Intake.objects.review_queue(), 25).get_page(request.GET.get("page"))
+    audit.record(AuditEvent.Action.LIST, detail=f"intakes to review: page {page.number}")
+    return render(
+        request, "patients/intake_queue.html", {"intakes": page.object_list, "page": page}
+    )
 
 
 def get_intake(request, patient, intake, perm="patients.view_intake"):

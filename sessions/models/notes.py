@@ -1,6 +1,7 @@
 """Treatment notes: what was done in a session, to STRICTA 2010 (CLINICAL.md section 6)."""
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -186,6 +187,10 @@ class TreatmentSession(models.Model):
             ),  # fmt: skip
             models.CheckConstraint(
                 condition=Q(session_number__gte=1), name="session_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(started_at__gte=datetime(2000, 1, 1, tzinfo=UTC)),
+                name="session_started_after_2000",
             ),
             models.CheckConstraint(
                 condition=Q(pain_before__isnull=True) | Q(pain_before__lte=10),

@@ -32,8 +32,8 @@ class Command(BaseCommand):
             raise CommandError("Several patients have this email; invite from the app instead.")
         if matches:
             patient = matches[0]
-            if patient.is_archived or patient.intakes.filter(status="accepted").exists():
-                raise CommandError("This patient's intake is already accepted (or archived).")
+            if patient.is_archived or patient.intakes.filter(status__in=["submitted", "accepted"]):
+                raise CommandError("This patient's intake is already sent (or they are archived).")
         else:
             if not name or len(name.split()) < 2:
                 raise CommandError("A new patient needs --name with a given and a family name.")
