@@ -301,7 +301,26 @@ class TreatmentSession(models.Model):
         self.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
 
 
-class SessionPoint(models.Model):
+class NotePart(models.Model):
+    """A row of a treatment note (a point, an adverse event): locked with the note."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        refuse_if_signed(self.session)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_signed(self.session)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def audit_patient_uuid(self):
+        return self.session.patient.uuid
+
+
+class SessionPoint(NotePart):
     session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="points")
     point = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
     side = models.CharField(max_length=1, choices=Side)
@@ -338,18 +357,6 @@ class SessionPoint(models.Model):
 
     def __str__(self):
         return f"{self.point.code} {self.get_side_display().lower()}"
-
-    def save(self, *args, **kwargs):
-        refuse_if_signed(self.session)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        refuse_if_signed(self.session)
-        return super().delete(*args, **kwargs)
-
-    @property
-    def audit_patient_uuid(self):
-        return self.session.patient.uuid
 
     @property
     def needle_count(self):
@@ -414,7 +421,7 @@ class ProtocolPoint(models.Model):
             raise ValidationError({"side": error})
 
 
-class AdverseEvent(models.Model):
+class AdverseEvent(NotePart):
     """Categories and severities of CLINICAL.md section 4."""
 
     class Category(models.TextChoices):
@@ -478,18 +485,6 @@ class AdverseEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} ({self.get_severity_display().lower()})"
-
-    def save(self, *args, **kwargs):
-        refuse_if_signed(self.session)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        refuse_if_signed(self.session)
-        return super().delete(*args, **kwargs)
-
-    @property
-    def audit_patient_uuid(self):
-        return self.session.patient.uuid
 
 
 class Amendment(models.Model):
