@@ -69,12 +69,6 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("Enter a date of birth after 1900.")
         return born
 
-    def clean_given_name(self):
-        return self.cleaned_data["given_name"].strip()
-
-    def clean_family_name(self):
-        return self.cleaned_data["family_name"].strip()
-
 
 class PatientFilterForm(forms.Form):
     q = forms.CharField(
@@ -171,12 +165,6 @@ class InviteForm(forms.ModelForm):
         model = Patient
         fields = ["given_name", "family_name", "email", "phone"]
         help_texts = {"email": "The intake link is emailed here. Without one, copy the link."}
-
-    def clean_given_name(self):
-        return self.cleaned_data["given_name"].strip()
-
-    def clean_family_name(self):
-        return self.cleaned_data["family_name"].strip()
 
     def clean(self):
         data = super().clean()
