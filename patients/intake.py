@@ -88,6 +88,14 @@ SAFETY_QUESTIONS = [
 ]
 
 
+def text_answer(label, max_length, rows=2):
+    """An optional free-text answer."""
+    return forms.CharField(
+        label=label, max_length=max_length, required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )  # fmt: skip
+
+
 def score_field(label, help_text=""):
     return forms.IntegerField(label=label, help_text=help_text, widget=SCORE_WIDGET, **SCORE)
 
@@ -137,18 +145,8 @@ class PainForm(forms.Form):
     since = forms.ChoiceField(
         label="How long have you had this pain?", choices=SINCE, widget=forms.RadioSelect
     )
-    worse = forms.CharField(
-        label="What makes it worse?",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    better = forms.CharField(
-        label="What makes it better?",
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    worse = text_answer("What makes it worse?", 1000)
+    better = text_answer("What makes it better?", 1000)
     feels_like = forms.MultipleChoiceField(
         label="What does it feel like?",
         choices=FEELS_LIKE,
@@ -222,24 +220,9 @@ class MeasuresForm(forms.Form):
 
 
 class HealthForm(forms.Form):
-    conditions = forms.CharField(
-        label="Other health conditions",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    medicines = forms.CharField(
-        label="Medicines you take",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    surgeries = forms.CharField(
-        label="Operations you have had",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    conditions = text_answer("Other health conditions", 2000)
+    medicines = text_answer("Medicines you take", 2000)
+    surgeries = text_answer("Operations you have had", 2000)
     previous_acupuncture = forms.ChoiceField(
         label="Have you had acupuncture before?", choices=YES_NO, widget=forms.RadioSelect
     )
