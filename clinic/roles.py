@@ -43,6 +43,7 @@ ROLE_PERMISSIONS = {
         "patients.outcomereading": ["view"],
         "patients.phasechange": ["view"],
         "patients.phasesuggestion": ["view"],
+        "patients.psfsactivity": ["view"],
         "treatment_sessions.acupuncturepoint": ["view", "add", "change", "delete"],
         "treatment_sessions.treatmentsession": ["view", "change"],
         "treatment_sessions.historicaltreatmentsession": ["view"],

@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.utils import timezone
 
 from clinic.admin import AuditedAdmin
-from patients.models import CheckIn, ConsentVersion, Intake, Patient, PatientLink, RedFlagReview
+from patients.models import (
+    CheckIn,
+    ConsentVersion,
+    Intake,
+    OutcomeReading,
+    Patient,
+    PatientLink,
+    PhaseChange,
+    PhaseSuggestion,
+    PsfsActivity,
+    RedFlagReview,
+)
 
 
 @admin.register(Patient)
@@ -102,3 +113,45 @@ class CheckInAdmin(AuditedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAudited(AuditedAdmin):
+    """Records written only by the app's own actions: browsed here, never edited."""
+
+    list_select_related = ["patient"]
+    search_fields = ["patient__given_name", "patient__family_name", "=patient__uuid"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutcomeReading)
+class OutcomeReadingAdmin(ReadOnlyAudited):
+    list_display = ["patient", "taken_on", "measure", "value", "source"]
+    list_filter = ["measure", "source", "taken_on"]
+
+
+@admin.register(PhaseChange)
+class PhaseChangeAdmin(ReadOnlyAudited):
+    list_display = ["patient", "phase", "started_on", "changed_by", "reason"]
+    list_filter = ["phase", "started_on"]
+
+
+@admin.register(PhaseSuggestion)
+class PhaseSuggestionAdmin(ReadOnlyAudited):
+    list_display = ["patient", "kind", "status", "evidence_through", "decided_by"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(PsfsActivity)
+class PsfsActivityAdmin(ReadOnlyAudited):
+    list_display = ["patient", "position", "name"]

@@ -136,3 +136,12 @@ def test_a_clinic_admin_cannot_change_a_superusers_account(admin_client_, db):
     assert admin_client_.get(f"/admin/auth/user/{boss.pk}/password/").status_code == 403
     response = admin_client_.post(f"/admin/auth/user/{boss.pk}/change/", {"username": "b"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "model", ["outcomereading", "phasechange", "phasesuggestion", "psfsactivity"]
+)
+def test_a_clinic_admin_browses_readings_and_phases_read_only(admin_client_, model):
+    url = f"/admin/patients/{model}/"
+    assert admin_client_.get(url).status_code == 200
+    assert admin_client_.get(url + "add/").status_code == 403
