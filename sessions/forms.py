@@ -173,6 +173,13 @@ class BasePointFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         seen = {}
+        if self.instance.pk:
+            # Saved rows the form does not carry (a stale page, two tabs) stay as they are,
+            # so a new row must not repeat them either.
+            carried = [form.instance.pk for form in self.initial_forms]
+            kept = self.instance.points.exclude(pk__in=carried)
+            for code, side in kept.values_list("point__code", "side"):
+                seen.setdefault(code, []).append(side)
         for form in self.live_forms():
             point, side = form.cleaned_data["point"], form.cleaned_data.get("side")
             if not side:

@@ -601,3 +601,15 @@ def test_an_edit_url_under_another_patient_is_a_404(practitioner_client, draft):
     other = PatientFactory()
     url = reverse("sessions:edit", kwargs={"patient": other.uuid, "session": draft.uuid})
     assert practitioner_client.get(url).status_code == 404
+
+
+def test_an_edit_from_a_stale_page_that_repeats_a_saved_point_is_refused_not_a_500(
+    practitioner_client, practitioner, patient
+):
+    """The page was opened before ST36 was saved (two tabs): its new ST36 row would break
+    the one-row-a-point-and-side rule in the database."""
+    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
+    response = practitioner_client.post(edit_url(note), session_data(points=[("ST36", "B")]))
+    assert response.status_code == 400
+    assert "ST36 is already in this session on that side." in response.content.decode()
+    assert saved_points(note) == [("ST36", "B", 0)]
