@@ -7,7 +7,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic import roles
+        from clinic import idle, roles  # noqa: F401 (idle connects its login receiver)
 
         # Models added by later migrations get their permissions on the roles too.
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="clinic.sync_roles")

@@ -1,81 +1,93 @@
-"""The clinic dashboard's numbers, computed in the database: a fixed number of queries,
-whatever the size of the register."""
+"""The clinic dashboard's numbers: four queries, whatever the size of the register.
+
+Per-patient facts (current phase, baseline and latest pain, sessions, last reading) come
+from PatientSummary, kept up to date by every write, so the big aggregate reads one row a
+patient instead of the whole history.
+"""
 
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from patients.models import Intake, Patient, Phase, PhaseChange, PhaseSuggestion
-from patients.models.records import RESPONDER_SHARE
-from sessions.models import TreatmentSession
+from patients.models import Intake, Patient, Phase, PhaseSuggestion
+from patients.models.records import EVALUABLE, RESPONDING, quiet_since
 
 # Baeumler et al., BMJ Open 2021;11:e045961: any adverse event in 7.57 % of treatments.
 LITERATURE_AE_PER_100 = Decimal("7.57")
 
 
-def sessions_to_reach(patients, phase):
-    """Median number of sessions before a patient first entered `phase` (None if nobody)."""
-    reached = PhaseChange.objects.filter(patient=OuterRef("pk"), phase=phase).order_by("started_on")
-    before = (
-        TreatmentSession.objects.filter(
-            patient=OuterRef("pk"), started_at__date__lt=OuterRef("reached")
-        )
-        .values("patient")
-        .annotate(n=Count("id"))
-        .values("n")
+def patient_counts(patients, today):
+    """Patients by status, active patients by phase, quiet, evaluable and responding, and
+    the treatments behind them: one aggregate over the patients and their summaries."""
+    active = Q(status=Patient.Status.ACTIVE)
+    per_status = {
+        f"status_{status}": Count("pk", filter=Q(status=status)) for status in Patient.Status
+    }
+    per_phase = {
+        f"phase_{phase}": Count("pk", filter=active & Q(summary__phase=phase)) for phase in Phase
+    }
+    return patients.aggregate(
+        **per_status,
+        **per_phase,
+        not_started=Count("pk", filter=active & Q(summary__phase__isnull=True)),
+        quiet=Count("pk", filter=active & quiet_since(today)),
+        evaluable=Count("pk", filter=EVALUABLE),
+        responders=Count("pk", filter=EVALUABLE & RESPONDING),
+        sessions=Sum("summary__sessions", default=0),
+        with_adverse_event=Sum("summary__sessions_with_adverse_event", default=0),
     )
-    counts = (
-        patients.annotate(reached=Subquery(reached.values("started_on")[:1]))
-        .filter(reached__isnull=False)
-        .annotate(before=Subquery(before))
-        .values_list("before", flat=True)
-    )
-    counts = [n or 0 for n in counts]
-    return median(counts) if counts else None
+
+
+def sessions_to_reach(patients):
+    """Median sessions before a patient first entered phase 2, and phase 3 (None if
+    nobody has), from one query over the summaries."""
+    rows = patients.filter(
+        Q(summary__sessions_before_phase_2__isnull=False)
+        | Q(summary__sessions_before_phase_3__isnull=False)
+    ).values_list("summary__sessions_before_phase_2", "summary__sessions_before_phase_3")
+    to_2 = [row[0] for row in rows if row[0] is not None]
+    to_3 = [row[1] for row in rows if row[1] is not None]
+    return (median(to_2) if to_2 else None), (median(to_3) if to_3 else None)
 
 
 def numbers(patients):
     """Everything the dashboard shows, for these patients (the clinic's, or one
     practitioner's)."""
-    today = timezone.localdate()
-    active = patients.filter(status=Patient.Status.ACTIVE)
-    phase_rows = (
-        active.with_current_phase().values("current_phase").annotate(n=Count("id")).order_by()
-    )
-    per_phase = {row["current_phase"]: row["n"] for row in phase_rows}
+    counts = patient_counts(patients, timezone.localdate())
     intakes = Intake.objects.filter(patient__in=patients).exclude(status=Intake.Status.STARTED)
     waiting = intakes.aggregate(
         total=Count("id", filter=Q(status=Intake.Status.SUBMITTED)),
         urgent=Count("id", filter=Q(status=Intake.Status.SUBMITTED, urgent=True)),
         unreviewed_flags=Count("id", filter=Q(has_red_flags=True, red_flag_review__isnull=True)),
     )
-    response = patients.needing("evaluable").aggregate(
-        total=Count("id"),
-        responders=Count("id", filter=Q(latest__lte=F("baseline") * RESPONDER_SHARE)),
-    )
-    treatments = TreatmentSession.objects.filter(patient__in=patients).aggregate(
-        sessions=Count("id", distinct=True),
-        with_adverse_event=Count("id", filter=Q(adverse_events__isnull=False), distinct=True),
-    )
+    response = {"total": counts["evaluable"], "responders": counts["responders"]}
+    treatments = {
+        "sessions": counts["sessions"],
+        "with_adverse_event": counts["with_adverse_event"],
+    }
     ae_rate = None
     if treatments["sessions"]:
         ae_rate = Decimal(treatments["with_adverse_event"] * 100) / treatments["sessions"]
+    to_phase_2, to_phase_3 = sessions_to_reach(patients)
+    by_status = [(status, counts[f"status_{status}"]) for status in Patient.Status]
     return {
-        "phases": [(phase, per_phase.get(phase.value, 0)) for phase in Phase],
-        "not_started": per_phase.get(None, 0),
+        "counts": by_status,
+        "current": sum(n for status, n in by_status if status != Patient.Status.ARCHIVED),
+        "phases": [(phase, counts[f"phase_{phase}"]) for phase in Phase],
+        "not_started": counts["not_started"],
         "waiting": waiting,
         "suggestions": PhaseSuggestion.objects.filter(
             patient__in=patients, status=PhaseSuggestion.Status.OPEN
         ).count(),
-        "quiet": patients.needing("quiet", today).count(),
+        "quiet": counts["quiet"],
         "response": response,
         "responder_percent": (
             Decimal(response["responders"] * 100) / response["total"] if response["total"] else None
         ),
-        "to_phase_2": sessions_to_reach(patients, Phase.CONFIDENCE),
-        "to_phase_3": sessions_to_reach(patients, Phase.MOVE),
+        "to_phase_2": to_phase_2,
+        "to_phase_3": to_phase_3,
         "treatments": treatments,
         "ae_rate": ae_rate,
         "ae_literature": LITERATURE_AE_PER_100,

@@ -11,11 +11,7 @@ def home(request):
     patients = Patient.objects.all()
     if mine:
         patients = patients.filter(practitioner=request.user)
-    counts = patients.counts_by_status()
-    current = sum(n for status, n in counts if status != Patient.Status.ARCHIVED)
     context = {
-        "counts": counts,
-        "current": current,
         "mine": mine,
         "scope": f"&practitioner={request.user.pk}" if mine else "",
         **dashboard.numbers(patients),

@@ -14,7 +14,7 @@ def get_patient_for_user(request, patient_uuid, perm="patients.view_patient"):
     """
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    queryset = Patient.objects.select_related("practitioner__practitioner_profile")
+    queryset = Patient.objects.select_related("practitioner__practitioner_profile", "summary")
     patient = get_object_or_404(queryset, uuid=patient_uuid)
     audit.record(AuditEvent.Action.VIEW, patient)
     return patient

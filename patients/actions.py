@@ -20,6 +20,7 @@ from patients.models import (
 )
 from patients.progress import change_phase, refresh_suggestion
 from patients.scoring import peg_score, psfs_score
+from patients.summary import refresh_summary
 
 Measure = OutcomeReading.Measure
 Source = OutcomeReading.Source
@@ -200,6 +201,7 @@ def record_checkin(patient, link, cleaned, activities):
     )
     link.last_used_at = timezone.now()
     link.save(update_fields=["last_used_at"])
+    refresh_summary(patient)
     refresh_suggestion(patient)
     return checkin
 

@@ -119,7 +119,7 @@ class PatientFilterForm(forms.Form):
         if data.get("practitioner"):
             queryset = queryset.filter(practitioner=data["practitioner"])
         if data.get("phase"):
-            queryset = queryset.with_current_phase().filter(current_phase=data["phase"])
+            queryset = queryset.filter(summary__phase=data["phase"])
         if data.get("need"):
             queryset = queryset.filter(pk__in=Patient.objects.needing(data["need"]).values("pk"))
         return queryset

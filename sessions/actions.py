@@ -5,6 +5,7 @@ from django.db.models import Max
 
 from patients.actions import record_session_readings
 from patients.models import Patient
+from patients.summary import refresh_summary
 
 
 @transaction.atomic
@@ -28,6 +29,7 @@ def save_note(form, point_formset, adverse_event_formset, *, sign_by=None):
     adverse_event_formset.instance = note
     adverse_event_formset.save()
     record_session_readings(note)
+    refresh_summary(note.patient)
     if sign_by is not None:
         note.sign(by=sign_by)
     return note

@@ -2,6 +2,9 @@ from django import forms
 from django.contrib import admin
 
 from clinic.admin import AuditedAdmin
+from patients.actions import record_session_readings
+from patients.models import Patient
+from patients.summary import refresh_summaries, refresh_summary
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -105,6 +108,22 @@ class TreatmentSessionAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and (obj is None or not obj.is_signed)
+
+    # A note changed here must leave its readings and the patient's summary as the
+    # charting form would (sessions.actions.save_note).
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_session_readings(form.instance)
+        refresh_summary(form.instance.patient)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_summary(obj.patient)
+
+    def delete_queryset(self, request, queryset):
+        patients = Patient.objects.filter(pk__in=list(queryset.values_list("patient", flat=True)))
+        super().delete_queryset(request, queryset)
+        refresh_summaries(patients)
 
 
 class ProtocolPointInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 """A patient's course built straight in the database, for the progress and phase tests:
 an accepted intake with its baseline readings and phase 1, check-ins with their readings,
-treatment sessions with pain before and after, and the progress page read back.
+treatment sessions with pain before and after, and the progress page read back. Each
+helper leaves the patient's summary as the app's own writes would.
 
     intake = start_course(ana, lin, on=days_ago(28), pain_average=8)
     checkin(ana, days_ago(21), pain_average=6, psfs=4)
@@ -26,6 +27,7 @@ from patients.models import (
     PatientLink,
     PhaseChange,
 )
+from patients.summary import refresh_summary
 from tests.session_factories import TreatmentSessionFactory, add_points
 
 # What the intake's baseline readings are, unless a test says otherwise.
@@ -93,6 +95,7 @@ def start_course(patient, by, on=None, **measures):
     PhaseChange.objects.create(
         patient=patient, phase=1, started_on=on, changed_by=by, reason="Intake accepted"
     )
+    refresh_summary(patient)
     return intake
 
 
@@ -110,6 +113,7 @@ def checkin(patient, on, pain_average=5, **measures):
         )
         for m, v in values.items()
     )
+    refresh_summary(patient)
     return entry
 
 
@@ -130,6 +134,7 @@ def session(patient, by, on, before=6, after=3, points=("ST36",)):
         for m, v in [("session_pain_before", before), ("session_pain_after", after)]
         if v is not None
     )
+    refresh_summary(patient)
     return note
 
 

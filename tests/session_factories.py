@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from patients.summary import refresh_summary
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -73,6 +74,11 @@ class TreatmentSessionFactory(factory.django.DjangoModelFactory):
     def points(note, create, extracted, **kwargs):
         if create and extracted:
             add_points(note, extracted)
+
+    @factory.post_generation
+    def summary(note, create, extracted, **kwargs):
+        if create:  # as sessions.actions.save_note leaves it
+            refresh_summary(note.patient)
 
 
 class LockBypassingFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from clinic import dashboard
 from clinic.models import AuditEvent
 from patients.models import Patient, PhaseChange, PhaseSuggestion
+from patients.summary import refresh_summaries
 from sessions.models import AdverseEvent
 from tests.factories import PatientFactory
 from tests.progress_helpers import checkin, days_ago, session, start_course
@@ -62,6 +63,7 @@ def clinic(practitioner, second_practitioner):
         patient=ben, kind="phase_3", to_phase=3, reason="test", evidence=[],
         evidence_through=days_ago(3),
     )  # fmt: skip
+    refresh_summaries(Patient.objects.all())  # after the phase changes made directly
     return {"amy": amy, "ben": ben, "cat": cat, "dan": dan, "eve": eve}
 
 

@@ -45,10 +45,9 @@ def test_its_query_count_does_not_grow_with_the_register(
     practitioner_client, django_assert_num_queries, size
 ):
     make_patients({"active": size, "discharged": size})
-    # 1 session, 2 user, 3-4 user and group permissions, 5 the practitioner's profile (for
-    # the "my patients" switch), 6 counts by status, 7 active patients per phase, 8 intakes
-    # waiting and unreviewed red flags, 9 responders, 10 sessions and those with an adverse
-    # event, 11 open suggestions, 12 quiet patients, 13-14 sessions before phase 2 and 3,
-    # 15-17 session save (savepoint, update, release).
-    with django_assert_num_queries(17):
+    # 1 session, 2 user, 3 permissions, 4 the practitioner's profile (for the "my patients"
+    # switch), 5 one aggregate over patients and their summaries (by status, by phase, quiet,
+    # responders, sessions and adverse events), 6 intakes waiting and unreviewed red flags,
+    # 7 the sessions before phases 2 and 3, 8 open suggestions.
+    with django_assert_num_queries(8):
         practitioner_client.get("/")

@@ -54,9 +54,9 @@ def test_the_page_shows_the_record_history(practitioner_client, patient):
 
 
 def test_its_query_count_is_pinned(practitioner_client, patient, django_assert_num_queries):
-    # session, user, 2 permission queries, the patient with practitioner and profile,
-    # audit insert, count of treatment sessions (none, so no page query), check-ins,
-    # intakes with their red-flag reviews, links, the current phase, an open suggestion,
-    # history with users, session save (3). With sessions: see test_session_timeline.
-    with django_assert_num_queries(16):
+    # session, user, permissions, the patient with practitioner, profile and summary (the
+    # summary's session count spares a COUNT; none, so no page query), audit insert,
+    # check-ins, intakes with their red-flag reviews, links, an open suggestion, history
+    # with users. With sessions: see test_session_timeline.
+    with django_assert_num_queries(10):
         practitioner_client.get(url(patient.uuid))

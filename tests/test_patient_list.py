@@ -80,9 +80,8 @@ def test_its_query_count_does_not_grow_with_the_data(
 ):
     PatientFactory.create_batch(size // 2, practitioner=practitioner)
     PatientFactory.create_batch(size - size // 2, practitioner=second_practitioner)
-    # 1 session, 2 user, 3-4 the user's own and group permissions, 5 count, 6 the page with
-    # its practitioners and their profiles, 7 audit insert, 8 practitioners for the filter,
-    # 9-11 session save (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 permissions, 4 count, 5 the page with its practitioners and their
+    # profiles, 6 audit insert, 7 practitioners for the filter.
+    with django_assert_num_queries(7):
         response = practitioner_client.get(URL)
     assert response.status_code == 200

@@ -114,13 +114,13 @@ def test_the_patient_page_query_count_does_not_grow_with_sessions(
     practitioner_client, practitioner, patient, sessions, django_assert_num_queries
 ):
     course(patient, practitioner, sessions)
-    # 1 session, 2 user, 3-4 the user's and its groups' permissions, 5 the patient with its
-    # practitioner and profile, 6 audit insert, 7 count of the patient's sessions, 8 the page
-    # of sessions with practitioner and profile and the adverse-event count, 9 their points
-    # with the catalogue point (one prefetch), 10 check-ins, 11 intakes with their red-flag
-    # reviews, 12 links, 13 the current phase, 14 an open suggestion, 15 the record history
-    # with its users, 16-18 the session save (savepoint, update, release).
-    with django_assert_num_queries(18):
+    # 1 session, 2 user, 3 permissions, 4 the patient with its practitioner, profile and
+    # summary (current phase, and the session count for the pagination), 5 audit insert,
+    # 6 the page of sessions with practitioner and profile and the adverse-event count,
+    # 7 their points with the catalogue point (one prefetch), 8 check-ins, 9 intakes with
+    # their red-flag reviews, 10 links, 11 an open suggestion, 12 the record history with
+    # its users.
+    with django_assert_num_queries(12):
         response = practitioner_client.get(patient_url(patient))
     assert len(timeline_cards(response)) == min(sessions, 10)
     assert "2 adverse events" in response.content.decode()

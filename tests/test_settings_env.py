@@ -120,7 +120,6 @@ def test_start_up_succeeds_with_good_production_values():
 
 def test_sessions_end_after_thirty_idle_minutes_by_default():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
 
 
 def test_logins_lock_after_five_failures_for_fifteen_minutes_by_default():

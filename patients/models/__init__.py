@@ -4,6 +4,7 @@ from patients.models.links import PatientLink, token_hash
 from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.readings import CheckIn, OutcomeReading, PsfsActivity, PsfsRating
 from patients.models.records import Limb, Patient, PatientQuerySet, phone_validator
+from patients.models.summary import PatientSummary
 
 for _model in (PatientLink, Intake, RedFlagReview, CheckIn, PhaseChange, PhaseSuggestion):
     audit.track(_model)
@@ -17,6 +18,7 @@ __all__ = [
     "Patient",
     "PatientLink",
     "PatientQuerySet",
+    "PatientSummary",
     "Phase",
     "PhaseChange",
     "PhaseSuggestion",

@@ -2,11 +2,10 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,21 @@ QUIET_DAYS = 14  # an active patient with no reading for this long is worth a ca
 # counted among patients with at least 4 sessions.
 RESPONDER_MIN_SESSIONS = 4
 RESPONDER_SHARE = Decimal("0.7")
+
+# Conditions on a patient's summary (patients.models.summary), for the dashboard's numbers
+# and the lists behind them.
+EVALUABLE = Q(
+    summary__sessions__gte=RESPONDER_MIN_SESSIONS,
+    summary__baseline_pain__gt=0,
+    summary__latest_pain__isnull=False,
+)
+RESPONDING = Q(summary__latest_pain__lte=F("summary__baseline_pain") * RESPONDER_SHARE)
+
+
+def quiet_since(today):
+    """No reading in the last QUIET_DAYS days (or none at all)."""
+    since = today - timedelta(days=QUIET_DAYS)
+    return Q(summary__last_reading_on__lt=since) | Q(summary__last_reading_on__isnull=True)
 
 
 class PatientQuerySet(models.QuerySet):
@@ -49,35 +63,9 @@ class PatientQuerySet(models.QuerySet):
             queryset = queryset.filter(match)
         return queryset
 
-    def with_current_phase(self):
-        from patients.models.phases import PhaseChange
-
-        latest = PhaseChange.objects.filter(patient=OuterRef("pk")).order_by("-started_on", "-id")
-        return self.annotate(current_phase=Subquery(latest.values("phase")[:1]))
-
-    def with_response(self):
-        """Sessions so far, the intake's average pain (baseline) and the latest since."""
-        readings = apps.get_model("patients", "OutcomeReading").objects.filter(
-            patient=OuterRef("pk"), measure="pain_average"
-        )
-        sessions = (
-            apps.get_model("treatment_sessions", "TreatmentSession")
-            .objects.filter(patient=OuterRef("pk"))
-            .values("patient")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        return self.annotate(
-            n_sessions=Subquery(sessions),
-            baseline=Subquery(readings.filter(source="intake").values("value")[:1]),
-            latest=Subquery(
-                readings.exclude(source="intake").order_by("-taken_on", "-id").values("value")[:1]
-            ),
-        )
-
     def needing(self, need, today=None):
         """The patients behind a dashboard number: 'suggestion', 'quiet' (active, no reading
-        in 14 days), 'red_flags' (unreviewed)."""
+        in 14 days), 'red_flags' (unreviewed), 'evaluable' and 'responder'."""
         today = today or timezone.localdate()
         if need == "suggestion":
             return self.filter(phase_suggestions__status="open")
@@ -87,26 +75,13 @@ class PatientQuerySet(models.QuerySet):
                 .exclude(intakes__status="started")
                 .distinct()
             )
-        if need in ("responder", "evaluable"):
-            evaluable = self.with_response().filter(
-                n_sessions__gte=RESPONDER_MIN_SESSIONS, baseline__gt=0, latest__isnull=False
-            )
-            if need == "evaluable":
-                return evaluable
-            return evaluable.filter(latest__lte=F("baseline") * RESPONDER_SHARE)
+        if need == "evaluable":
+            return self.filter(EVALUABLE)
+        if need == "responder":
+            return self.filter(EVALUABLE & RESPONDING)
         if need == "quiet":
-            recent = Exists(
-                apps.get_model("patients", "OutcomeReading").objects.filter(
-                    patient=OuterRef("pk"), taken_on__gte=today - timedelta(days=QUIET_DAYS)
-                )
-            )
-            return self.filter(status="active").exclude(recent)
+            return self.filter(Q(status="active") & quiet_since(today))
         raise ValueError(need)
-
-    def counts_by_status(self):
-        rows = self.values("status").annotate(n=Count("id")).order_by()
-        counts = {row["status"]: row["n"] for row in rows}
-        return [(status, counts.get(status.value, 0)) for status in Patient.Status]
 
 
 class Limb(models.TextChoices):

@@ -43,14 +43,16 @@ RECENT_CHECKINS = 8
 
 def patient_detail(request, patient):
     patient = get_patient_for_user(request, patient)
-    sessions = patient.treatment_sessions.for_timeline()
+    summary = getattr(patient, "summary", None)  # None until the first write of a course
+    timeline = Paginator(patient.treatment_sessions.for_timeline(), TIMELINE_PAGE_SIZE)
+    timeline.count = summary.sessions if summary else 0  # kept with every note: no COUNT
     context = {
         "patient": patient,
-        "sessions": Paginator(sessions, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page")),
+        "sessions": timeline.get_page(request.GET.get("page")),
         "checkins": patient.checkins.order_by("-taken_on")[:RECENT_CHECKINS],
         "intakes": patient.intakes.exclude(status="started").select_related("red_flag_review"),
         "links": patient.links.order_by("-created_at")[:10],
-        "phase": patient.phase_changes.order_by("-started_on", "-id").first(),
+        "summary": summary,
         "suggestion": patient.phase_suggestions.filter(status="open").first(),
         "changes": patient.history.select_related("history_user")[:6],
     }

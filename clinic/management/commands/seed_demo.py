@@ -20,6 +20,7 @@ from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.demo import seed_intakes_and_checkins
 from patients.models import Patient
 from patients.progress import refresh_suggestion
+from patients.summary import refresh_summaries
 from sessions.demo import seed_courses, seed_protocols
 
 DEMO_PASSWORD = "demo-clinic-2026"
@@ -163,6 +164,7 @@ class Command(BaseCommand):
                 intakes__isnull=True,
             ).select_related("practitioner")
             intakes, checkins = seed_intakes_and_checkins(no_intake)
+            refresh_summaries(Patient.objects.all())  # bulk inserts bypass the actions
             if patients <= 2000:  # one evaluation a patient: fine for a demo, slow at 10,000
                 for patient in Patient.objects.filter(phase_changes__isnull=False).distinct():
                     refresh_suggestion(patient)

@@ -1,0 +1,92 @@
+"""Keep PatientSummary in step with the history it summarises.
+
+refresh_summary(patient) is called in the same transaction as every write that changes a
+patient's course: patients.actions (intake accepted, check-in), patients.progress
+(phase change) and sessions.actions (a session note). Both functions rewrite the rows from
+the history with set-based UPDATEs, so they are right whatever happened before, and cheap:
+two UPDATEs for one patient, or for ten thousand.
+"""
+
+from django.apps import apps as global_apps
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+OWN = OuterRef("patient_id")
+
+
+def _counted(queryset):
+    """A correlated COUNT over `queryset` (already filtered on the outer patient)."""
+    counted = queryset.order_by().values("patient").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _course(apps):
+    """Phase, dates, baseline and latest readings: what the history says today."""
+    Reading = apps.get_model("patients", "OutcomeReading")
+    PhaseChange = apps.get_model("patients", "PhaseChange")
+    Session = apps.get_model("treatment_sessions", "TreatmentSession")
+    phases = PhaseChange.objects.filter(patient=OWN)
+    latest_phase = phases.order_by("-started_on", "-id")
+    pain = Reading.objects.filter(patient=OWN, measure="pain_average")
+    latest_pain = pain.exclude(source="intake").order_by("-taken_on", "-id")
+    sessions = Session.objects.filter(patient=OWN)
+    with_adverse_event = sessions.filter(adverse_events__isnull=False).distinct()
+    return {
+        "phase": Subquery(latest_phase.values("phase")[:1]),
+        "phase_started_on": Subquery(latest_phase.values("started_on")[:1]),
+        "reached_phase_2_on": Subquery(
+            phases.filter(phase=2).order_by("started_on").values("started_on")[:1]
+        ),
+        "reached_phase_3_on": Subquery(
+            phases.filter(phase=3).order_by("started_on").values("started_on")[:1]
+        ),
+        "baseline_pain": Subquery(
+            pain.filter(source="intake").order_by("taken_on", "id").values("value")[:1]
+        ),
+        "latest_pain": Subquery(latest_pain.values("value")[:1]),
+        "latest_pain_on": Subquery(latest_pain.values("taken_on")[:1]),
+        "last_reading_on": Subquery(
+            Reading.objects.filter(patient=OWN).order_by("-taken_on").values("taken_on")[:1]
+        ),
+        "sessions": _counted(sessions),
+        "sessions_with_adverse_event": _counted(
+            Session.objects.filter(patient=OWN, pk__in=with_adverse_event.values("pk"))
+        ),
+    }
+
+
+def _sessions_before_phases(apps):
+    """Sessions before the patient first entered phases 2 and 3 (NULL if never): they
+    read the dates _course() wrote, so they go in a second UPDATE."""
+    Session = apps.get_model("treatment_sessions", "TreatmentSession")
+    counts = {}
+    for phase in (2, 3):
+        reached = f"reached_phase_{phase}_on"
+        before = Session.objects.filter(patient=OWN, started_at__date__lt=OuterRef(reached))
+        counts[f"sessions_before_phase_{phase}"] = Case(
+            When(**{f"{reached}__isnull": False}, then=_counted(before)), default=None
+        )
+    return counts
+
+
+def refresh_summary(patient, apps=global_apps):
+    """Rewrite one patient's summary from the history (creating it the first time)."""
+    Summary = apps.get_model("patients", "PatientSummary")
+    rows = Summary.objects.filter(patient_id=patient.pk)
+    if not rows.update(**_course(apps)):
+        Summary.objects.get_or_create(patient_id=patient.pk)
+        rows.update(**_course(apps))
+    rows.update(**_sessions_before_phases(apps))
+
+
+def refresh_summaries(patients, apps=global_apps):
+    """Rewrite the summaries of every patient in the queryset `patients`: for the demo
+    seed, the migration that adds the table, and `manage.py refresh_summaries`."""
+    Summary = apps.get_model("patients", "PatientSummary")
+    missing = patients.filter(summary__isnull=True).values_list("pk", flat=True)
+    Summary.objects.bulk_create(
+        (Summary(patient_id=pk) for pk in missing.iterator()), batch_size=5000
+    )
+    rows = Summary.objects.filter(patient__in=patients.values("pk"))
+    rows.update(**_course(apps))
+    rows.update(**_sessions_before_phases(apps))

@@ -1,0 +1,136 @@
+"""The per-patient summary the dashboard reads stays right after every kind of write,
+made through the app's own pages: an accepted intake, a check-in (and a second one the
+same day, which edits its readings), a session note (new, edited, with an adverse event,
+and in the admin) and a phase change. refresh_summaries() over many patients agrees."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from patients.models import Patient, PatientLink, PatientSummary, PsfsActivity
+from patients.summary import refresh_summaries
+from sessions.models import TreatmentSession
+from tests.intake_helpers import checkin_url, invited_patient, submitted_intake
+from tests.session_factories import point_row, session_data
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - timedelta(days=1)
+
+
+def summary_of(patient):
+    return PatientSummary.objects.get(patient=patient)
+
+
+@pytest.fixture
+def ana(practitioner_client):
+    """Invited, intake sent with average pain 8, accepted: phase 1 from today."""
+    patient = invited_patient()
+    intake = submitted_intake(patient, measures={"pain_average": "8"})
+    kwargs = {"patient": patient.uuid, "intake": intake.pk}
+    practitioner_client.post(reverse("patients:accept_intake", kwargs=kwargs))
+    return Patient.objects.get(pk=patient.pk)
+
+
+def check_in(client, patient, pain_average):
+    _, token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
+    data = {
+        "pain_now": "4", "pain_average": str(pain_average), "pain_worst": "7", "enjoyment": "4",
+        "activity": "5", "confidence": "6", "active_minutes": "120",
+    }  # fmt: skip
+    for activity in PsfsActivity.objects.filter(patient=patient):
+        data[f"psfs_{activity.pk}"] = "5"
+    assert client.post(checkin_url(token), data).status_code == 302
+
+
+def log_session(client, patient, **fields):
+    url = reverse("sessions:new", kwargs={"patient": patient.uuid})
+    response = client.post(url, session_data(started_at=f"{YESTERDAY}T10:00", **fields))
+    assert response.status_code == 302, response.content.decode()[:500]
+    return patient.treatment_sessions.latest("session_number")
+
+
+def test_a_patient_before_any_course_has_no_summary(patient):
+    assert not PatientSummary.objects.filter(patient=patient).exists()
+
+
+def test_accepting_the_intake_starts_phase_1_with_the_baseline(ana):
+    summary = summary_of(ana)
+    assert (summary.phase, summary.phase_started_on) == (1, TODAY)
+    assert summary.baseline_pain == Decimal("8")
+    assert summary.latest_pain is None
+    assert summary.last_reading_on == TODAY
+    assert (summary.sessions, summary.sessions_with_adverse_event) == (0, 0)
+
+
+def test_a_checkin_sets_the_latest_pain(ana, client):
+    check_in(client, ana, pain_average=5)
+    summary = summary_of(ana)
+    assert (summary.latest_pain, summary.latest_pain_on) == (Decimal("5"), TODAY)
+    assert summary.baseline_pain == Decimal("8")
+
+
+def test_a_second_checkin_the_same_day_edits_the_latest_pain(ana, client):
+    check_in(client, ana, pain_average=5)
+    check_in(client, ana, pain_average=3)
+    assert summary_of(ana).latest_pain == Decimal("3")
+
+
+def test_a_session_note_counts_and_its_adverse_event_too(ana, practitioner_client):
+    log_session(practitioner_client, ana)
+    adverse = [{"category": "bleeding", "severity": "mild", "description": "Small bruise."}]
+    log_session(practitioner_client, ana, adverse=adverse)
+    summary = summary_of(ana)
+    assert (summary.sessions, summary.sessions_with_adverse_event) == (2, 1)
+
+
+def test_editing_a_draft_note_leaves_the_count_and_updates_its_readings(ana, practitioner_client):
+    note = log_session(practitioner_client, ana)
+    url = reverse("sessions:edit", kwargs={"patient": ana.uuid, "session": note.uuid})
+    data = session_data(
+        [point_row("ST36", id=note.points.get().pk)],
+        started_at=f"{YESTERDAY}T10:00",
+        pain_before="9",
+        initial_points=1,
+    )
+    assert practitioner_client.post(url, data).status_code == 302
+    assert summary_of(ana).sessions == 1
+    values = dict(note.readings.values_list("measure", "value"))
+    assert values["session_pain_before"] == Decimal("9")
+
+
+def test_a_phase_change_moves_the_phase_and_counts_the_sessions_before_it(ana, practitioner_client):
+    log_session(practitioner_client, ana)
+    url = reverse("patients:phase_change", kwargs={"patient": ana.uuid})
+    posted = {"phase": "2", "started_on": TODAY.isoformat(), "reason": "Pain well down"}
+    assert practitioner_client.post(url, posted).status_code == 302
+    summary = summary_of(ana)
+    assert (summary.phase, summary.phase_started_on) == (2, TODAY)
+    assert (summary.reached_phase_2_on, summary.sessions_before_phase_2) == (TODAY, 1)
+    assert summary.sessions_before_phase_3 is None
+
+
+def test_a_draft_note_deleted_in_the_admin_is_no_longer_counted(ana, practitioner_client):
+    # Without pain scores: the admin refuses to delete a note's readings.
+    note = log_session(practitioner_client, ana, pain_before=None, pain_after=None)
+    boss = get_user_model().objects.create_superuser("boss", password="x")
+    practitioner_client.force_login(boss)
+    url = reverse("admin:treatment_sessions_treatmentsession_delete", args=[note.pk])
+    assert practitioner_client.post(url, {"post": "yes"}).status_code == 302
+    assert not TreatmentSession.objects.filter(pk=note.pk).exists()
+    assert summary_of(ana).sessions == 0
+
+
+def test_refreshing_many_patients_at_once_gives_the_same_summaries(
+    ana, client, practitioner_client
+):
+    check_in(client, ana, pain_average=4)
+    log_session(practitioner_client, ana)
+    before = PatientSummary.objects.values().get(patient=ana)
+    PatientSummary.objects.all().delete()
+    refresh_summaries(Patient.objects.all())
+    assert PatientSummary.objects.values().get(patient=ana) == before
