@@ -113,6 +113,10 @@ class PointRowForm(forms.ModelForm):
         )
         self.fields["depth_mm"].widget.attrs.update(min=0.5, max=100, step=0.5)
 
+    def _get_validation_exclusions(self):
+        # clean_point() took the point from the catalogue: the model need not look it up.
+        return super()._get_validation_exclusions() | {"point"}
+
     @property
     def chosen_point(self):
         """The catalogue point this row names, for its label (None while unknown)."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import audit
+from clinic.constraints import CheckConstraintsInPython
 from clinic.roles import PRACTITIONERS
 
 phone_validator = RegexValidator(
@@ -91,7 +92,7 @@ class Limb(models.TextChoices):
     RIGHT_LEG = "right_leg", "Right leg"
 
 
-class Patient(models.Model):
+class Patient(CheckConstraintsInPython, models.Model):
     class Status(models.TextChoices):
         INVITED = "invited", "Invited"
         INTAKE_SUBMITTED = "intake_submitted", "Intake submitted"

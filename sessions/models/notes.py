@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic import audit
+from clinic.constraints import CheckConstraintsInPython
 from clinic.models import AcupunctureStyle
 from sessions.models.points import AcupuncturePoint
 
@@ -70,7 +71,7 @@ class TreatmentSessionQuerySet(models.QuerySet):
         )
 
 
-class TreatmentSession(models.Model):
+class TreatmentSession(CheckConstraintsInPython, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SIGNED = "signed", "Signed"
@@ -301,7 +302,7 @@ class TreatmentSession(models.Model):
         self.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
 
 
-class NotePart(models.Model):
+class NotePart(CheckConstraintsInPython, models.Model):
     """A row of a treatment note (a point, an adverse event): locked with the note."""
 
     class Meta:
