@@ -41,6 +41,19 @@ def client_ip(request):
 
 
 def record(action, obj=None, *, patient_uuid=None, detail="", request=None, actor=None):
+    event = _event(action, obj, patient_uuid, detail, request, actor)
+    event.save()
+    return event
+
+
+def record_many(action, objects, *, detail=""):
+    """One event for each of `objects`, in one INSERT (for rows saved with bulk_create)."""
+    return AuditEvent.objects.bulk_create(
+        _event(action, obj, None, detail, None, None) for obj in objects
+    )
+
+
+def _event(action, obj, patient_uuid, detail, request, actor):
     request = request or _current_request.get()
     user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
@@ -49,7 +62,7 @@ def record(action, obj=None, *, patient_uuid=None, detail="", request=None, acto
         patient_uuid = getattr(obj, "audit_patient_uuid", None)
     if request is not None:
         request.audit_recorded = True
-    return AuditEvent.objects.create(
+    return AuditEvent(
         user=user,
         actor=actor or (user.get_username() if user else getattr(request, "audit_actor", "system")),
         action=action,

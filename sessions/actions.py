@@ -3,9 +3,12 @@
 from django.db import transaction
 from django.db.models import Max
 
+from clinic import audit
+from clinic.models import AuditEvent
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summary
+from sessions.models import SessionPoint
 
 
 @transaction.atomic
@@ -25,7 +28,13 @@ def save_note(form, point_formset, adverse_event_formset, *, sign_by=None):
     for row in rows:
         row.session = note
         row.order = order.get(id(row), row.order)
-        row.save()
+    for row in rows:
+        if row.pk is not None:
+            row.save()  # changed rows first, freeing any side they leave
+    # New points in one INSERT, audited in one more (bulk_create sends no signals); the
+    # note was saved as a draft above, so its parts are not locked.
+    added = SessionPoint.objects.bulk_create(row for row in rows if row.pk is None)
+    audit.record_many(AuditEvent.Action.CREATE, added)
     adverse_event_formset.instance = note
     adverse_event_formset.save()
     record_session_readings(note)
