@@ -201,6 +201,10 @@ def test_saving_a_draft_is_audited_as_the_practitioner(practitioner_client, prac
         "treatment_sessions.treatmentsession",
     ]
     assert created.get(object_type="treatment_sessions.treatmentsession").object_id == str(note.pk)
+    points = created.filter(object_type="treatment_sessions.sessionpoint")
+    assert set(points.values_list("object_id", flat=True)) == {
+        str(pk) for pk in note.points.values_list("pk", flat=True)
+    }
     assert set(created.values_list("user", "actor")) == {(practitioner.pk, "lin")}
 
 
