@@ -39,7 +39,8 @@ def course_for(patient, readings=None, phases=None):
     )
 
 
-@transaction.atomic
+# Atomic on its own; inside a caller's transaction, part of it (no savepoint of its own).
+@transaction.atomic(savepoint=False)
 def refresh_suggestion(patient):
     """Run the rules on the latest readings; keep at most one open suggestion. Called
     whenever a reading arrives or the phase changes."""
@@ -85,7 +86,7 @@ def refresh_suggestion(patient):
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def change_phase(patient, phase, started_on, by, reason=""):
     change = PhaseChange.objects.create(
         patient=patient, phase=phase, started_on=started_on, changed_by=by, reason=reason

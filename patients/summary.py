@@ -3,12 +3,12 @@
 refresh_summary(patient) is called in the same transaction as every write that changes a
 patient's course: patients.actions (intake accepted, check-in), patients.progress
 (phase change) and sessions.actions (a session note). Both functions rewrite the rows from
-the history with set-based UPDATEs, so they are right whatever happened before, and cheap:
-two UPDATEs for one patient, or for ten thousand.
+the history with one set-based UPDATE, so they are right whatever happened before, and
+cheap: one UPDATE for one patient, or for ten thousand.
 """
 
 from django.apps import apps as global_apps
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 OWN = OuterRef("patient_id")
@@ -56,27 +56,32 @@ def _course(apps):
 
 
 def _sessions_before_phases(apps):
-    """Sessions before the patient first entered phases 2 and 3 (NULL if never): they
-    read the dates _course() wrote, so they go in a second UPDATE."""
+    """Sessions before the patient first entered phases 2 and 3 (NULL if never)."""
+    PhaseChange = apps.get_model("patients", "PhaseChange")
     Session = apps.get_model("treatment_sessions", "TreatmentSession")
     counts = {}
     for phase in (2, 3):
-        reached = f"reached_phase_{phase}_on"
-        before = Session.objects.filter(patient=OWN, started_at__date__lt=OuterRef(reached))
+        entered = PhaseChange.objects.filter(patient=OWN, phase=phase)
+        first_day = PhaseChange.objects.filter(patient=OuterRef(OWN), phase=phase)
+        first_day = first_day.order_by("started_on").values("started_on")[:1]
+        before = Session.objects.filter(patient=OWN, started_at__date__lt=Subquery(first_day))
         counts[f"sessions_before_phase_{phase}"] = Case(
-            When(**{f"{reached}__isnull": False}, then=_counted(before)), default=None
+            When(Exists(entered), then=_counted(before)), default=None
         )
     return counts
+
+
+def _fresh(apps):
+    return _course(apps) | _sessions_before_phases(apps)
 
 
 def refresh_summary(patient, apps=global_apps):
     """Rewrite one patient's summary from the history (creating it the first time)."""
     Summary = apps.get_model("patients", "PatientSummary")
     rows = Summary.objects.filter(patient_id=patient.pk)
-    if not rows.update(**_course(apps)):
+    if not rows.update(**_fresh(apps)):
         Summary.objects.get_or_create(patient_id=patient.pk)
-        rows.update(**_course(apps))
-    rows.update(**_sessions_before_phases(apps))
+        rows.update(**_fresh(apps))
 
 
 def refresh_summaries(patients, apps=global_apps):
@@ -87,6 +92,4 @@ def refresh_summaries(patients, apps=global_apps):
     Summary.objects.bulk_create(
         (Summary(patient_id=pk) for pk in missing.iterator()), batch_size=5000
     )
-    rows = Summary.objects.filter(patient__in=patients.values("pk"))
-    rows.update(**_course(apps))
-    rows.update(**_sessions_before_phases(apps))
+    Summary.objects.filter(patient__in=patients.values("pk")).update(**_fresh(apps))
