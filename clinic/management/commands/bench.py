@@ -1,7 +1,8 @@
 """`python manage.py bench [--runs N] [--json FILE]`: time the main pages in one process.
 
-Each page is requested N times through the whole middleware stack as a logged-in
-practitioner (Django's test client; no network), after one warm-up request. For each:
+Each page is requested N times through the whole middleware stack (Django's test client;
+no network), after one warm-up request: as a logged-in practitioner, or for a patient's
+link pages, as a visitor who is not logged in. For each:
 median and 95th percentile in ms, the ratio of its p95 to the floor view's p95 (a trivial
 view behind the same middleware), and its query count. Run it on a seeded database
 (`seed_demo --patients N`); the POSTs add a session note and a check-in to it.
@@ -114,10 +115,12 @@ class Command(BaseCommand):
         ]
 
     def measure(self, user, patient, runs):
-        client = Client()
-        client.force_login(user)
+        practitioner = Client()
+        practitioner.force_login(user)
+        phone = Client()  # a patient's link pages: no login
         results = []
         for name, method, url, data in self.pages(patient, user):
+            client = phone if url.startswith("/p/") else practitioner
             timings, queries = [], 0
             for run in range(runs + 1):
                 payload = self.session_payload(patient) if data == "session" else data
