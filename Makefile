@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench venv clean
+.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench loadtest venv clean
 
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed and none was found on PATH."; \
@@ -35,6 +35,13 @@ seed: venv
 bench: venv
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
 	$(MANAGE) bench --runs $${RUNS:-30} --json bench-results.json
+
+# gunicorn under locust: USERS users for DURATION seconds, WORKERS workers. Seed it first.
+loadtest: venv
+	$(BIN)/python -m pip install --quiet '.[load]'
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=load-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
+	$(MANAGE) loadtest --users $${USERS:-16} --seconds $${DURATION:-60} --workers $${WORKERS:-2} \
+		--json loadtest-results.json
 
 test: venv
 	$(BIN)/pytest

@@ -1,0 +1,413 @@
+"""`python manage.py loadtest [--users 16] [--seconds 60] [--workers 2]`: the app under load.
+
+Starts gunicorn on a free loopback port with debug off and the same database, drives it
+with locust (headless, clinic/loadtest/locustfile.py) and reports requests per second,
+p95, errors, whether every posted check-in was stored, and the peak memory of a worker.
+Run it on a seeded database (`seed_demo --patients N`); it adds check-in links and
+check-ins to it. Needs locust: `pip install '.[load]'` (`make loadtest` does it).
+
+Checking the check-ins: each patient checks in at most once a day, and a second
+check-in the same day replaces the first. So the command issues a link to each of a pool
+of active patients (noting which already checked in today), and the locustfile posts
+for one pool patient at a time, logging each check-in the server accepted. Afterwards:
+- the CheckIn table grew by the number of posted patients who had no check-in today;
+- each posted patient's check-in for today holds the answers of their last logged post
+  (PSFS ratings included), written during the run;
+- every accepted post left its "check-in" audit event (earlier posts for a patient are
+  replaced by later ones, as designed; the audit trail shows each one went through).
+
+The peak memory of a worker is the largest VmHWM (the kernel's peak resident set) of the
+gunicorn master's children, read from /proc every half second.
+"""
+
+import importlib.util
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import gunicorn
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.management.commands.seed_demo import DEMO_PASSWORD
+from clinic.models import AuditEvent
+from patients.models import CheckIn, Patient, PatientLink
+from patients.views.links import link_path
+
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
+CHECKIN_FIELDS = [
+    "pain_now",
+    "pain_average",
+    "pain_worst",
+    "enjoyment",
+    "activity",
+    "confidence",
+    "active_minutes",
+]
+POINT_QUERIES = ["LIV 3", "ST36", "LI4", "SP6", "zusanli", "hegu", "GB", "PC6"]
+
+
+def memory_kb(status_text):
+    """VmRSS and VmHWM (peak RSS) in kB from the text of /proc/<pid>/status."""
+    found = {}
+    for line in status_text.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+def parent_pid(stat_text):
+    """The parent's id from the text of /proc/<pid>/stat: "pid (name) state ppid ...".
+    The name may hold spaces and parentheses, so the fields are counted after its end."""
+    return int(stat_text.rpartition(")")[2].split()[1])
+
+
+def children(pid):
+    """The ids of a process's children, from /proc."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if parent_pid((entry / "stat").read_text()) == pid:
+                kids.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return kids
+
+
+class WorkerMemory(threading.Thread):
+    """Samples the gunicorn workers' memory every half second; keeps each one's peak."""
+
+    def __init__(self, master_pid):
+        super().__init__(daemon=True)
+        self.master_pid = master_pid
+        self.peak_kb = {}
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            self.sample()
+            self.stopped.wait(0.5)
+
+    def sample(self):
+        for pid in children(self.master_pid):
+            try:
+                found = memory_kb(Path(f"/proc/{pid}/status").read_text())
+            except OSError:
+                continue
+            peak = max(found.get("VmRSS", 0), found.get("VmHWM", 0))
+            self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), peak)
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+        self.sample()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Load-test the app under gunicorn with locust: throughput, p95, errors, memory."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users", type=int, default=16, help="concurrent locust users")
+        parser.add_argument("--seconds", type=int, default=60, help="how long to run")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        parser.add_argument(
+            "--pool", type=int, default=2000, help="patients given a check-in link (at most)"
+        )
+        parser.add_argument(
+            "--accounts", default="lin,sam", help="practitioners who log in, comma-separated"
+        )
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="their password")
+        parser.add_argument(
+            "--json", dest="json_path", default="loadtest-results.json", help="results file"
+        )
+
+    def handle(self, *args, users, seconds, workers, pool, accounts, password, json_path, **opts):
+        if min(users, seconds, workers, pool) < 1:
+            raise CommandError("--users, --seconds, --workers and --pool must be at least 1")
+        if importlib.util.find_spec("locust") is None:
+            raise CommandError("locust is not installed: pip install '.[load]' (make loadtest)")
+        usernames = [name.strip() for name in accounts.split(",") if name.strip()]
+        known = get_user_model().objects.filter(username__in=usernames)
+        if known.count() != len(usernames):
+            raise CommandError(f"Seed the database first (no account among {usernames})")
+        with tempfile.TemporaryDirectory(prefix="loadtest-") as work:
+            work = Path(work)
+            plan = self.plan(known.first(), users, pool)
+            data = {
+                "accounts": [{"username": name, "password": password} for name in usernames],
+                **{key: plan[key] for key in ("pages", "patients", "searches", "points")},
+                "checkins": [
+                    {"id": index, "url": url} for index, (url, _, _) in enumerate(plan["links"])
+                ],
+                "posted_path": str(work / "posted.jsonl"),
+                "stats_path": str(work / "stats.json"),
+            }
+            (work / "data.json").write_text(json.dumps(data))
+            counted_before = CheckIn.objects.count()
+            started = timezone.now()
+            stats, peak_kb = self.run_load(work, users, seconds, workers)
+            checkins = self.check_checkins(plan["links"], work, counted_before, started)
+        results = self.summarise(stats, peak_kb, checkins, users, seconds, workers)
+        self.print_report(results)
+        Path(json_path).write_text(json.dumps(results, indent=2))
+        self.stdout.write(f"Wrote {json_path}")
+        problems = []
+        if results["errors"]:
+            problems.append(f"{results['errors']} errors")
+        if checkins["missing"]:
+            problems.append(f"{checkins['missing']} posted check-ins not stored")
+        if problems:
+            raise CommandError("Load test failed: " + ", ".join(problems))
+
+    def plan(self, practitioner, users, pool):
+        """Links for a pool of active patients, pages to browse, things to search for."""
+        eligible = list(
+            Patient.objects.filter(status=Patient.Status.ACTIVE, intakes__status="accepted")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        if len(eligible) < users:
+            raise CommandError(
+                f"Only {len(eligible)} active patients with an accepted intake; "
+                f"at least --users ({users}) are needed. Seed more: seed_demo --patients N"
+            )
+        chosen = random.sample(eligible, min(pool, len(eligible)))
+        patients = Patient.objects.filter(pk__in=chosen).order_by("pk")
+        today = timezone.localdate()
+        checked_in = set(
+            CheckIn.objects.filter(patient__in=chosen, taken_on=today).values_list(
+                "patient_id", flat=True
+            )
+        )
+        # Patients who have not checked in today first, so the run adds rows before it
+        # replaces any; in random order.
+        order = sorted(patients, key=lambda patient: (patient.pk in checked_in, random.random()))
+        links = []
+        with transaction.atomic():
+            for patient in order:
+                _, token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN, by=practitioner)
+                links.append((link_path("checkin", token), patient.pk, patient.pk in checked_in))
+        browsed = [
+            {
+                "detail": patient.get_absolute_url(),
+                "progress": reverse("patients:progress", args=[patient.uuid]),
+                "session_new": reverse("sessions:new", kwargs={"patient": patient.uuid}),
+            }
+            for patient in patients[:200]
+        ]
+        names = Patient.objects.values_list("family_name", flat=True).distinct()[:40]
+        return {
+            "links": links,
+            "patients": browsed,
+            "searches": sorted({name[:4].lower() for name in names if name}) or ["a"],
+            "points": POINT_QUERIES,
+            "pages": {
+                "login": reverse("login"),
+                "home": reverse("home"),
+                "patient_list": reverse("patients:list"),
+                "point_search": reverse("point_search"),
+            },
+        }
+
+    def server_env(self, work):
+        """Production settings, except plain http on loopback (no redirect to https,
+        cookies not secure-only: DJANGO_HTTPS=false) and no rate limit on patient links,
+        since every patient here comes from the same address."""
+        return {
+            **os.environ,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_HTTPS": "false",
+            "DJANGO_STATIC_ROOT": str(work / "static"),
+            "CLINIC_LINK_RATE_LIMIT": str(10**9),
+        }
+
+    def run_load(self, work, users, seconds, workers):
+        env = self.server_env(work)
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        self.stdout.write("Collecting static files...")
+        if subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env).returncode:
+            raise CommandError("collectstatic failed (see above)")
+        port = free_port()
+        host = f"http://127.0.0.1:{port}"
+        server_log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
+        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        if gunicorn.version_info >= (27,):  # no control socket in the home folder
+            command.append("--no-control-socket")
+        server = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+        memory = WorkerMemory(server.pid)
+        try:
+            self.wait_until_up(server, host + reverse("login"), work)
+            memory.start()
+            self.stdout.write(
+                f"Running locust: {users} users for {seconds} s against gunicorn "
+                f"({workers} workers) at {host}..."
+            )
+            with open(work / "locust.log", "w") as locust_log:
+                finished = subprocess.run(
+                    [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
+                    + ["--users", str(users), "--spawn-rate", str(users)]
+                    + ["--run-time", f"{seconds}s", "--stop-timeout", "30"]
+                    + ["--host", host, "--only-summary"],
+                    env={**os.environ, "LOADTEST_DATA": str(work / "data.json")},
+                    stdout=locust_log,
+                    stderr=subprocess.STDOUT,
+                    timeout=seconds + 120,
+                )
+            memory.stop()
+            stats_file = work / "stats.json"
+            if not stats_file.exists():
+                tail = (work / "locust.log").read_text()[-3000:]
+                raise CommandError(f"locust exited {finished.returncode} without stats:\n{tail}")
+            stats = json.loads(stats_file.read_text())
+            if stats["failures"]:
+                self.stderr.write("Server log (last lines):")
+                self.stderr.write((work / "gunicorn.log").read_text()[-3000:])
+            return stats, memory.peak_kb
+        finally:
+            memory.stopped.set()
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            server_log.close()
+
+    def wait_until_up(self, server, url, work):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        tail = (work / "gunicorn.log").read_text()[-3000:]
+        raise CommandError(f"gunicorn did not answer {url}:\n{tail}")
+
+    def check_checkins(self, links, work, counted_before, started):
+        """Compare the check-ins locust logged as accepted with what the database holds."""
+        posted_file = work / "posted.jsonl"
+        posted = [json.loads(line) for line in posted_file.open()] if posted_file.exists() else []
+        last = {}
+        for line in sorted(posted, key=lambda line: line["sequence"]):
+            last[line["link"]] = line["answers"]
+        expected = {links[index][1]: answers for index, answers in last.items()}
+        new_patients = sum(1 for index in last if not links[index][2])
+        stored = {
+            checkin.patient_id: checkin
+            for checkin in CheckIn.objects.filter(
+                patient__in=expected,
+                taken_on__gte=timezone.localtime(started).date(),
+                updated_at__gte=started,
+            ).prefetch_related("psfs_ratings")
+        }
+        holding = sum(
+            1
+            for patient, answers in expected.items()
+            if patient in stored and self.holds(stored[patient], answers)
+        )
+        audited = AuditEvent.objects.filter(
+            action=AuditEvent.Action.CHANGE, detail="check-in", at__gte=started
+        ).count()
+        added = CheckIn.objects.count() - counted_before
+        return {
+            "posted": len(posted),
+            "patients": len(expected),
+            "holding_last_answers": holding,
+            "new_rows_expected": new_patients,
+            "new_rows_stored": added,
+            "audited": audited,
+            "missing": (len(expected) - holding)
+            + max(0, new_patients - added)
+            + max(0, len(posted) - audited),
+        }
+
+    def holds(self, checkin, answers):
+        psfs = {f"psfs_{rating.activity_id}": rating.value for rating in checkin.psfs_ratings.all()}
+        mine = {name: getattr(checkin, name) for name in CHECKIN_FIELDS}
+        return {**mine, **psfs} == answers
+
+    def summarise(self, stats, peak_kb, checkins, users, seconds, workers):
+        total = stats["total"]
+        posts = sum(row["requests"] for row in stats["pages"] if row["name"] == "check-in (POST)")
+        return {
+            "info": {
+                "database": connection.vendor,
+                "patients": Patient.objects.count(),
+                "users": users,
+                "seconds": seconds,
+                "workers": workers,
+                "cpus": os.cpu_count(),
+            },
+            "requests": total["requests"],
+            "requests_per_second": total["rps"],
+            "median_ms": total["median_ms"],
+            "p95_ms": total["p95_ms"],
+            "errors": total["failures"],
+            "checkin_post_share": round(posts / total["requests"], 3) if total["requests"] else 0,
+            "checkins": checkins,
+            "peak_worker_rss_mb": round(max(peak_kb.values(), default=0) / 1024, 1),
+            "worker_rss_mb": sorted(round(kb / 1024, 1) for kb in peak_kb.values()),
+            "pages": stats["pages"],
+            "total": total,
+            "failures": stats["failures"],
+        }
+
+    def print_report(self, results):
+        self.stdout.write(
+            f"{'request':<22}{'count':>8}{'errors':>8}{'req/s':>8}{'median ms':>11}{'p95 ms':>9}"
+        )
+        for row in [*results["pages"], results["total"]]:
+            self.stdout.write(
+                f"{row['name']:<22}{row['requests']:>8}{row['failures']:>8}{row['rps']:>8}"
+                f"{row['median_ms']:>11}{row['p95_ms']:>9}"
+            )
+        for failure in results["failures"]:
+            self.stdout.write(f"error: {failure['name']}: {failure['error']} x{failure['count']}")
+        info, checkins = results["info"], results["checkins"]
+        self.stdout.write(
+            f"{info['users']} users, {info['seconds']} s, {info['workers']} workers, "
+            f"{info['patients']} patients ({info['database']}, {info['cpus']} CPUs)\n"
+            f"Requests/s {results['requests_per_second']}, p95 {results['p95_ms']} ms, "
+            f"errors {results['errors']}, check-in POSTs {results['checkin_post_share']:.0%}\n"
+            f"Check-ins posted {checkins['posted']} for {checkins['patients']} patients: "
+            f"{checkins['holding_last_answers']} hold their last answers, "
+            f"{checkins['new_rows_stored']} new rows for {checkins['new_rows_expected']} "
+            f"expected, {checkins['audited']} audited, missing {checkins['missing']}\n"
+            f"Peak worker RSS {results['peak_worker_rss_mb']} MB "
+            f"(each worker: {results['worker_rss_mb']})"
+        )

@@ -1,0 +1,34 @@
+"""The load test's helpers that read worker memory from /proc (the run itself needs locust
+and gunicorn: `make loadtest`)."""
+
+import os
+
+from clinic.management.commands.loadtest import children, memory_kb, parent_pid
+
+STATUS = """Name:\tgunicorn
+Umask:\t0022
+State:\tS (sleeping)
+Pid:\t4242
+PPid:\t4241
+VmPeak:\t  312000 kB
+VmHWM:\t   98304 kB
+VmRSS:\t   81920 kB
+RssAnon:\t   40000 kB
+"""
+
+
+def test_it_reads_the_resident_and_peak_memory_in_kb():
+    assert memory_kb(STATUS) == {"VmRSS": 81920, "VmHWM": 98304}
+
+
+def test_it_reads_nothing_from_a_process_without_memory():
+    # A zombie or kernel thread has no Vm lines.
+    assert memory_kb("Name:\tkthreadd\nState:\tS (sleeping)\nPPid:\t0\n") == {}
+
+
+def test_it_reads_the_parent_after_a_name_with_spaces_and_parentheses():
+    assert parent_pid("4242 (gunicorn: worker (clinic)) S 4241 4241 1 0 -1") == 4241
+
+
+def test_it_finds_this_process_among_its_parents_children():
+    assert os.getpid() in children(os.getppid())
