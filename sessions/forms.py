@@ -140,7 +140,10 @@ class PointRowForm(forms.ModelForm):
 
 class BasePointFormSet(BaseInlineFormSet):
     def get_queryset(self):
-        return super().get_queryset().select_related("point")
+        # Kept, as Django keeps its own: the formset asks for it once a form and more.
+        if not hasattr(self, "_points"):
+            self._points = super().get_queryset().select_related("point")
+        return self._points
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "catalogue": self.catalogue}

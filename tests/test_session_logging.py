@@ -617,3 +617,18 @@ def test_an_edit_from_a_stale_page_that_repeats_a_saved_point_is_refused_not_a_5
     assert response.status_code == 400
     assert "ST36 is already in this session on that side." in response.content.decode()
     assert saved_points(note) == [("ST36", "B", 0)]
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_the_edit_page_query_count_does_not_grow_with_the_points(
+    practitioner_client, practitioner, patient, count, django_assert_num_queries
+):
+    codes = ["ST36", "LI4", "SP6", "LR3", "PC6", "GB34", "KI3", "BL40"][:count]
+    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=codes)
+    # 1 session, 2 user, 3 permissions, 4 the note with its patient, 5 its points (the
+    # timeline's prefetch), 6 audit insert, 7 the protocols (none, so no points), 8 the
+    # formset's rows with their catalogue points (once, however often the formset asks:
+    # it was once a query a form), 9 the codes they name, 10 those catalogue points,
+    # 11 the adverse events.
+    with django_assert_num_queries(11):
+        assert practitioner_client.get(edit_url(note)).status_code == 200
