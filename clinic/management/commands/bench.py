@@ -5,7 +5,8 @@ no network), after one warm-up request: as a logged-in practitioner, or for a pa
 link pages, as a visitor who is not logged in. For each:
 median and 95th percentile in ms, the ratio of its p95 to the floor view's p95 (a trivial
 view behind the same middleware), and its query count. Run it on a seeded database
-(`seed_demo --patients N`); the POSTs add a session note and a check-in to it.
+(`seed_demo --patients N`); the POSTs add a session note and a check-in to it. With
+`--explain FILE` it also writes the plans of the slowest SELECTs it saw.
 """
 
 import json
@@ -39,8 +40,13 @@ class Command(BaseCommand):
             "--json", dest="json_path", default="bench-results.json", help="results file"
         )
         parser.add_argument("--username", default="lin")
+        parser.add_argument(
+            "--explain",
+            dest="explain_path",
+            help="also write the query plans of the slowest SELECTs to this file",
+        )
 
-    def handle(self, *args, runs, json_path, username, **options):
+    def handle(self, *args, runs, json_path, username, explain_path=None, **options):
         if runs < 1:
             raise CommandError("--runs must be at least 1")
         user = get_user_model().objects.filter(username=username).first()
@@ -76,6 +82,10 @@ class Command(BaseCommand):
         with open(json_path, "w") as file:
             file.write(self.to_json(results, runs))
         self.stdout.write(f"Wrote {json_path}")
+        if explain_path:
+            with open(explain_path, "w") as file:
+                file.write(self.explain(self.slowest))
+            self.stdout.write(f"Wrote {explain_path}")
 
     def to_json(self, results, runs):
         info = {"patients": Patient.objects.count(), "database": connection.vendor, "runs": runs}
@@ -119,6 +129,7 @@ class Command(BaseCommand):
         practitioner.force_login(user)
         phone = Client()  # a patient's link pages: no login
         results = []
+        self.slowest = {}  # SELECT text: (ms, page), from each page's last request
         for name, method, url, data in self.pages(patient, user):
             client = phone if url.startswith("/p/") else practitioner
             timings, queries = [], 0
@@ -134,6 +145,11 @@ class Command(BaseCommand):
                 if run:  # the first request warms caches and is not counted
                     timings.append(elapsed)
                     queries = len(captured)
+            for query in captured.captured_queries:
+                if query["sql"].startswith("SELECT"):
+                    ms = float(query["time"]) * 1000
+                    if ms > self.slowest.get(query["sql"], (0, ""))[0]:
+                        self.slowest[query["sql"]] = (ms, name)
             results.append(
                 {
                     "page": name,
@@ -143,6 +159,22 @@ class Command(BaseCommand):
                 }
             )
         return results
+
+    def explain(self, slowest, count=8):
+        """The plans of the `count` slowest SELECTs, as Markdown (EXPLAIN ANALYZE on
+        PostgreSQL, EXPLAIN QUERY PLAN on SQLite)."""
+        if connection.vendor == "postgresql":
+            prefix = "EXPLAIN (ANALYZE, BUFFERS)"
+        else:
+            prefix = "EXPLAIN QUERY PLAN"
+        ranked = sorted(slowest.items(), key=lambda item: -item[1][0])[:count]
+        parts = [f"# The {len(ranked)} slowest queries of a bench run ({connection.vendor})\n"]
+        with connection.cursor() as cursor:
+            for sql, (ms, page) in ranked:
+                cursor.execute(f"{prefix} {sql}")
+                plan = "\n".join(" | ".join(str(col) for col in row) for row in cursor.fetchall())
+                parts.append(f"## {page}: {ms:.1f} ms\n\n```sql\n{sql}\n```\n\n```\n{plan}\n```\n")
+        return "\n".join(parts)
 
     def session_payload(self, patient):
         """A repeat of the patient's last session, as the form posts it."""
