@@ -81,9 +81,7 @@ class CheckConstraintsInPython:
 
     def check_constraints_pass(self, exclude, using):
         against = self._get_field_expression_map(meta=self._meta, exclude=exclude)
-        plain = {
-            name: value.value for name, value in against.items() if isinstance(value, Value)
-        }
+        plain = {name: value.value for name, value in against.items() if isinstance(value, Value)}
         for_the_database = []
         for _, constraints in self.get_constraints():
             for constraint in constraints:
