@@ -1,13 +1,14 @@
-"""Demo intakes and weekly check-ins for seed_demo: synthetic, mostly improving, a few
-flare-ups. Bulk inserts: no per-row signals."""
+"""Demo intakes, check-ins, readings and phase history for seed_demo, from the courses
+planned in patients.demo_course. Plain rows in bulk (clinic.bulk): no per-row signals."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Min
 from django.utils import timezone
 
-from patients.intake import RED_FLAGS, SAFETY_QUESTIONS
+from clinic.bulk import insert_rows, new_ids
+from patients.demo_course import ACTIVITIES, COMPLAINTS, SCORES, peg, psfs
+from patients.intake import RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
 from patients.models import (
     CheckIn,
     ConsentVersion,
@@ -17,28 +18,34 @@ from patients.models import (
     PhaseChange,
     PsfsActivity,
     PsfsRating,
+    RedFlagReview,
     token_hash,
 )
-from patients.scoring import peg_score, psfs_score
-from sessions.models import TreatmentSession
 
-ACTIVITIES = [
-    "Walking the dog",
-    "Gardening",
-    "Sitting through a film",
-    "Carrying shopping",
-    "Playing with the grandchildren",
-    "Getting dressed",
-    "Driving",
-    "Sleeping through",
-    "Climbing stairs",
-    "Swimming",
-]
-COMPLAINTS = ["Low back pain", "Neck and shoulder pain", "Knee pain", "Hip pain", "Headaches"]
-Measure = OutcomeReading.Measure
+MEASURES = [*SCORES, "peg", "psfs"]  # plain strings: COPY writes an enum by its name
+REGIONS = {
+    "Low back pain": ["lower_back"],
+    "Neck and shoulder pain": ["neck_back", "shoulder_back_l", "shoulder_back_r"],
+    "Knee pain": ["knee_front_r"],
+    "Hip pain": ["hip_front_l", "buttock_l"],
+    "Headaches": ["head_front", "head_back"],
+}
+# Red flags a practitioner saw at intake and judged safe to treat (about 1 intake in 20),
+# and those of intakes waiting for review (every third has some, every other one urgent).
+REVIEWED_FLAGS = [["night_pain"], ["new_after_50"], ["trauma"], ["cancer", "weight_loss"]]
+WAITING_FLAGS = [["saddle", "leg_weakness"], ["night_pain", "fever"]]
+WAITING_SCORES = {
+    "pain_now": 6,
+    "pain_average": 6,
+    "pain_worst": 8,
+    "enjoyment": 6,
+    "activity": 5,
+    "confidence": 3,
+    "active_minutes": 30,
+}
 
 
-def answers_for(patient, rng, scores, activities):
+def answers_for(patient, rng, complaint, scores, activities, flags=()):
     about = {
         name: getattr(patient, name)
         for name in [
@@ -67,195 +74,161 @@ def answers_for(patient, rng, scores, activities):
     return {
         "about": about,
         "pain": {
-            "complaint": rng.choice(COMPLAINTS),
-            "regions": ["lower_back"],
+            "complaint": complaint,
+            "regions": REGIONS[complaint],
             "since": rng.choice(["3m_1y", "1y_5y", "gt_5y"]),
             "worse": "",
             "better": "",
-            "feels_like": ["aching"],
+            "feels_like": rng.sample(["aching", "stiff", "burning", "throbbing"], 2),
         },
         "measures": measures,
         "health": health,
-        "red_flags": {key: "no" for key, _, _ in RED_FLAGS},
+        "red_flags": {key: "yes" if key in flags else "no" for key, _, _ in RED_FLAGS},
         "goals": {"goals": "Get back to " + activities[0][0].lower() + "."},
         "consent": {"agree": True, "signature": patient.full_name},
     }
 
 
-def seed_intakes_and_checkins(patients):
-    """An accepted intake (the baseline) and weekly check-ins for each patient given."""
+def submitted_intake(patient, submitted, consent, answers, flags, **fields):
+    """An intake submitted at `submitted`, with the link it came through (which
+    save_intakes saves first; its creation time is the time of the seed)."""
+    link = PatientLink(
+        patient=patient,
+        purpose=PatientLink.Purpose.INTAKE,
+        token_hash=token_hash(f"demo-{patient.uuid}"),
+        expires_at=timezone.now() + timedelta(days=1),
+        closed_at=submitted,
+    )
+    return Intake(
+        patient=patient,
+        link=link,
+        step="consent",
+        answers=answers,
+        red_flags=flags,
+        has_red_flags=bool(flags),
+        urgent=bool(URGENT_FLAGS.intersection(flags)),
+        submitted_at=submitted,
+        consent_version=consent,
+        consent_name=patient.full_name,
+        consent_at=submitted,
+        **fields,
+    )
+
+
+def save_intakes(intakes):
+    links = PatientLink.objects.bulk_create([intake.link for intake in intakes])
+    for intake, link in zip(intakes, links, strict=True):
+        intake.link_id = link.pk
+    return Intake.objects.bulk_create(intakes)
+
+
+def seed_waiting_intakes(patients):
+    """Intakes submitted in the past week and waiting for review."""
     consent = ConsentVersion.current()
     now = timezone.now()
-    links, intakes, activities, ratings, readings, checkins = [], [], [], [], [], []
-    plans = []
-    patients = list(patients)
-    first_sessions = dict(
-        TreatmentSession.objects.filter(patient__in=patients)
-        .values("patient")
-        .annotate(first=Min("started_at"))
-        .values_list("patient", "first")
+    intakes = []
+    for n, patient in enumerate(patients):
+        rng = random.Random(patient.uuid.int)
+        flags = WAITING_FLAGS[n // 3 % 2] if n % 3 == 0 else []
+        activities = [(name, rng.randint(1, 4)) for name in rng.sample(ACTIVITIES, 3)]
+        answers = answers_for(
+            patient, rng, rng.choice(COMPLAINTS), WAITING_SCORES, activities, flags
+        )
+        submitted = now - timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 12))
+        intakes.append(
+            submitted_intake(
+                patient, submitted, consent, answers, flags, status=Intake.Status.SUBMITTED
+            )
+        )
+    return len(save_intakes(intakes))
+
+
+def seed_intakes_and_checkins(plans):
+    """For each planned course: the accepted intake (the baseline), the check-ins, their
+    readings and PSFS ratings, and the phase changes. Returns (intakes, check-ins)."""
+    consent = ConsentVersion.current()
+    tz = timezone.get_current_timezone()
+    intakes, reviews = [], []
+    for n, plan in enumerate(plans):
+        patient, by = plan.patient, plan.patient.practitioner_id
+        flags = REVIEWED_FLAGS[n % 4] if plan.rng.random() < 0.05 else []
+        answers = answers_for(
+            patient, plan.rng, plan.complaint, plan.baseline, plan.activities, flags
+        )
+        submitted = datetime.combine(plan.intake_on, time(19), tz)
+        intakes.append(
+            submitted_intake(
+                patient, submitted, consent, answers, flags, status=Intake.Status.ACCEPTED,
+                accepted_at=submitted + timedelta(hours=14), accepted_by_id=by,
+            )
+        )  # fmt: skip
+        if flags:
+            reviews.append(
+                RedFlagReview(
+                    intake=intakes[-1], reviewed_by_id=by, action="safe", notes="No concern."
+                )
+            )
+    for plan, intake in zip(plans, save_intakes(intakes), strict=True):
+        plan.intake_id = intake.pk
+    RedFlagReview.objects.bulk_create(reviews)
+    seed_psfs_activities(plans)
+    checkins = seed_checkins(plans)
+    fields = ["activity_id", "value", "taken_on", "intake_id", "checkin_id"]
+    insert_rows(PsfsRating, fields, (row for plan in plans for row in psfs_ratings(plan)))
+    fields = ["patient_id", "measure", "value", "taken_on", "source", "intake_id", "checkin_id"]
+    insert_rows(OutcomeReading, fields, (row for plan in plans for row in readings(plan)))
+    insert_rows(
+        PhaseChange,
+        ["patient_id", "phase", "started_on", "changed_by_id", "reason"],
+        (
+            (plan.patient.pk, phase, started_on, plan.patient.practitioner_id, reason)
+            for plan in plans
+            for phase, started_on, reason in plan.phases
+        ),
     )
-    for patient in patients:
-        rng = random.Random(patient.uuid.int + 7)
-        # The intake comes a few days before the first session, as in a real clinic.
-        start = first_sessions.get(patient.pk, now - timedelta(weeks=rng.randint(3, 12)))
-        start -= timedelta(days=3)
-        weeks = max(1, (now - start).days // 7)
-        average = rng.randint(5, 8)
-        scores = {
-            "pain_now": average,
-            "pain_average": average,
-            "pain_worst": min(10, average + 2),
-            "enjoyment": rng.randint(4, 8),
-            "activity": rng.randint(4, 8),
-            "confidence": rng.randint(2, 5),
-            "active_minutes": rng.choice([0, 30, 60, 90]),
-        }
-        chosen = [(name, rng.randint(1, 4)) for name in rng.sample(ACTIVITIES, rng.randint(3, 5))]
-        link = PatientLink(
-            patient=patient,
-            purpose="intake",
-            created_at=start,
-            token_hash=token_hash(f"demo-{patient.uuid}"),
-            expires_at=now + timedelta(days=1),
-            closed_at=start,
-        )
-        intake = Intake(
-            patient=patient,
-            link=link,
-            status="accepted",
-            step="consent",
-            answers=answers_for(patient, rng, scores, chosen),
-            submitted_at=start,
-            consent_version=consent,
-            consent_name=patient.full_name,
-            consent_at=start,
-            accepted_at=start,
-            accepted_by=patient.practitioner,
-        )
-        links.append(link)
-        intakes.append(intake)
-        plans.append((patient, rng, intake, start, weeks, scores, chosen))
-    PatientLink.objects.bulk_create(links)
-    for intake in intakes:
-        intake.link_id = intake.link.pk
-    Intake.objects.bulk_create(intakes)
-    for patient, _, _, _, _, _, chosen in plans:
-        activities += [
-            PsfsActivity(patient=patient, name=name, position=i)
-            for i, (name, _) in enumerate(chosen, start=1)
-        ]
-    PsfsActivity.objects.bulk_create(activities)
-    by_patient = {}
-    for activity in activities:
-        by_patient.setdefault(activity.patient_id, []).append(activity)
-    for patient, rng, intake, start, weeks, scores, chosen in plans:
-        mine = by_patient[patient.pk]
-        day = timezone.localdate(start)
-        ratings += [
-            PsfsRating(activity=a, value=r, taken_on=day, intake=intake)
-            for a, (_, r) in zip(mine, chosen, strict=True)
-        ]
-        readings += baseline_readings(patient, intake, day, scores, [r for _, r in chosen])
-        improves = rng.random() < 0.8
-        for week in range(1, weeks + 1):
-            when = day + timedelta(weeks=week)
-            gain = week * (0.6 if improves else 0.1) + (2.5 if rng.random() < 0.08 else 0) * -1
-            average = max(0, min(10, round(scores["pain_average"] - gain)))
-            entry = CheckIn(
-                patient=patient,
-                taken_on=when,
-                pain_now=average,
-                pain_average=average,
-                pain_worst=min(10, average + 2),
-                enjoyment=max(0, min(10, round(scores["enjoyment"] - gain))),
-                activity=max(0, min(10, round(scores["activity"] - gain))),
-                confidence=max(0, min(10, round(scores["confidence"] + gain))),
-                active_minutes=min(600, scores["active_minutes"] + week * rng.choice([10, 20, 25])),
-            )
-            checkins.append((entry, mine, [min(10, r + round(gain)) for _, r in chosen]))
-    CheckIn.objects.bulk_create([entry for entry, _, _ in checkins], ignore_conflicts=False)
-    for entry, mine, values in checkins:
-        ratings += [
-            PsfsRating(activity=a, value=max(0, v), taken_on=entry.taken_on, checkin=entry)
-            for a, v in zip(mine, values, strict=True)
-        ]
-        readings += checkin_readings(entry, [max(0, v) for v in values])
-    PsfsRating.objects.bulk_create(ratings, batch_size=2000)
-    OutcomeReading.objects.bulk_create(readings, batch_size=2000)
-    PhaseChange.objects.bulk_create(phase_history(plans), batch_size=2000)
-    return len(intakes), len(checkins)
+    return len(intakes), checkins
 
 
-def phase_history(plans):
-    """Phase 1 from the intake; most patients who improve have moved on since."""
-    changes = []
-    for patient, rng, _, start, weeks, _, _ in plans:
-        day = timezone.localdate(start)
-        by = patient.practitioner
-        changes.append(
-            PhaseChange(
-                patient=patient, phase=1, started_on=day, changed_by=by, reason="Intake accepted"
-            )
-        )
-        if weeks >= 4 and rng.random() < 0.7:
-            changes.append(
-                PhaseChange(
-                    patient=patient,
-                    phase=2,
-                    changed_by=by,
-                    started_on=day + timedelta(weeks=weeks // 3 + 1),
-                    reason="Average pain down by a third",
-                )
-            )
-            if weeks >= 8 and rng.random() < 0.6:
-                changes.append(
-                    PhaseChange(
-                        patient=patient,
-                        phase=3,
-                        changed_by=by,
-                        started_on=day + timedelta(weeks=2 * weeks // 3 + 1),
-                        reason="Confident in movement, PSFS up",
-                    )
-                )
-    return changes
+def seed_psfs_activities(plans):
+    ids = iter(new_ids(PsfsActivity, sum(len(plan.activities) for plan in plans)))
+    rows = []
+    for plan in plans:
+        plan.activity_ids = [next(ids) for _ in plan.activities]
+        for position, (name, _) in enumerate(plan.activities, start=1):
+            rows.append((plan.activity_ids[position - 1], plan.patient.pk, name, position))
+    insert_rows(PsfsActivity, ["id", "patient_id", "name", "position"], rows)
 
 
-def baseline_readings(patient, intake, day, scores, psfs):
-    values = {
-        **scores,
-        Measure.PEG: peg_score(scores["pain_average"], scores["enjoyment"], scores["activity"]),
-        Measure.PSFS: psfs_score(psfs),
-    }
-    return [
-        OutcomeReading(
-            patient=patient, measure=m, value=v, taken_on=day, source="intake", intake=intake
-        )
-        for m, v in values.items()
+def seed_checkins(plans):
+    ids = iter(new_ids(CheckIn, sum(len(plan.checkins) for plan in plans)))
+    rows = []
+    for plan in plans:
+        for report in plan.checkins:
+            report.id = next(ids)
+            rows.append((report.id, plan.patient.pk, report.taken_on, *report.scores))
+    return insert_rows(CheckIn, ["id", "patient_id", "taken_on", *SCORES], rows)
+
+
+def psfs_ratings(plan):
+    for activity, (_, rating) in zip(plan.activity_ids, plan.activities, strict=True):
+        yield activity, rating, plan.intake_on, plan.intake_id, None
+    for report in plan.checkins:
+        for activity, rating in zip(plan.activity_ids, report.ratings, strict=True):
+            yield activity, rating, report.taken_on, None, report.id
+
+
+def readings(plan):
+    """The intake's readings and each check-in's, as the app records them
+    (patients.actions): the seven scores, PEG and the PSFS mean."""
+    patient, base = plan.patient.pk, plan.baseline
+    values = [base[name] for name in SCORES]
+    values += [
+        peg(base["pain_average"], base["enjoyment"], base["activity"]),
+        psfs(tuple(rating for _, rating in plan.activities)),
     ]
-
-
-def checkin_readings(entry, psfs):
-    names = [
-        "pain_now",
-        "pain_average",
-        "pain_worst",
-        "enjoyment",
-        "activity",
-        "confidence",
-        "active_minutes",
-    ]
-    values = {name: getattr(entry, name) for name in names}
-    values[Measure.PEG] = peg_score(entry.pain_average, entry.enjoyment, entry.activity)
-    values[Measure.PSFS] = psfs_score(psfs)
-    return [
-        OutcomeReading(
-            patient_id=entry.patient_id,
-            measure=m,
-            value=v,
-            taken_on=entry.taken_on,
-            source="checkin",
-            checkin=entry,
-        )
-        for m, v in values.items()
-    ]
+    for measure, value in zip(MEASURES, values, strict=True):
+        yield patient, measure, value, plan.intake_on, "intake", plan.intake_id, None
+    for report in plan.checkins:
+        values = (*report.scores, report.peg, report.psfs)
+        for measure, value in zip(MEASURES, values, strict=True):
+            yield patient, measure, value, report.taken_on, "checkin", None, report.id

@@ -70,3 +70,31 @@ def test_it_can_create_the_users_without_patients(debug):
 def test_it_refuses_a_negative_number_of_patients(debug):
     with pytest.raises(CommandError, match="--patients"):
         seed("--patients", "-1")
+
+
+def test_each_demo_patients_open_suggestion_is_what_the_rules_say(debug):
+    """The demo plans courses with its own copy of the rules (patients.demo_course): it
+    must agree with patients.rules on every patient."""
+    from patients.progress import course_for
+    from patients.rules import suggest
+
+    seed(patients=60)
+    treated = Patient.objects.filter(phase_changes__isnull=False).distinct()
+    assert treated.count() > 20
+    for patient in treated:
+        course = course_for(patient)
+        found = suggest(course) if course else None
+        waiting = patient.phase_suggestions.filter(status="open").first()
+        assert (found.kind if found else None) == (waiting.kind if waiting else None), patient
+
+
+def test_the_demo_patients_summaries_match_their_history(debug):
+    from patients.models import PatientSummary
+    from patients.summary import refresh_summaries
+
+    seed(patients=60)
+    seeded = list(PatientSummary.objects.order_by("pk").values())
+    PatientSummary.objects.all().delete()
+    refresh_summaries(Patient.objects.all())
+    assert list(PatientSummary.objects.order_by("pk").values()) == seeded
+    assert len(seeded) == Patient.objects.count()

@@ -14,17 +14,37 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from clinic.bulk import bulk_load
 from clinic.models import AcupunctureStyle, PractitionerProfile
 from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
-from patients.demo import seed_intakes_and_checkins
-from patients.models import Patient
+from patients.demo import seed_intakes_and_checkins, seed_waiting_intakes
+from patients.demo_course import plan_course
+from patients.models import (
+    CheckIn,
+    Intake,
+    OutcomeReading,
+    Patient,
+    PatientLink,
+    PhaseChange,
+    PsfsActivity,
+    PsfsRating,
+    RedFlagReview,
+)
 from patients.progress import refresh_suggestion
 from patients.summary import refresh_summaries
-from sessions.demo import seed_courses, seed_protocols
+from sessions.demo import seed_protocols, seed_sessions
+from sessions.models import AdverseEvent, SessionPoint, TreatmentSession
 
 DEMO_PASSWORD = "demo-clinic-2026"
 DEMO_NAMESPACE = uuid.UUID("5f0c7a52-2b4e-4c1e-9a57-1c0de0c1a1c0")
+CHUNK = 1000  # patients planned and written at a time
+# Every table a course of care writes to.
+COURSE_MODELS = [
+    PatientLink, Intake, RedFlagReview, PsfsActivity, PsfsRating, CheckIn, OutcomeReading,
+    PhaseChange, TreatmentSession, SessionPoint, AdverseEvent,
+]  # fmt: skip
 
 GIVEN_NAMES = [
     "Amara",
@@ -151,23 +171,18 @@ class Command(BaseCommand):
             sam = self.practitioner("sam", "Sam", "Okafor", "Sam Okafor", "BSc acupuncture", 6)
             created = self.patients(patients, [lin, sam])
             protocols = seed_protocols([lin, sam])
-            untreated = Patient.objects.filter(
-                status__in=["active", "discharged"],
-                practitioner__isnull=False,
-                treatment_sessions__isnull=True,
-            ).select_related("practitioner")
-            sessions = seed_courses(untreated, protocols)
-            no_intake = Patient.objects.filter(
-                status__in=["active", "discharged"],
+            sessions, intakes, checkins, suggesting = self.courses(protocols)
+            waiting = Patient.objects.filter(
+                status=Patient.Status.INTAKE_SUBMITTED,
                 date_of_birth__isnull=False,
-                practitioner__isnull=False,
                 intakes__isnull=True,
-            ).select_related("practitioner")
-            intakes, checkins = seed_intakes_and_checkins(no_intake)
+            ).order_by("pk")
+            intakes += seed_waiting_intakes(waiting)
             refresh_summaries(Patient.objects.all())  # bulk inserts bypass the actions
-            if patients <= 2000:  # one evaluation a patient: fine for a demo, slow at 10,000
-                for patient in Patient.objects.filter(phase_changes__isnull=False).distinct():
-                    refresh_suggestion(patient)
+            # The rules' suggestions: one evaluation a patient, for those whose planned
+            # course ends on one (patients.demo_course applies the same rules).
+            for patient in Patient.objects.filter(pk__in=suggesting):
+                refresh_suggestion(patient)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready: {created} new patients, {sessions} new sessions, "
@@ -204,6 +219,33 @@ class Command(BaseCommand):
             },
         )
         return user
+
+    def courses(self, protocols):
+        """Plan and write the course of care of every patient in care who has none yet,
+        a chunk of patients at a time. Returns the sessions, intakes and check-ins created,
+        and the patients whose course ends on one of the rules' suggestions."""
+        patients = Patient.objects.filter(
+            status__in=[Patient.Status.ACTIVE, Patient.Status.DISCHARGED],
+            practitioner__isnull=False,
+            date_of_birth__isnull=False,
+            intakes__isnull=True,
+            treatment_sessions__isnull=True,
+        ).order_by("pk")
+        patients = list(patients)
+        today = timezone.localdate()
+        sessions = intakes = checkins = 0
+        suggesting = []
+        if not patients:
+            return sessions, intakes, checkins, suggesting
+        with bulk_load(COURSE_MODELS):
+            for start in range(0, len(patients), CHUNK):
+                chunk = patients[start : start + CHUNK]
+                plans = [plan_course(patient, today) for patient in chunk]
+                sessions += seed_sessions(plans, protocols)
+                new_intakes, new_checkins = seed_intakes_and_checkins(plans)
+                intakes, checkins = intakes + new_intakes, checkins + new_checkins
+                suggesting += [plan.patient.pk for plan in plans if plan.suggestion]
+        return sessions, intakes, checkins, suggesting
 
     def patients(self, count, practitioners):
         before = Patient.objects.count()
