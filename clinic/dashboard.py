@@ -43,21 +43,31 @@ def patient_counts(patients, today):
 def sessions_to_reach(patients):
     """Median sessions before a patient first entered phase 2, and phase 3 (None if
     nobody has), from one query over the summaries."""
-    rows = patients.filter(
-        Q(summary__sessions_before_phase_2__isnull=False)
-        | Q(summary__sessions_before_phase_3__isnull=False)
-    ).values_list("summary__sessions_before_phase_2", "summary__sessions_before_phase_3")
+    rows = (
+        patients.filter(
+            Q(summary__sessions_before_phase_2__isnull=False)
+            | Q(summary__sessions_before_phase_3__isnull=False)
+        )
+        .order_by()
+        .values_list("summary__sessions_before_phase_2", "summary__sessions_before_phase_3")
+    )
     to_2 = [row[0] for row in rows if row[0] is not None]
     to_3 = [row[1] for row in rows if row[1] is not None]
     return (median(to_2) if to_2 else None), (median(to_3) if to_3 else None)
 
 
-def numbers(patients):
-    """Everything the dashboard shows, for these patients (the clinic's, or one
-    practitioner's)."""
+def numbers(practitioner=None):
+    """Everything the dashboard shows, for the clinic or for one practitioner's patients."""
+    patients = Patient.objects.all()
+    intakes = Intake.objects.filter(Q(status=Intake.Status.SUBMITTED) | Q(has_red_flags=True))
+    suggestions = PhaseSuggestion.objects.filter(status=PhaseSuggestion.Status.OPEN)
+    if practitioner is not None:
+        patients = patients.filter(practitioner=practitioner)
+        intakes = intakes.filter(patient__practitioner=practitioner)
+        suggestions = suggestions.filter(patient__practitioner=practitioner)
     counts = patient_counts(patients, timezone.localdate())
-    intakes = Intake.objects.filter(patient__in=patients).exclude(status=Intake.Status.STARTED)
-    waiting = intakes.aggregate(
+    # Only waiting or flagged intakes, through their partial indexes.
+    waiting = intakes.exclude(status=Intake.Status.STARTED).aggregate(
         total=Count("id", filter=Q(status=Intake.Status.SUBMITTED)),
         urgent=Count("id", filter=Q(status=Intake.Status.SUBMITTED, urgent=True)),
         unreviewed_flags=Count("id", filter=Q(has_red_flags=True, red_flag_review__isnull=True)),
@@ -78,9 +88,7 @@ def numbers(patients):
         "phases": [(phase, counts[f"phase_{phase}"]) for phase in Phase],
         "not_started": counts["not_started"],
         "waiting": waiting,
-        "suggestions": PhaseSuggestion.objects.filter(
-            patient__in=patients, status=PhaseSuggestion.Status.OPEN
-        ).count(),
+        "suggestions": suggestions.count(),
         "quiet": counts["quiet"],
         "response": response,
         "responder_percent": (

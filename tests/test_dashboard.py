@@ -14,6 +14,7 @@ from patients.models import Patient, PhaseChange, PhaseSuggestion
 from patients.summary import refresh_summaries
 from sessions.models import AdverseEvent
 from tests.factories import PatientFactory
+from tests.intake_helpers import invited_patient, submitted_intake
 from tests.progress_helpers import checkin, days_ago, session, start_course
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def clinic(practitioner, second_practitioner):
 
 
 def test_the_numbers_for_a_known_clinic(clinic):
-    numbers = dashboard.numbers(Patient.objects.all())
+    numbers = dashboard.numbers()
     assert [(phase.value, n) for phase, n in numbers["phases"]] == [(1, 1), (2, 1), (3, 1)]
     assert numbers["not_started"] == 1  # dan
     assert numbers["suggestions"] == 1
@@ -98,9 +99,14 @@ def test_each_number_links_to_the_patients_behind_it(practitioner_client, clinic
 def test_my_patients_shows_only_mine(client, second_practitioner, clinic):
     PatientFactory(given_name="Sol", practitioner=second_practitioner)
     client.force_login(second_practitioner)
+    submitted_intake(invited_patient(practitioner=second_practitioner))
     numbers = client.get("/", {"mine": "1"}).context
     assert [n for _, n in numbers["phases"]] == [0, 0, 0]
     assert numbers["quiet"] == 1  # Sol
+    assert numbers["suggestions"] == 0  # ben's is lin's
+    assert numbers["waiting"]["total"] == 1  # Bea's intake
+    everyone = client.get("/").context
+    assert (everyone["suggestions"], everyone["waiting"]["total"]) == (1, 1)
 
 
 def test_an_empty_clinic_shows_sensible_blanks(practitioner_client):

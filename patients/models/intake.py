@@ -75,6 +75,11 @@ class Intake(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        # The dashboard counts intakes waiting for review and unreviewed red flags.
+        indexes = [
+            models.Index(fields=["status"], condition=Q(status="submitted"), name="intake_waiting"),
+            models.Index(fields=["id"], condition=Q(has_red_flags=True), name="intake_red_flags"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["started", "submitted", "accepted"]),
