@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from clinic.models import AuditEvent
@@ -85,3 +86,14 @@ def test_its_query_count_does_not_grow_with_the_data(
     with django_assert_num_queries(7):
         response = practitioner_client.get(URL)
     assert response.status_code == 200
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a PostgreSQL trigram index; SQLite has none"
+)
+def test_the_search_has_a_trigram_index_on_postgresql(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'patient_search_trigram'")
+        row = cursor.fetchone()
+    assert row is not None
+    assert row[0].count("gin_trgm_ops") == 3
