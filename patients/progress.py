@@ -4,7 +4,6 @@ page. Reads are a fixed handful of queries, whatever the length of the history."
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
 from patients.models import Phase, PhaseChange, PhaseSuggestion
@@ -189,13 +188,12 @@ def reading_rows(readings):
 
 
 def treatment_totals(patient):
-    """Sessions, needles (bilateral counts two) and adverse events: two aggregates."""
-    from sessions.models import SessionPoint, TreatmentSession
-
-    totals = TreatmentSession.objects.filter(patient=patient).aggregate(
-        sessions=Count("id", distinct=True), adverse_events=Count("adverse_events", distinct=True)
-    )
-    totals |= SessionPoint.objects.filter(session__patient=patient).aggregate(
-        needles=Sum(Case(When(side="B", then=Value(2)), default=Value(1)))
-    )
-    return totals
+    """Sessions, needles (bilateral counts two) and adverse events, from the summary."""
+    summary = getattr(patient, "summary", None)
+    if summary is None:
+        return {"sessions": 0, "needles": 0, "adverse_events": 0}
+    return {
+        "sessions": summary.sessions,
+        "needles": summary.needles,
+        "adverse_events": summary.adverse_events,
+    }

@@ -8,15 +8,25 @@ cheap: one UPDATE for one patient, or for ten thousand.
 """
 
 from django.apps import apps as global_apps
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 OWN = OuterRef("patient_id")
 
 
-def _counted(queryset):
+def _counted(queryset, patient="patient"):
     """A correlated COUNT over `queryset` (already filtered on the outer patient)."""
-    counted = queryset.order_by().values("patient").annotate(n=Count("id")).values("n")
+    counted = queryset.order_by().values(patient).annotate(n=Count("id")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -25,6 +35,8 @@ def _course(apps):
     Reading = apps.get_model("patients", "OutcomeReading")
     PhaseChange = apps.get_model("patients", "PhaseChange")
     Session = apps.get_model("treatment_sessions", "TreatmentSession")
+    SessionPoint = apps.get_model("treatment_sessions", "SessionPoint")
+    AdverseEvent = apps.get_model("treatment_sessions", "AdverseEvent")
     phases = PhaseChange.objects.filter(patient=OWN)
     latest_phase = phases.order_by("-started_on", "-id")
     pain = Reading.objects.filter(patient=OWN, measure="pain_average")
@@ -52,6 +64,20 @@ def _course(apps):
         "sessions_with_adverse_event": _counted(
             Session.objects.filter(patient=OWN, pk__in=with_adverse_event.values("pk"))
         ),
+        "adverse_events": _counted(
+            AdverseEvent.objects.filter(session__patient=OWN), "session__patient"
+        ),
+        "needles": Coalesce(
+            Subquery(
+                SessionPoint.objects.filter(session__patient=OWN)
+                .order_by()
+                .values("session__patient")
+                .annotate(n=Sum(Case(When(side="B", then=Value(2)), default=Value(1))))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
     }
 
 
@@ -72,7 +98,10 @@ def _sessions_before_phases(apps):
 
 
 def _fresh(apps):
-    return _course(apps) | _sessions_before_phases(apps)
+    """Every column's new value; in a migration, only the columns the table has by then."""
+    columns = {field.name for field in apps.get_model("patients", "PatientSummary")._meta.fields}
+    values = _course(apps) | _sessions_before_phases(apps)
+    return {name: value for name, value in values.items() if name in columns}
 
 
 def refresh_summary(patient, apps=global_apps):

@@ -90,7 +90,9 @@ class LockBypassingFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return model_class.objects.bulk_create([model_class(*args, **kwargs)])[0]
+        row = model_class.objects.bulk_create([model_class(*args, **kwargs)])[0]
+        refresh_summary(row.session.patient)  # as save_note leaves it
+        return row
 
 
 class SessionPointFactory(LockBypassingFactory):

@@ -86,6 +86,8 @@ def test_a_session_note_counts_and_its_adverse_event_too(ana, practitioner_clien
     log_session(practitioner_client, ana, adverse=adverse)
     summary = summary_of(ana)
     assert (summary.sessions, summary.sessions_with_adverse_event) == (2, 1)
+    assert summary.adverse_events == 1
+    assert summary.needles == 4  # ST36 on both sides, twice
 
 
 def test_editing_a_draft_note_leaves_the_count_and_updates_its_readings(ana, practitioner_client):

@@ -351,10 +351,10 @@ def test_the_progress_page_makes_the_same_queries_whatever_the_length_of_the_his
     practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
 ):
     long_or_short_history(patient, practitioner, checkins, sessions)
-    # 1 the session, 2 the user, 3 permissions, 4 the patient with practitioner and profile,
-    # 5 the audit event (insert), 6 the phase changes with who made them, 7 the readings,
-    # 8 sessions and adverse events, 9 needles, 10 the open suggestion.
-    with django_assert_num_queries(10):
+    # 1 the session, 2 the user, 3 permissions, 4 the patient with practitioner, profile
+    # and summary (sessions, needles, adverse events), 5 the audit event (insert), 6 the
+    # phase changes with who made them, 7 the readings, 8 the open suggestion.
+    with django_assert_num_queries(8):
         response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     assert len(progress_data(response)["series"]["pain_average"]) == checkins + 1
@@ -365,8 +365,8 @@ def test_the_report_makes_the_same_queries_whatever_the_length_of_the_history(
     practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
 ):
     long_or_short_history(patient, practitioner, checkins, sessions)
-    # The progress page's 10 (see above).
-    with django_assert_num_queries(10):
+    # The progress page's 8 (see above).
+    with django_assert_num_queries(8):
         response = practitioner_client.get(report_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Sessions").startswith(f"{sessions} sessions")

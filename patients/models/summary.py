@@ -30,6 +30,8 @@ class PatientSummary(models.Model):
     last_reading_on = models.DateField(null=True, blank=True)
     sessions = models.PositiveIntegerField(default=0)
     sessions_with_adverse_event = models.PositiveIntegerField(default=0)
+    adverse_events = models.PositiveIntegerField(default=0)
+    needles = models.PositiveIntegerField("needles (a bilateral point counts two)", default=0)
     sessions_before_phase_2 = models.PositiveIntegerField(null=True, blank=True)
     sessions_before_phase_3 = models.PositiveIntegerField(null=True, blank=True)
 
