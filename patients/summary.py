@@ -24,9 +24,10 @@ from django.db.models.functions import Coalesce
 OWN = OuterRef("patient_id")
 
 
-def _counted(queryset, patient="patient"):
+def _counted(queryset, patient="patient", what="id", distinct=False):
     """A correlated COUNT over `queryset` (already filtered on the outer patient)."""
-    counted = queryset.order_by().values(patient).annotate(n=Count("id")).values("n")
+    counted = queryset.order_by().values(patient)
+    counted = counted.annotate(n=Count(what, distinct=distinct)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -42,7 +43,6 @@ def _course(apps):
     pain = Reading.objects.filter(patient=OWN, measure="pain_average")
     latest_pain = pain.exclude(source="intake").order_by("-taken_on", "-id")
     sessions = Session.objects.filter(patient=OWN)
-    with_adverse_event = sessions.filter(adverse_events__isnull=False).distinct()
     return {
         "phase": Subquery(latest_phase.values("phase")[:1]),
         "phase_started_on": Subquery(latest_phase.values("started_on")[:1]),
@@ -62,7 +62,10 @@ def _course(apps):
         ),
         "sessions": _counted(sessions),
         "sessions_with_adverse_event": _counted(
-            Session.objects.filter(patient=OWN, pk__in=with_adverse_event.values("pk"))
+            AdverseEvent.objects.filter(session__patient=OWN),
+            "session__patient",
+            what="session",
+            distinct=True,
         ),
         "adverse_events": _counted(
             AdverseEvent.objects.filter(session__patient=OWN), "session__patient"
