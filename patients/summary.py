@@ -8,6 +8,7 @@ cheap: one UPDATE for one patient, or for ten thousand.
 """
 
 from django.apps import apps as global_apps
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -20,6 +21,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.sql import UpdateQuery
+from django.utils import timezone
 
 OWN = OuterRef("patient_id")
 
@@ -107,18 +110,42 @@ def _fresh(apps):
     return {name: value for name, value in values.items() if name in columns}
 
 
-def refresh_summary(patient, apps=global_apps):
+# One patient's UPDATE is compiled once a process (per database and time zone) and run
+# with the patient's id in place of this stand-in: building and compiling its fourteen
+# subqueries takes Django about 8 ms, running it about 1 ms.
+STAND_IN = -424242
+_compiled = {}
+
+
+def _update_for_one(using):
+    key = (using, timezone.get_current_timezone_name())
+    if key not in _compiled:
+        Summary = global_apps.get_model("patients", "PatientSummary")
+        query = Summary.objects.filter(patient_id=STAND_IN).query.chain(UpdateQuery)
+        query.add_update_values(_fresh(global_apps))
+        sql, params = query.get_compiler(using).as_sql()
+        assert [type(p) is int and p == STAND_IN for p in params].count(True) == 1
+        _compiled[key] = sql, params
+    return _compiled[key]
+
+
+def refresh_summary(patient):
     """Rewrite one patient's summary from the history (creating it the first time)."""
-    Summary = apps.get_model("patients", "PatientSummary")
-    rows = Summary.objects.filter(patient_id=patient.pk)
-    if not rows.update(**_fresh(apps)):
+    Summary = global_apps.get_model("patients", "PatientSummary")
+    using = router.db_for_write(Summary)
+    sql, params = _update_for_one(using)
+    params = [patient.pk if type(p) is int and p == STAND_IN else p for p in params]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount:
+            return
         Summary.objects.get_or_create(patient_id=patient.pk)
-        rows.update(**_fresh(apps))
+        cursor.execute(sql, params)
 
 
 def refresh_summaries(patients, apps=global_apps):
     """Rewrite the summaries of every patient in the queryset `patients`: for the demo
-    seed, the migration that adds the table, and `manage.py refresh_summaries`."""
+    seed, the migrations that add columns, and `manage.py refresh_summaries`."""
     Summary = apps.get_model("patients", "PatientSummary")
     missing = patients.filter(summary__isnull=True).values_list("pk", flat=True)
     Summary.objects.bulk_create(

@@ -5,6 +5,7 @@ and in the admin) and a phase change. refresh_summaries() over many patients agr
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -136,3 +137,13 @@ def test_refreshing_many_patients_at_once_gives_the_same_summaries(
     PatientSummary.objects.all().delete()
     refresh_summaries(Patient.objects.all())
     assert PatientSummary.objects.values().get(patient=ana) == before
+
+
+def test_the_refresh_summaries_command_rewrites_a_summary_changed_by_hand(ana, client):
+    from django.core.management import call_command
+
+    check_in(client, ana, pain_average=4)
+    right = PatientSummary.objects.values().get(patient=ana)
+    PatientSummary.objects.filter(patient=ana).update(latest_pain=9, phase=3)
+    call_command("refresh_summaries", stdout=StringIO())
+    assert PatientSummary.objects.values().get(patient=ana) == right
