@@ -99,4 +99,13 @@ def bulk_load(models):
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    analyze(models)
+
+
+def analyze(models):
+    """On PostgreSQL, refresh the planner's statistics for these models' tables."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
+    with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(tables)}")

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.bulk import bulk_load
+from clinic.bulk import analyze, bulk_load
 from clinic.models import AcupunctureStyle, PractitionerProfile
 from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.demo import seed_intakes_and_checkins, seed_waiting_intakes
@@ -27,6 +27,7 @@ from patients.models import (
     OutcomeReading,
     Patient,
     PatientLink,
+    PatientSummary,
     PhaseChange,
     PsfsActivity,
     PsfsRating,
@@ -179,6 +180,7 @@ class Command(BaseCommand):
             ).order_by("pk")
             intakes += seed_waiting_intakes(waiting)
             refresh_summaries(Patient.objects.all())  # bulk inserts bypass the actions
+            analyze([Patient, PatientSummary])  # planned for their size, as bulk_load does
             # The rules' suggestions: one evaluation a patient, for those whose planned
             # course ends on one (patients.demo_course applies the same rules).
             for patient in Patient.objects.filter(pk__in=suggesting):
