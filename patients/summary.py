@@ -46,7 +46,10 @@ def _course(apps):
     pain = Reading.objects.filter(patient=OWN, measure="pain_average")
     latest_pain = pain.exclude(source="intake").order_by("-taken_on", "-id")
     sessions = Session.objects.filter(patient=OWN)
+    patient = apps.get_model("patients", "Patient").objects.filter(pk=OWN)
     return {
+        "status": Subquery(patient.values("status")[:1]),
+        "practitioner": Subquery(patient.values("practitioner")[:1]),
         "phase": Subquery(latest_phase.values("phase")[:1]),
         "phase_started_on": Subquery(latest_phase.values("started_on")[:1]),
         "reached_phase_2_on": Subquery(

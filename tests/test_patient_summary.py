@@ -55,8 +55,18 @@ def log_session(client, patient, **fields):
     return patient.treatment_sessions.latest("session_number")
 
 
-def test_a_patient_before_any_course_has_no_summary(patient):
-    assert not PatientSummary.objects.filter(patient=patient).exists()
+def test_a_new_patient_has_a_summary_with_status_and_practitioner_only(patient, practitioner):
+    summary = summary_of(patient)
+    assert (summary.status, summary.practitioner) == ("active", practitioner)
+    assert (summary.phase, summary.baseline_pain, summary.sessions) == (None, None, 0)
+
+
+def test_a_status_or_practitioner_change_reaches_the_summary(patient, second_practitioner):
+    patient.practitioner = second_practitioner
+    patient.save()
+    patient.archive()
+    summary = summary_of(patient)
+    assert (summary.status, summary.practitioner) == ("archived", second_practitioner)
 
 
 def test_accepting_the_intake_starts_phase_1_with_the_baseline(ana):

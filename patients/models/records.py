@@ -28,19 +28,29 @@ RESPONDER_MIN_SESSIONS = 4
 RESPONDER_SHARE = Decimal("0.7")
 
 # Conditions on a patient's summary (patients.models.summary), for the dashboard's numbers
-# and the lists behind them.
-EVALUABLE = Q(
-    summary__sessions__gte=RESPONDER_MIN_SESSIONS,
-    summary__baseline_pain__gt=0,
-    summary__latest_pain__isnull=False,
-)
-RESPONDING = Q(summary__latest_pain__lte=F("summary__baseline_pain") * RESPONDER_SHARE)
+# and the lists behind them; `via` is the path to the summary ("" from the summary itself).
 
 
-def quiet_since(today):
+def evaluable(via="summary__"):
+    return Q(
+        **{
+            f"{via}sessions__gte": RESPONDER_MIN_SESSIONS,
+            f"{via}baseline_pain__gt": 0,
+            f"{via}latest_pain__isnull": False,
+        }
+    )
+
+
+def responding(via="summary__"):
+    return evaluable(via) & Q(
+        **{f"{via}latest_pain__lte": F(f"{via}baseline_pain") * RESPONDER_SHARE}
+    )
+
+
+def quiet_since(today, via="summary__"):
     """No reading in the last QUIET_DAYS days (or none at all)."""
     since = today - timedelta(days=QUIET_DAYS)
-    return Q(summary__last_reading_on__lt=since) | Q(summary__last_reading_on__isnull=True)
+    return Q(**{f"{via}last_reading_on__lt": since}) | Q(**{f"{via}last_reading_on__isnull": True})
 
 
 class PatientQuerySet(models.QuerySet):
@@ -77,9 +87,9 @@ class PatientQuerySet(models.QuerySet):
                 .distinct()
             )
         if need == "evaluable":
-            return self.filter(EVALUABLE)
+            return self.filter(evaluable())
         if need == "responder":
-            return self.filter(EVALUABLE & RESPONDING)
+            return self.filter(responding())
         if need == "quiet":
             return self.filter(Q(status="active") & quiet_since(today))
         raise ValueError(need)
@@ -218,6 +228,12 @@ class Patient(CheckConstraintsInPython, models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        from patients.summary import refresh_summary
+
+        super().save(*args, **kwargs)
+        refresh_summary(self)  # its status and practitioner, which the dashboard counts by
 
     def get_absolute_url(self):
         return reverse("patients:detail", kwargs={"patient": self.uuid})

@@ -1,11 +1,12 @@
 """A small per-patient summary, so the clinic dashboard aggregates one row a patient
 instead of scanning every reading, session and phase change on each view.
 
-It is derived data: patients.summary.refresh_summary() rewrites it from the history in the
-same transaction as every write that changes it (a check-in, a session note, a phase
-change, an accepted intake). A patient with no row yet has nothing to summarise.
+It is derived data: patients.summary.refresh_summary() rewrites it from the patient and
+the history in the same transaction as every write that changes it (the patient saved, a
+check-in, a session note, a phase change, an accepted intake).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -15,6 +16,12 @@ from patients.models.phases import Phase
 class PatientSummary(models.Model):
     patient = models.OneToOneField(
         "patients.Patient", on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    # The patient's own status and practitioner, copied so that the dashboard counts one
+    # table without a join.
+    status = models.CharField(max_length=20, blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     phase = models.PositiveSmallIntegerField(null=True, blank=True, choices=Phase)
     phase_started_on = models.DateField(null=True, blank=True)
@@ -37,7 +44,7 @@ class PatientSummary(models.Model):
 
     class Meta:
         verbose_name_plural = "patient summaries"
-        indexes = [models.Index(fields=["phase"], name="summary_phase")]
+        indexes = [models.Index(fields=["phase"], name="summary_phase")]  # the list's filter
         constraints = [
             models.CheckConstraint(
                 condition=Q(phase__isnull=True) | Q(phase__gte=1, phase__lte=3),
