@@ -34,7 +34,7 @@ seed: venv
 # Time the main pages on the current database (seed it first; see docs/performance.md).
 bench: venv
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
-	$(MANAGE) bench --runs $${RUNS:-30} --json bench-results.json
+	$(MANAGE) bench --runs $${RUNS:-30} --json bench-results.json --explain bench-explain.md
 
 # gunicorn under locust: USERS users for DURATION seconds, WORKERS workers. Seed it first.
 loadtest: venv

@@ -15,8 +15,9 @@ def bench(settings, tmp_path, patients):
     call_command("seed_demo", patients=patients, stdout=io.StringIO())
     settings.DEBUG = False
     out = tmp_path / f"bench-{patients}.json"
-    call_command("bench", runs=2, json_path=str(out), stdout=io.StringIO())
-    return json.loads(out.read_text())
+    plans = tmp_path / f"explain-{patients}.md"
+    call_command("bench", runs=2, json_path=str(out), explain_path=str(plans), stdout=io.StringIO())
+    return json.loads(out.read_text()) | {"plans": plans.read_text()}
 
 
 def test_the_query_counts_do_not_grow_with_the_clinic(settings, tmp_path):
@@ -26,3 +27,14 @@ def test_the_query_counts_do_not_grow_with_the_clinic(settings, tmp_path):
     counts = {row["page"]: row["queries"] for row in small["pages"]}
     assert len(counts) == 11 and all(row["median_ms"] > 0 for row in small["pages"])
     assert {row["page"]: row["queries"] for row in large["pages"]} == counts
+
+
+def test_every_page_stays_within_twelve_queries_and_the_slowest_are_explained(settings, tmp_path):
+    result = bench(settings, tmp_path, 20)
+    pages = {row["page"]: row["queries"] for row in result["pages"]}
+    # The limit is for pages; the two writes that span many tables do more: the
+    # check-in (its readings, ratings, summary and rules) and the session note.
+    writes = {"check-in (POST)", "log session (POST)"}
+    assert all(count <= 12 for page, count in pages.items() if page not in writes), pages
+    assert result["plans"].count("\n## ") == 8
+    assert "SELECT" in result["plans"] and ("SCAN" in result["plans"] or "Scan" in result["plans"])

@@ -148,7 +148,7 @@ class Command(BaseCommand):
             for query in captured.captured_queries:
                 if query["sql"].startswith("SELECT"):
                     ms = float(query["time"]) * 1000
-                    if ms > self.slowest.get(query["sql"], (0, ""))[0]:
+                    if ms > self.slowest.get(query["sql"], (-1, ""))[0]:
                         self.slowest[query["sql"]] = (ms, name)
             results.append(
                 {
