@@ -1,14 +1,15 @@
 """Keep PatientSummary in step with the history it summarises.
 
 refresh_summary(patient) is called in the same transaction as every write that changes a
-patient's course: patients.actions (intake accepted, check-in), patients.progress
-(phase change) and sessions.actions (a session note). Both functions rewrite the rows from
-the history with one set-based UPDATE, so they are right whatever happened before, and
-cheap: one UPDATE for one patient, or for ten thousand.
+patient's summary: Patient.save, patients.actions (intake accepted, check-in),
+patients.progress (phase change), sessions.actions (a session note) and the session
+admin. It locks the row and rewrites it from the history with one UPDATE, so it is right
+whatever happened before. refresh_summaries() does the same for many patients at once, in
+one set-based UPDATE: for the demo seed, migrations and `manage.py refresh_summaries`.
 """
 
 from django.apps import apps as global_apps
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     Count,
@@ -132,17 +133,19 @@ def _update_for_one(using):
     return _compiled[key]
 
 
+@transaction.atomic(savepoint=False)
 def refresh_summary(patient):
     """Rewrite one patient's summary from the history (creating it the first time)."""
     Summary = global_apps.get_model("patients", "PatientSummary")
     using = router.db_for_write(Summary)
     sql, params = _update_for_one(using)
     params = [patient.pk if type(p) is int and p == STAND_IN else p for p in params]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        if cursor.rowcount:
-            return
+    # Lock the row first: on PostgreSQL an UPDATE that waits for another transaction's
+    # lock would then compute from data as it was before that transaction committed.
+    # After the lock, the UPDATE is a new statement and sees it.
+    if not Summary.objects.select_for_update().filter(patient_id=patient.pk).exists():
         Summary.objects.get_or_create(patient_id=patient.pk)
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
 
 

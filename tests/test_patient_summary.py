@@ -3,20 +3,24 @@ made through the app's own pages: an accepted intake, a check-in (and a second o
 same day, which edits its readings), a session note (new, edited, with an adverse event,
 and in the admin) and a phase change. refresh_summaries() over many patients agrees."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Patient, PatientLink, PatientSummary, PsfsActivity
-from patients.summary import refresh_summaries
+from patients.summary import refresh_summaries, refresh_summary
 from sessions.models import TreatmentSession
+from tests.factories import PatientFactory
 from tests.intake_helpers import checkin_url, invited_patient, submitted_intake
-from tests.session_factories import point_row, session_data
+from tests.progress_helpers import checkin, start_course
+from tests.session_factories import TreatmentSessionFactory, point_row, session_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -157,3 +161,42 @@ def test_the_refresh_summaries_command_rewrites_a_summary_changed_by_hand(ana, c
     PatientSummary.objects.filter(patient=ana).update(latest_pain=9, phase=3)
     call_command("refresh_summaries", stdout=StringIO())
     assert PatientSummary.objects.values().get(patient=ana) == right
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one write transaction at a time"
+)
+def test_two_writes_at_once_leave_the_summary_right(browser_db, practitioner):
+    """A check-in holds the summary while a session note for the same patient waits for
+    it: the note's refresh must see the check-in once it commits (without the lock it
+    computed from the data as it was before)."""
+    patient = PatientFactory(practitioner=practitioner)
+    start_course(patient, practitioner, on=YESTERDAY)
+    holding, release = threading.Event(), threading.Event()
+
+    def check_in_and_hold():
+        with transaction.atomic():
+            checkin(patient, TODAY, pain_average=1)
+            holding.set()
+            release.wait(10)
+        connection.close()
+
+    def log_a_session():
+        with transaction.atomic():  # as save_note: the note, then one refresh
+            note = TreatmentSessionFactory.build(patient=patient, practitioner=practitioner)
+            TreatmentSession.objects.bulk_create([note])
+            refresh_summary(patient)
+        connection.close()
+
+    first = threading.Thread(target=check_in_and_hold)
+    first.start()
+    assert holding.wait(10)
+    second = threading.Thread(target=log_a_session)
+    second.start()
+    second.join(0.5)  # it is waiting for the summary's lock
+    assert second.is_alive()
+    release.set()
+    first.join(10)
+    second.join(10)
+    summary = summary_of(patient)
+    assert (summary.latest_pain, summary.latest_pain_on, summary.sessions) == (1, TODAY, 1)
