@@ -86,6 +86,9 @@ class IntakeAdmin(AuditedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the consent and baseline of a course of care
+
 
 @admin.register(ConsentVersion)
 class ConsentVersionAdmin(admin.ModelAdmin):
@@ -113,6 +116,9 @@ class CheckInAdmin(AuditedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # part of the record, like the readings it made
 
 
 class ReadOnlyAudited(AuditedAdmin):

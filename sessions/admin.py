@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from clinic.admin import AuditedAdmin
 from patients.actions import record_session_readings
@@ -109,17 +110,28 @@ class TreatmentSessionAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and (obj is None or not obj.is_signed)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A note is not moved to another patient: that would rewrite two records' history.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "patient"] if obj is not None else fields
+
     # A note changed here must leave its readings and the patient's summary as the
-    # charting form would (sessions.actions.save_note).
+    # charting form would (sessions.actions.save_note): after the note itself (a version
+    # restored from its history saves only that) and again after its points and events.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_session_readings(obj)
+        refresh_summary(obj.patient)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        record_session_readings(form.instance)
         refresh_summary(form.instance.patient)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         refresh_summary(obj.patient)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         patients = Patient.objects.filter(pk__in=list(queryset.values_list("patient", flat=True)))
         super().delete_queryset(request, queryset)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -229,6 +229,7 @@ class Patient(CheckConstraintsInPython, models.Model):
     def __str__(self):
         return self.full_name
 
+    @transaction.atomic
     def save(self, *args, **kwargs):
         from patients.summary import refresh_summary
 
