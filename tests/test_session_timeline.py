@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import AuditEvent
-from patients.models import Patient
+from patients.models import Patient, PatientSummary
 from tests.session_factories import AdverseEventFactory, TreatmentSessionFactory
 
 
@@ -109,14 +109,24 @@ def test_a_page_past_the_end_shows_the_last_page(practitioner_client, practition
     assert [note.session_number for note in response.context["sessions"].object_list] == [2, 1]
 
 
+def test_the_timeline_counts_the_notes_themselves_not_the_summary(
+    practitioner_client, practitioner, patient
+):
+    """Were the summary ever wrong, no note may go missing from the chart."""
+    course(patient, practitioner, 12, points=["ST36"])
+    PatientSummary.objects.filter(patient=patient).update(sessions=3, sessions_with_adverse_event=0)
+    second_page = practitioner_client.get(patient_url(patient, page=2))
+    assert [note.session_number for note in second_page.context["sessions"].object_list] == [2, 1]
+
+
 @pytest.mark.parametrize("sessions", [5, 50])
 def test_the_patient_page_query_count_does_not_grow_with_sessions(
     practitioner_client, practitioner, patient, sessions, django_assert_num_queries
 ):
     course(patient, practitioner, sessions)
     # 1 session, 2 user, 3 permissions, 4 the patient with its practitioner, profile and
-    # summary (current phase, and the session count for the pagination), 5 audit insert,
-    # 6 the page of sessions with practitioner and profile and the adverse-event count,
+    # summary (the current phase), 5 audit insert, 6 the page of sessions with practitioner
+    # and profile, the adverse-event count and the number of sessions (a window),
     # 7 their points with the catalogue point (one prefetch), 8 check-ins, 9 intakes with
     # their red-flag reviews, 10 links, 11 an open suggestion, 12 the record history with
     # its users.

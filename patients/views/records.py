@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -41,18 +42,34 @@ TIMELINE_PAGE_SIZE = 10
 RECENT_CHECKINS = 8
 
 
+def timeline_page(sessions, number):
+    """A page of the session timeline. Its query also counts the patient's sessions (a
+    window over them), so the pagination needs no COUNT of its own."""
+    paginator = Paginator(sessions, TIMELINE_PAGE_SIZE)
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    counted = sessions.annotate(total=Window(Count("pk")))
+    rows = list(counted[start : start + TIMELINE_PAGE_SIZE])
+    if not rows and number > 1:
+        return paginator.get_page(number)  # past the end: Django's way, to the last page
+    paginator.count = rows[0].total if rows else 0
+    return Page(rows, number, paginator)
+
+
 def patient_detail(request, patient):
     patient = get_patient_for_user(request, patient)
-    summary = getattr(patient, "summary", None)  # None until the first write of a course
-    timeline = Paginator(patient.treatment_sessions.for_timeline(), TIMELINE_PAGE_SIZE)
-    timeline.count = summary.sessions if summary else 0  # kept with every note: no COUNT
     context = {
         "patient": patient,
-        "sessions": timeline.get_page(request.GET.get("page")),
+        "summary": getattr(patient, "summary", None),
+        "sessions": timeline_page(
+            patient.treatment_sessions.for_timeline(), request.GET.get("page")
+        ),
         "checkins": patient.checkins.order_by("-taken_on")[:RECENT_CHECKINS],
         "intakes": patient.intakes.exclude(status="started").select_related("red_flag_review"),
         "links": patient.links.order_by("-created_at")[:10],
-        "summary": summary,
         "suggestion": patient.phase_suggestions.filter(status="open").first(),
         "changes": patient.history.select_related("history_user")[:6],
     }
