@@ -38,3 +38,10 @@ def test_every_page_stays_within_twelve_queries_and_the_slowest_are_explained(se
     assert all(count <= 12 for page, count in pages.items() if page not in writes), pages
     assert result["plans"].count("\n## ") == 8
     assert "SELECT" in result["plans"] and ("SCAN" in result["plans"] or "Scan" in result["plans"])
+
+
+def test_it_refuses_a_database_the_demo_seed_did_not_make(patient, practitioner):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="only on a database made by seed_demo"):
+        call_command("bench", runs=1, json_path="unused.json", stdout=io.StringIO())

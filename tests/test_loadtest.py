@@ -1,7 +1,9 @@
-"""The load test's helpers that read worker memory from /proc (the run itself needs locust
-and gunicorn: `make loadtest`)."""
+"""The load test: its refusal of a real database, and the helpers that read worker memory
+from /proc (the run itself needs locust and gunicorn: `make loadtest`)."""
 
 import os
+
+import pytest
 
 from clinic.management.commands.loadtest import children, memory_kb, parent_pid
 
@@ -32,3 +34,14 @@ def test_it_reads_the_parent_after_a_name_with_spaces_and_parentheses():
 
 def test_it_finds_this_process_among_its_parents_children():
     assert os.getpid() in children(os.getppid())
+
+
+@pytest.mark.django_db
+def test_the_load_test_refuses_a_database_the_demo_seed_did_not_make(patient, monkeypatch):
+    import importlib.util
+
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())  # as if installed
+    with pytest.raises(CommandError, match="only on a database made by seed_demo"):
+        call_command("loadtest", users=1, seconds=1, workers=1, pool=1)

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.management.commands.seed_demo import is_demo_database
 from patients.models import Patient, PatientLink
 from patients.views.links import link_path
 
@@ -49,6 +50,11 @@ class Command(BaseCommand):
     def handle(self, *args, runs, json_path, username, explain_path=None, **options):
         if runs < 1:
             raise CommandError("--runs must be at least 1")
+        if not is_demo_database():
+            raise CommandError(
+                "The benchmark writes notes and check-ins into a patient's record, and its "
+                "query plans show real values: it runs only on a database made by seed_demo."
+            )
         user = get_user_model().objects.filter(username=username).first()
         patient = (
             Patient.objects.filter(

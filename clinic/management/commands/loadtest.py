@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.management.commands.seed_demo import DEMO_PASSWORD
+from clinic.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from clinic.models import AuditEvent
 from patients.models import CheckIn, Patient, PatientLink
 from patients.views.links import link_path
@@ -146,6 +146,13 @@ class Command(BaseCommand):
     def handle(self, *args, users, seconds, workers, pool, accounts, password, json_path, **opts):
         if min(users, seconds, workers, pool) < 1:
             raise CommandError("--users, --seconds, --workers and --pool must be at least 1")
+        if pool < users:
+            raise CommandError("--pool must be at least --users: one patient a user at a time")
+        if not is_demo_database():
+            raise CommandError(
+                "The load test posts check-ins into patients' records: it runs only on a "
+                "database made by seed_demo."
+            )
         if importlib.util.find_spec("locust") is None:
             raise CommandError("locust is not installed: pip install '.[load]' (make loadtest)")
         usernames = [name.strip() for name in accounts.split(",") if name.strip()]
@@ -167,7 +174,12 @@ class Command(BaseCommand):
             (work / "data.json").write_text(json.dumps(data))
             counted_before = CheckIn.objects.count()
             started = timezone.now()
-            stats, peak_kb = self.run_load(work, users, seconds, workers)
+            try:
+                stats, peak_kb = self.run_load(work, users, seconds, workers)
+            finally:  # the links it issued end with it
+                PatientLink.objects.filter(pk__in=plan["link_ids"]).update(
+                    revoked_at=timezone.now()
+                )
             checkins = self.check_checkins(plan["links"], work, counted_before, started)
         results = self.summarise(stats, peak_kb, checkins, users, seconds, workers)
         self.print_report(results)
@@ -204,10 +216,13 @@ class Command(BaseCommand):
         # Patients who have not checked in today first, so the run adds rows before it
         # replaces any; in random order.
         order = sorted(patients, key=lambda patient: (patient.pk in checked_in, random.random()))
-        links = []
+        links, link_ids = [], []
         with transaction.atomic():
             for patient in order:
-                _, token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN, by=practitioner)
+                link, token = PatientLink.issue(
+                    patient, PatientLink.Purpose.CHECKIN, by=practitioner
+                )
+                link_ids.append(link.pk)
                 links.append((link_path("checkin", token), patient.pk, patient.pk in checked_in))
         browsed = [
             {
@@ -220,6 +235,7 @@ class Command(BaseCommand):
         names = Patient.objects.values_list("family_name", flat=True).distinct()[:40]
         return {
             "links": links,
+            "link_ids": link_ids,
             "patients": browsed,
             "searches": sorted({name[:4].lower() for name in names if name}) or ["a"],
             "points": POINT_QUERIES,

@@ -47,6 +47,13 @@ COURSE_MODELS = [
     PhaseChange, TreatmentSession, SessionPoint, AdverseEvent,
 ]  # fmt: skip
 
+
+def is_demo_database():
+    """Whether seed_demo made this database. The benchmark and the load test write notes
+    and check-ins into patients' records, so they run only on such a database."""
+    return Patient.objects.filter(uuid=uuid.uuid5(DEMO_NAMESPACE, "patient-0")).exists()
+
+
 GIVEN_NAMES = [
     "Amara",
     "Ben",
