@@ -47,7 +47,11 @@ def record(action, obj=None, *, patient_uuid=None, detail="", request=None, acto
 
 
 def record_many(action, objects, *, detail=""):
-    """One event for each of `objects`, in one INSERT (for rows saved with bulk_create)."""
+    """One event for each of `objects`, in one INSERT (for rows saved with bulk_create,
+    which must have given them their ids)."""
+    objects = list(objects)
+    if any(obj.pk is None for obj in objects):
+        raise ValueError("audited rows need their ids: this database's bulk_create gave none")
     return AuditEvent.objects.bulk_create(
         _event(action, obj, None, detail, None, None) for obj in objects
     )

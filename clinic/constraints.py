@@ -31,14 +31,18 @@ class NotPlain(Exception):
 
 
 def field_names(condition):
-    """The model fields a constraint's condition reads."""
+    """The model fields a constraint's condition reads; NotPlain for a child that is an
+    expression rather than a lookup (Django's own check is left to handle it)."""
     for child in condition.children:
         if isinstance(child, Q):
             yield from field_names(child)
             continue
+        if not isinstance(child, tuple):
+            raise NotPlain
         lookup, value = child
         yield lookup.split(LOOKUP_SEP)[0]
-        for part in value.flatten() if hasattr(value, "flatten") else ():
+        parts = value.flatten() if hasattr(value, "flatten") else [value]
+        for part in parts:
             if isinstance(part, F):
                 yield part.name.split(LOOKUP_SEP)[0]
 
@@ -98,7 +102,11 @@ class CheckConstraintsInPython:
 
     def validate_constraints(self, exclude=None):
         using = router.db_for_write(type(self), instance=self)
-        if not self.check_constraints_pass(exclude, using):
+        try:
+            passed = self.check_constraints_pass(exclude, using)
+        except NotPlain:
+            passed = False
+        if not passed:
             return super().validate_constraints(exclude)
         # As Django's own, less the check constraints, which all passed.
         errors = {}

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 
-from clinic.constraints import NotPlain, decide
+from clinic.constraints import NotPlain, decide, field_names
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
 
@@ -69,3 +69,14 @@ def test_a_failing_constraint_is_still_named(practitioner):
     with pytest.raises(ValidationError) as caught:
         note.validate_constraints()
     assert "session_pain_before_range" in str(caught.value)
+
+
+def test_it_finds_the_fields_a_condition_compares_with_f():
+    assert sorted(field_names(Q(low__lte=F("high")))) == ["high", "low"]
+
+
+def test_an_expression_condition_is_left_to_django():
+    from django.db.models.lookups import GreaterThan
+
+    with pytest.raises(NotPlain):
+        list(field_names(Q(GreaterThan(F("score"), 10))))
