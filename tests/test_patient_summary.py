@@ -200,3 +200,23 @@ def test_two_writes_at_once_leave_the_summary_right(browser_db, practitioner):
     second.join(10)
     summary = summary_of(patient)
     assert (summary.latest_pain, summary.latest_pain_on, summary.sessions) == (1, TODAY, 1)
+
+
+def test_the_admin_does_not_move_a_note_to_another_patient(ana, practitioner_client):
+    note = log_session(practitioner_client, ana)
+    boss = get_user_model().objects.create_superuser("boss", password="x")
+    practitioner_client.force_login(boss)
+    url = reverse("admin:treatment_sessions_treatmentsession_change", args=[note.pk])
+    form = practitioner_client.get(url).context["adminform"].form
+    assert "patient" not in form.fields
+
+
+@pytest.mark.parametrize("model", ["checkin", "intake"])
+def test_the_admin_does_not_delete_check_ins_or_intakes(ana, client, model):
+    check_in(client, ana, pain_average=4)
+    boss = get_user_model().objects.create_superuser("boss", password="x")
+    client.force_login(boss)
+    row = (ana.checkins if model == "checkin" else ana.intakes).get()
+    url = reverse(f"admin:patients_{model}_delete", args=[row.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert summary_of(ana).latest_pain == 4
