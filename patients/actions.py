@@ -18,6 +18,7 @@ from patients.models import (
     PsfsActivity,
     PsfsRating,
 )
+from patients.models.readings import CHECKIN_SCORES
 from patients.progress import change_phase, refresh_suggestion
 from patients.scoring import peg_score, psfs_score
 from patients.summary import refresh_summary
@@ -161,15 +162,7 @@ def current_consent():
 def record_checkin(patient, link, cleaned, activities):
     """Today's check-in (a second one today replaces the first) and its readings."""
     today = timezone.localdate()
-    fields = [
-        "pain_now",
-        "pain_average",
-        "pain_worst",
-        "enjoyment",
-        "activity",
-        "confidence",
-        "active_minutes",
-    ]
+    fields = CHECKIN_SCORES
     checkin, _ = CheckIn.objects.update_or_create(
         patient=patient,
         taken_on=today,

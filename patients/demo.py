@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from clinic.bulk import insert_rows, new_ids
-from patients.demo_course import ACTIVITIES, COMPLAINTS, SCORES, peg, psfs
+from patients.demo_course import ACTIVITIES, COMPLAINTS, peg, psfs
 from patients.intake import RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
 from patients.models import (
     CheckIn,
@@ -21,8 +21,9 @@ from patients.models import (
     RedFlagReview,
     token_hash,
 )
+from patients.models.readings import CHECKIN_SCORES
 
-MEASURES = [*SCORES, "peg", "psfs"]  # plain strings: COPY writes an enum by its name
+MEASURES = [*CHECKIN_SCORES, "peg", "psfs"]  # plain strings: COPY writes an enum by its name
 REGIONS = {
     "Low back pain": ["lower_back"],
     "Neck and shoulder pain": ["neck_back", "shoulder_back_l", "shoulder_back_r"],
@@ -206,7 +207,7 @@ def seed_checkins(plans):
         for report in plan.checkins:
             report.id = next(ids)
             rows.append((report.id, plan.patient.pk, report.taken_on, *report.scores))
-    return insert_rows(CheckIn, ["id", "patient_id", "taken_on", *SCORES], rows)
+    return insert_rows(CheckIn, ["id", "patient_id", "taken_on", *CHECKIN_SCORES], rows)
 
 
 def psfs_ratings(plan):
@@ -221,7 +222,7 @@ def readings(plan):
     """The intake's readings and each check-in's, as the app records them
     (patients.actions): the seven scores, PEG and the PSFS mean."""
     patient, base = plan.patient.pk, plan.baseline
-    values = [base[name] for name in SCORES]
+    values = [base[name] for name in CHECKIN_SCORES]
     values += [
         peg(base["pain_average"], base["enjoyment"], base["activity"]),
         psfs(tuple(rating for _, rating in plan.activities)),

@@ -31,16 +31,6 @@ ACTIVITIES = [
     "Swimming",
 ]
 COMPLAINTS = ["Low back pain", "Neck and shoulder pain", "Knee pain", "Hip pain", "Headaches"]
-# A check-in's scores, in this order: the CheckIn fields and the measures of its readings.
-SCORES = [
-    "pain_now",
-    "pain_average",
-    "pain_worst",
-    "enjoyment",
-    "activity",
-    "confidence",
-    "active_minutes",
-]
 CHECKIN_SHARE = 0.78  # of the links sent after a visit, answered
 ACCEPT = {"phase_2": 0.8, "phase_3": 0.5, "flare_review": 0.5}  # at each visit
 REASONS = {
@@ -60,7 +50,7 @@ class Visit:
 
 @dataclass
 class Report:
-    """A check-in: the SCORES and the PSFS ratings, one an activity."""
+    """A check-in: its scores (CHECKIN_SCORES) and the PSFS ratings, one an activity."""
 
     taken_on: date
     scores: tuple
@@ -82,7 +72,7 @@ class Plan:
     rng: random.Random
     complaint: str
     intake_on: date
-    baseline: dict  # the intake's SCORES
+    baseline: dict  # the intake's scores, by CHECKIN_SCORES name
     activities: list  # (name, rating at intake)
     visits: list = field(default_factory=list)
     checkins: list = field(default_factory=list)

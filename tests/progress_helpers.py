@@ -27,6 +27,7 @@ from patients.models import (
     PatientLink,
     PhaseChange,
 )
+from patients.models.readings import CHECKIN_SCORES
 from patients.summary import refresh_summary
 from tests.session_factories import TreatmentSessionFactory, add_points
 
@@ -42,15 +43,6 @@ BASELINE = {
     "confidence": 3,
     "active_minutes": 60,
 }
-CHECKIN_FIELDS = [
-    "pain_now",
-    "pain_average",
-    "pain_worst",
-    "enjoyment",
-    "activity",
-    "confidence",
-    "active_minutes",
-]
 
 
 def today():
@@ -104,8 +96,8 @@ def checkin(patient, on, pain_average=5, **measures):
     (peg, psfs, confidence, active_minutes, ...). The check-in row's own fields are filled
     from them where they exist."""
     values = {"pain_average": pain_average, **measures}
-    row = dict.fromkeys(CHECKIN_FIELDS, 5) | {"active_minutes": 60}
-    row |= {name: int(value) for name, value in values.items() if name in CHECKIN_FIELDS}
+    row = dict.fromkeys(CHECKIN_SCORES, 5) | {"active_minutes": 60}
+    row |= {name: int(value) for name, value in values.items() if name in CHECKIN_SCORES}
     entry = CheckIn.objects.create(patient=patient, taken_on=on, **row)
     OutcomeReading.objects.bulk_create(
         OutcomeReading(

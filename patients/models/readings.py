@@ -166,6 +166,19 @@ class PsfsRating(models.Model):
         return f"{self.activity}: {self.value} on {self.taken_on}"
 
 
+# A check-in's answers, in the form's order: each is a CheckIn field and the measure of
+# one of its readings.
+CHECKIN_SCORES = [
+    "pain_now",
+    "pain_average",
+    "pain_worst",
+    "enjoyment",
+    "activity",
+    "confidence",
+    "active_minutes",
+]
+
+
 class CheckIn(models.Model):
     """A patient's short between-visit report; one per calendar day (a second updates it)."""
 

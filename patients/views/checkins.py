@@ -12,18 +12,10 @@ from clinic.models import AuditEvent
 from patients.actions import record_checkin
 from patients.intake import SCORE, SCORE_WIDGET, MeasuresForm
 from patients.models import Patient, PatientLink
+from patients.models.readings import CHECKIN_SCORES
 from patients.ratelimit import rate_limited
 from patients.views.public import link_not_working, link_or_none
 
-CHECKIN_FIELDS = [
-    "pain_now",
-    "pain_average",
-    "pain_worst",
-    "enjoyment",
-    "activity",
-    "confidence",
-    "active_minutes",
-]
 RECENT = 5
 
 
@@ -31,7 +23,7 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, activities, **kwargs):
         super().__init__(*args, **kwargs)
         measures = MeasuresForm()
-        for name in CHECKIN_FIELDS:
+        for name in CHECKIN_SCORES:
             self.fields[name] = measures.fields[name]
         self.activities = activities
         for activity in activities:

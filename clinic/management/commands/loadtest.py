@@ -45,18 +45,10 @@ from django.utils import timezone
 from clinic.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from clinic.models import AuditEvent
 from patients.models import CheckIn, Patient, PatientLink
+from patients.models.readings import CHECKIN_SCORES
 from patients.views.links import link_path
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
-CHECKIN_FIELDS = [
-    "pain_now",
-    "pain_average",
-    "pain_worst",
-    "enjoyment",
-    "activity",
-    "confidence",
-    "active_minutes",
-]
 POINT_QUERIES = ["LIV 3", "ST36", "LI4", "SP6", "zusanli", "hegu", "GB", "PC6"]
 
 
@@ -374,7 +366,7 @@ class Command(BaseCommand):
 
     def holds(self, checkin, answers):
         psfs = {f"psfs_{rating.activity_id}": rating.value for rating in checkin.psfs_ratings.all()}
-        mine = {name: getattr(checkin, name) for name in CHECKIN_FIELDS}
+        mine = {name: getattr(checkin, name) for name in CHECKIN_SCORES}
         return {**mine, **psfs} == answers
 
     def summarise(self, stats, peak_kb, checkins, users, seconds, workers):
