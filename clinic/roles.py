@@ -44,6 +44,7 @@ ROLE_PERMISSIONS = {
         "patients.phasechange": ["view"],
         "patients.phasesuggestion": ["view"],
         "patients.psfsactivity": ["view"],
+        "patients.patientsummary": ["view"],
         "treatment_sessions.acupuncturepoint": ["view", "add", "change", "delete"],
         "treatment_sessions.treatmentsession": ["view", "change"],
         "treatment_sessions.historicaltreatmentsession": ["view"],

@@ -9,6 +9,7 @@ from patients.models import (
     OutcomeReading,
     Patient,
     PatientLink,
+    PatientSummary,
     PhaseChange,
     PhaseSuggestion,
     PsfsActivity,
@@ -156,6 +157,14 @@ class PhaseChangeAdmin(ReadOnlyAudited):
 class PhaseSuggestionAdmin(ReadOnlyAudited):
     list_display = ["patient", "kind", "status", "evidence_through", "decided_by"]
     list_filter = ["kind", "status"]
+
+
+@admin.register(PatientSummary)
+class PatientSummaryAdmin(ReadOnlyAudited):
+    """Derived from the history by every write (patients.summary); shown to check it."""
+
+    list_display = ["patient", "status", "phase", "sessions", "baseline_pain", "latest_pain"]
+    list_filter = ["status", "phase"]
 
 
 @admin.register(PsfsActivity)

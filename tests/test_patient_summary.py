@@ -220,3 +220,15 @@ def test_the_admin_does_not_delete_check_ins_or_intakes(ana, client, model):
     url = reverse(f"admin:patients_{model}_delete", args=[row.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert summary_of(ana).latest_pain == 4
+
+
+def test_a_clinic_admin_reads_a_summary_in_the_admin_and_it_is_audited(ana, admin_client_):
+    from clinic.models import AuditEvent
+
+    url = reverse("admin:patients_patientsummary_change", args=[ana.pk])
+    assert admin_client_.get(url).status_code == 200
+    assert AuditEvent.objects.filter(
+        action="view", object_type="patients.patientsummary", patient_uuid=ana.uuid
+    ).exists()
+    assert admin_client_.post(url, {"sessions": 99}).status_code == 403
+    assert summary_of(ana).sessions == 0

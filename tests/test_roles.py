@@ -139,7 +139,7 @@ def test_a_clinic_admin_cannot_change_a_superusers_account(admin_client_, db):
 
 
 @pytest.mark.parametrize(
-    "model", ["outcomereading", "phasechange", "phasesuggestion", "psfsactivity"]
+    "model", ["outcomereading", "phasechange", "phasesuggestion", "psfsactivity", "patientsummary"]
 )
 def test_a_clinic_admin_browses_readings_and_phases_read_only(admin_client_, model):
     url = f"/admin/patients/{model}/"

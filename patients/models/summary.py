@@ -67,3 +67,7 @@ class PatientSummary(models.Model):
 
     def __str__(self):
         return f"Summary of patient {self.patient_id}"
+
+    @property
+    def audit_patient_uuid(self):
+        return self.patient.uuid
