@@ -36,6 +36,7 @@ class IntakeIncomplete(Exception):
 @transaction.atomic
 def submit_intake(intake_id, consent_version, ip_address):
     """Close the intake for review. A second submit (double click) changes nothing."""
+    Patient.objects.lock(Intake.objects.values_list("patient", flat=True).get(pk=intake_id))
     intake = Intake.objects.select_for_update().select_related("link", "patient").get(pk=intake_id)
     if intake.status != Intake.Status.STARTED:
         return intake
@@ -67,6 +68,7 @@ def submit_intake(intake_id, consent_version, ip_address):
 def accept_intake(intake, by):
     """Make the patient active with the intake's details, safety answers and baseline.
     Two accepts at once: the second finds it accepted and changes nothing."""
+    Patient.objects.lock(intake.patient_id)
     intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
     if intake.status != Intake.Status.SUBMITTED:
         return intake.patient
@@ -161,6 +163,7 @@ def current_consent():
 @transaction.atomic
 def record_checkin(patient, link, cleaned, activities):
     """Today's check-in (a second one today replaces the first) and its readings."""
+    Patient.objects.lock(patient.pk)
     today = timezone.localdate()
     fields = CHECKIN_SCORES
     checkin, _ = CheckIn.objects.update_or_create(

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Phase, PhaseChange, PhaseSuggestion
+from patients.models import Patient, Phase, PhaseChange, PhaseSuggestion
 from patients.rules import Course, Reading, suggest
 from patients.scoring import improvement_percent, responder_category
 from patients.summary import refresh_summary
@@ -87,6 +87,7 @@ def refresh_suggestion(patient):
 
 @transaction.atomic(savepoint=False)
 def change_phase(patient, phase, started_on, by, reason=""):
+    Patient.objects.lock(patient.pk)
     change = PhaseChange.objects.create(
         patient=patient, phase=phase, started_on=started_on, changed_by=by, reason=reason
     )
@@ -97,6 +98,7 @@ def change_phase(patient, phase, started_on, by, reason=""):
 
 @transaction.atomic
 def decide(suggestion, accept, by):
+    Patient.objects.lock(suggestion.patient_id)
     suggestion.status = Status.ACCEPTED if accept else Status.DISMISSED
     suggestion.decided_by = by
     suggestion.decided_at = timezone.now()

@@ -54,6 +54,21 @@ def quiet_since(today, via="summary__"):
 
 
 class PatientQuerySet(models.QuerySet):
+    # LOCK ORDER. Every write transaction that touches one patient's rows takes its row
+    # locks in this order, and only in this order, so two of them can never wait on each
+    # other in a circle (a deadlock):
+    #   1. the patient's row, first of all, with Patient.objects.lock(pk);
+    #   2. the record being written: the treatment note (TreatmentSession.objects.locked),
+    #      the intake, the check-in of the day;
+    #   3. the patient's summary (patients.summary.refresh_summary);
+    #   4. the patient's open phase suggestion (patients.progress.refresh_suggestion).
+    # Rows of other tables that reference the patient (readings, notes, check-ins) lock it
+    # in KEY SHARE mode as they are inserted; lock 1 is FOR NO KEY UPDATE, which lets those
+    # inserts through but queues every other writer of the same patient behind it.
+    def lock(self, pk):
+        """Take lock 1 for patient `pk` (inside a transaction); returns nothing."""
+        list(self.select_for_update(no_key=True).filter(pk=pk).values_list("pk", flat=True))
+
     def for_list(self):
         return self.select_related("practitioner__practitioner_profile").order_by(
             "family_name", "given_name", "id"

@@ -6,12 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.text import NoControlCharacters
+from clinic.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.models import Phase, PhaseSuggestion
 from patients.progress import change_phase, decide, progress, reading_rows
 
 
-class PhaseChangeForm(forms.Form):
+class PhaseChangeForm(NoControlCharacters, forms.Form):
     phase = forms.TypedChoiceField(choices=Phase.choices, coerce=int, label="New phase")
     started_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(max_length=300, required=False, label="Reason")
@@ -77,6 +79,7 @@ def patient_report(request, patient):
 
 
 @require_POST
+@retry_on_conflict
 def phase_change(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.add_phasechange")
     if not patient.phase_changes.exists():
@@ -92,6 +95,7 @@ def phase_change(request, patient):
 
 
 @require_POST
+@retry_on_conflict
 def decide_suggestion(request, patient, suggestion, accept):
     patient = get_patient_for_user(request, patient, perm="patients.add_phasechange")
     suggestion = get_object_or_404(

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit
 from clinic.models import AuditEvent
+from clinic.text import NoControlCharacters
+from clinic.transactions import retry_on_conflict
 from patients import bodymap
 from patients.access import get_patient_for_user
 from patients.actions import accept_intake
@@ -18,7 +20,7 @@ from patients.models import Intake, RedFlagReview
 from patients.views.intake import review_sections
 
 
-class RedFlagReviewForm(forms.ModelForm):
+class RedFlagReviewForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = RedFlagReview
         fields = ["action", "notes"]
@@ -33,7 +35,9 @@ class RedFlagReviewForm(forms.ModelForm):
 @permission_required("patients.view_intake", raise_exception=True)
 def intake_queue(request):
     page = Paginator(Intake.objects.review_queue(), 25).get_page(request.GET.get("page"))
-    audit.record(AuditEvent.Action.LIST, detail=f"intakes to review: page {page.number}")
+    audit.record_shown(
+        AuditEvent.Action.LIST, page.object_list, detail=f"intakes to review: page {page.number}"
+    )
     return render(
         request, "patients/intake_queue.html", {"intakes": page.object_list, "page": page}
     )
@@ -67,6 +71,7 @@ def intake_review(request, patient, intake):
 
 
 @require_POST
+@retry_on_conflict
 def review_red_flags(request, patient, intake):
     intake = get_intake(request, patient, intake, perm="patients.change_intake")
     if not intake.needs_red_flag_review:
@@ -82,6 +87,7 @@ def review_red_flags(request, patient, intake):
 
 
 @require_POST
+@retry_on_conflict
 def accept(request, patient, intake):
     intake = get_intake(request, patient, intake, perm="patients.change_intake")
     if intake.status != Intake.Status.SUBMITTED:
