@@ -8,17 +8,32 @@ from clinic.models import AuditEvent
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summary
-from sessions.models import SessionPoint
+from sessions.models import SessionPoint, TreatmentSession
+from sessions.models.notes import SIGNED_MESSAGE, SignedNoteError, SigningRefused, StaleDraft
 
 
 @transaction.atomic
-def save_note(form, point_formset, adverse_event_formset, *, sign_by=None):
+def save_note(form, point_formset, adverse_event_formset, *, version=None, sign_by=None):
+    """Save a note from its valid forms, and sign it if `sign_by` is given.
+
+    Under the patient's and then the note's row lock (the order at PatientQuerySet.lock)
+    it checks the stored note again: still a draft (SignedNoteError), not saved elsewhere
+    since `version` was read (StaleDraft), and the safety rules still hold for the patient
+    as stored now (SigningRefused). Nothing is written when one fails."""
     note = form.save(commit=False)
-    if note.session_number is None:
-        # Lock the patient row so two notes saved at once cannot take the same number.
-        Patient.objects.select_for_update().filter(pk=note.patient_id).first()
+    Patient.objects.lock(note.patient_id)
+    if note.pk is None:
         last = note.patient.treatment_sessions.aggregate(n=Max("session_number"))["n"]
         note.session_number = (last or 0) + 1
+    else:
+        stored = TreatmentSession.objects.locked(note.pk)
+        if stored.is_signed:
+            raise SignedNoteError(SIGNED_MESSAGE)
+        if version is not None and stored.version != version:
+            raise StaleDraft(stored)
+    note.patient.refresh_from_db()  # its safety flags as they are under the lock
+    if problems := note.saving_problems(point_formset.chosen_points()):
+        raise SigningRefused([message for _, message in problems])
     note.save()
     point_formset.instance = note
     rows = point_formset.save(commit=False)

@@ -4,7 +4,6 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
-from sessions import safety
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -75,6 +74,14 @@ class SessionForm(forms.ModelForm):
         return [
             (key, title, [self[name] for name in names], any(self[n].errors for n in names))
             for key, title, names in self.SECTIONS
+        ]
+
+    def changed_fields_against(self, stored):
+        """The names of the fields whose cleaned values differ from the note `stored`."""
+        return [
+            name
+            for name in self.Meta.fields
+            if name in self.cleaned_data and self.cleaned_data[name] != getattr(stored, name)
         ]
 
     def clean_started_at(self):
@@ -199,6 +206,12 @@ class BasePointFormSet(BaseInlineFormSet):
     def chosen_points(self):
         return [form.cleaned_data["point"] for form in self.live_forms()]
 
+    def chosen_point_sides(self):
+        return [
+            (form.cleaned_data["point"], form.cleaned_data.get("side"))
+            for form in self.live_forms()
+        ]
+
 
 def point_formset_class(extra):
     return inlineformset_factory(
@@ -237,10 +250,12 @@ class AmendmentForm(forms.ModelForm):
         error_messages = {"text": {"required": "Write what the amendment corrects or adds."}}
 
 
-def apply_safety(form, point_formset, patient):
-    """Add the blocking safety warnings as errors next to their fields; return all warnings."""
-    data = form.cleaned_data
-    warnings = safety.review(patient, point_formset.chosen_points(), data.get("electrical"))
-    for warning in safety.blocking(warnings, data.get("pregnancy_acknowledged")):
-        form.add_error(warning.field or None, warning.message)
-    return warnings
+def apply_safety(form, point_formset, signing):
+    """Put what stops the note being saved (or signed) next to its fields, as the note
+    itself judges it (TreatmentSession.saving_problems and signing_problems); return every
+    safety warning, reminders included."""
+    note, points = form.instance, point_formset.chosen_points()
+    problems = note.signing_problems(points) if signing else note.saving_problems(points)
+    for field, message in problems:
+        form.add_error(field or None, message)
+    return note.warnings(points)

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from sessions import safety
 from sessions.access import get_session_for_user
@@ -18,7 +19,12 @@ from sessions.forms import (
     point_formset_class,
 )
 from sessions.models import AcupuncturePoint, Protocol, TreatmentSession
-from sessions.models.notes import SignedNoteError, default_side
+from sessions.models.notes import (
+    SignedNoteError,
+    SigningRefused,
+    StaleDraft,
+    default_side,
+)
 
 BLANK_POINT_ROWS = 3
 MAX_POINT_ROWS = 200  # more points than any session has; the formset refuses more too
@@ -28,24 +34,6 @@ CHANGE = "treatment_sessions.change_treatmentsession"
 def refuse(request, patient, reason, status, note=None):
     context = {"patient": patient, "note": note, "reason": reason}
     return render(request, "sessions/refused.html", context, status=status)
-
-
-UNREVIEWED_RED_FLAGS = (
-    "Red flags from the intake have not been reviewed: record the review on the intake "
-    "before signing the first note."
-)
-
-
-def red_flags_block_signing(patient):
-    """CLINICAL.md section 5: unreviewed red flags stop the first note from being signed."""
-    if patient.treatment_sessions.filter(status=TreatmentSession.Status.SIGNED).exists():
-        return False
-    return patient.intakes.filter(has_red_flags=True, red_flag_review__isnull=True).exists()
-
-
-def note_warnings(note):
-    points = [row.point for row in note.points.all()]
-    return safety.review(note.patient, points, note.electrical)
 
 
 @permission_required("treatment_sessions.view_acupuncturepoint", raise_exception=True)
@@ -66,6 +54,7 @@ def point_json(point):
     }
 
 
+@retry_on_conflict
 def session_new(request, patient):
     patient = get_patient_for_user(request, patient, "treatment_sessions.add_treatmentsession")
     if patient.is_archived:
@@ -84,19 +73,12 @@ def session_new(request, patient):
     return edit_note(request, note, point_rows, repeated=last)
 
 
+@retry_on_conflict
 def session_edit(request, patient, session):
     note = get_session_for_user(request, patient, session, CHANGE)
-    if refusal := edit_refusal(note, request.user):
+    if refusal := note.edit_refusal(request.user):
         return refuse(request, note.patient, refusal, 409 if note.is_signed else 403, note)
     return edit_note(request, note, [])
-
-
-def edit_refusal(note, user):
-    if note.is_signed:
-        return "This note is signed and cannot be changed. Add an amendment instead."
-    if user != note.practitioner:
-        return "Only the practitioner who wrote this draft can edit or sign it."
-    return ""
 
 
 def copy_treatment(source, profile, to):
@@ -140,25 +122,35 @@ def edit_note(request, note, point_rows, repeated=None):
     points = PointFormSet(data, instance=note, prefix="points",
                           initial=point_rows if data is None else None)  # fmt: skip
     adverse_events = AdverseEventFormSet(data, instance=note, prefix="adverse")
-    warnings = []
+    warnings, status = [], 400
+    version = request.POST.get("version", note.version) if data is not None else note.version
     if data is not None and action in ("draft", "sign"):
         if form.is_valid() and points.is_valid() and adverse_events.is_valid():
-            warnings = apply_safety(form, points, patient)
-            if action == "sign" and red_flags_block_signing(patient):
-                form.add_error(None, UNREVIEWED_RED_FLAGS)
+            warnings = apply_safety(form, points, action == "sign")
         if not form.errors and points.is_valid() and adverse_events.is_valid():
             sign_by = request.user if action == "sign" else None
-            note = save_note(form, points, adverse_events, sign_by=sign_by)
-            if sign_by:
-                messages.success(request, f"Session {note.session_number} saved and signed.")
+            try:
+                note = save_note(form, points, adverse_events, version=version, sign_by=sign_by)
+            except SignedNoteError as error:
+                return refuse(request, patient, error.message, 409, note)
+            except StaleDraft as stale:
+                status, version = 409, stale.stored.version
+                form.add_error(None, stale_message(form, points, stale.stored))
+            except SigningRefused as refused:
+                for message in refused.messages:
+                    form.add_error(None, message)
             else:
-                messages.success(request, f"Draft of session {note.session_number} saved.")
-            return redirect(note.get_absolute_url() + ("" if sign_by else "?saved=draft"))
+                if sign_by:
+                    messages.success(request, f"Session {note.session_number} saved and signed.")
+                else:
+                    messages.success(request, f"Draft of session {note.session_number} saved.")
+                return redirect(note.get_absolute_url() + ("" if sign_by else "?saved=draft"))
     context = {
         "patient": patient, "note": note, "form": form, "points": points,
         "sections": form.sections(), "adverse_events": adverse_events,
         "protocols": protocols, "protocol_data": protocol_data(protocols),
         "repeated": repeated, "reminders": [w for w in warnings if w.level == safety.REMIND],
+        "version": version,
         "patient_flags": {
             "pregnant": patient.pregnant,
             "implanted_device": patient.implanted_device,
@@ -166,7 +158,24 @@ def edit_note(request, note, point_rows, repeated=None):
         },
     }  # fmt: skip
     bad = data is not None and (action in ("draft", "sign") or management_broken(points))
-    return render(request, "sessions/session_form.html", context, status=400 if bad else 200)
+    return render(request, "sessions/session_form.html", context, status=status if bad else 200)
+
+
+def stale_message(form, points, stored):
+    """What a person whose tab was stale needs to know: their text is kept, and what the
+    stored draft says differently."""
+    changed = [str(form.fields[name].label or name) for name in form.changed_fields_against(stored)]
+    stored_points = {(row.point.code, row.side) for row in stored.points.select_related("point")}
+    posted_points = {(point.code, side) for point, side in points.chosen_point_sides()}
+    if stored_points != posted_points:
+        changed.append("points")
+    when = timezone.localtime(stored.updated_at).strftime("%H:%M")
+    differs = f" It now differs from yours in: {', '.join(changed)}." if changed else ""
+    return (
+        f"This draft was saved elsewhere (another tab or window) at {when}, after you opened "
+        f"it.{differs} Your version is below and has not been saved: check it, then save "
+        "again to keep it."
+    )
 
 
 def management_broken(formset):
@@ -223,7 +232,7 @@ def render_detail(request, note, amendment_form, status=200):
     context = {
         "note": note,
         "patient": note.patient,
-        "warnings": note_warnings(note),
+        "warnings": note.warnings(),
         "adverse_events": note.adverse_events.all(),
         "amendments": note.amendments.select_related("author__practitioner_profile"),
         "amendment_form": amendment_form,
@@ -245,28 +254,31 @@ def session_print(request, patient, session):
 
 
 @require_POST
+@retry_on_conflict
 def session_sign(request, patient, session):
     note = get_session_for_user(request, patient, session, CHANGE)
-    if refusal := edit_refusal(note, request.user):
+    if refusal := note.edit_refusal(request.user):
         return refuse(request, note.patient, refusal, 409 if note.is_signed else 403, note)
-    blocking = safety.blocking(note_warnings(note), note.pregnancy_acknowledged)
-    if red_flags_block_signing(note.patient):
-        messages.error(request, UNREVIEWED_RED_FLAGS)
-        return redirect(note)
-    if blocking:
-        for warning in blocking:
-            messages.error(request, warning.message)
-        messages.error(request, "Open the draft, resolve the above, and sign from there.")
+    version = request.POST.get("version")
+    if version is not None and version != note.version:
+        messages.error(request, "This draft was changed after you opened this page: read it "
+                       "again and sign when it is right.")  # fmt: skip
         return redirect(note)
     try:
         note.sign(by=request.user)
-    except SignedNoteError as error:  # signed by a concurrent request
-        raise PermissionDenied(str(error)) from None
+    except SignedNoteError as error:  # signed by a request at the same moment
+        return refuse(request, note.patient, error.message, 409, note)
+    except SigningRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        messages.error(request, "Open the draft, resolve the above, and sign from there.")
+        return redirect(note)
     messages.success(request, f"Session {note.session_number} signed.")
     return redirect(note)
 
 
 @require_POST
+@retry_on_conflict
 def session_amend(request, patient, session):
     note = get_session_for_user(request, patient, session, "treatment_sessions.add_amendment")
     if not note.is_signed:

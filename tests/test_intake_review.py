@@ -12,7 +12,7 @@ from django.utils import timezone
 from clinic.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
 from sessions.models import TreatmentSession
-from sessions.views import UNREVIEWED_RED_FLAGS
+from sessions.models.notes import UNREVIEWED_RED_FLAGS
 from tests.intake_helpers import (
     BASELINE_PEG,
     BASELINE_PSFS,

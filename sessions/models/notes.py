@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 from clinic import audit
 from clinic.constraints import CheckConstraintsInPython
 from clinic.models import AcupunctureStyle
+from patients.models import Patient
+from sessions import safety
 from sessions.models.points import AcupuncturePoint
 
 MIDLINE_CHANNELS = {"GV", "CV"}
@@ -48,7 +50,27 @@ def default_side(point):
 
 
 class SignedNoteError(ValidationError):
-    pass
+    """The note is signed: nothing of it may change (amend it instead)."""
+
+
+class SigningRefused(ValidationError):
+    """The note may not be signed (yet): its messages say why."""
+
+
+class StaleDraft(ValidationError):
+    """The draft was saved elsewhere since this copy of it was opened (another tab)."""
+
+    def __init__(self, stored):
+        super().__init__("This draft was saved elsewhere after you opened it.")
+        self.stored = stored
+
+
+SIGNED_MESSAGE = "This note is signed and cannot be changed. Add an amendment instead."
+NOT_THE_AUTHOR = "Only the practitioner who wrote this draft can edit or sign it."
+UNREVIEWED_RED_FLAGS = (
+    "Red flags from the intake have not been reviewed: record the review on the intake "
+    "before signing the first note."
+)
 
 
 def refuse_if_signed(note):
@@ -69,6 +91,11 @@ class TreatmentSessionQuerySet(models.QuerySet):
             .annotate(adverse_event_count=Count("adverse_events"))
             .order_by("-started_at", "-id")
         )
+
+    def locked(self, pk):
+        """The note's row, locked for this transaction (lock 2 of the order written at
+        patients.models.records.PatientQuerySet; take the patient's first)."""
+        return self.select_for_update(of=("self",)).select_related("patient").get(pk=pk)
 
 
 class TreatmentSession(CheckConstraintsInPython, models.Model):
@@ -293,13 +320,66 @@ class TreatmentSession(CheckConstraintsInPython, models.Model):
     def may_edit(self, user):
         return not self.is_signed and user == self.practitioner
 
-    def sign(self, by):
+    def edit_refusal(self, user):
+        """Why `user` may not edit or sign this note, or "" if they may."""
         if self.is_signed:
+            return SIGNED_MESSAGE
+        if user != self.practitioner:
+            return NOT_THE_AUTHOR
+        return ""
+
+    @property
+    def version(self):
+        """What a form carries to tell a stale copy of this draft (another tab's)."""
+        return self.updated_at.isoformat() if self.updated_at else ""
+
+    def warnings(self, points=None):
+        """The safety review of this note (sessions.safety), for its points as stored or
+        for `points` (AcupuncturePoints) about to be stored."""
+        if points is None:
+            points = [row.point for row in self.points.all()]
+        return safety.review(self.patient, points, self.electrical)
+
+    def red_flags_block_signing(self):
+        """CLINICAL.md section 5: unreviewed red flags stop the first note being signed."""
+        patient = self.patient
+        if patient.treatment_sessions.filter(status=self.Status.SIGNED).exists():
+            return False
+        return patient.intakes.filter(has_red_flags=True, red_flag_review__isnull=True).exists()
+
+    def saving_problems(self, points=None):
+        """What stops this note from being saved: refusals and unacknowledged cautions, as
+        (field, message) pairs."""
+        blocking = safety.blocking(self.warnings(points), self.pregnancy_acknowledged)
+        return [(warning.field, warning.message) for warning in blocking]
+
+    def signing_problems(self, points=None):
+        """Everything that stops this note from being signed, as (field, message) pairs;
+        empty when it may be signed. The form, the sign button and the admin all ask this."""
+        problems = self.saving_problems(points)
+        if self.red_flags_block_signing():
+            problems.append(("", UNREVIEWED_RED_FLAGS))
+        return problems
+
+    @transaction.atomic
+    def sign(self, by):
+        """Sign the note as `by`. Inside the note's row lock it checks again that the
+        stored note is still a draft by `by` and that every signing rule holds, so a draft
+        save or a second sign at the same moment cannot undo or repeat it."""
+        Patient.objects.lock(self.patient_id)
+        stored = type(self).objects.locked(self.pk)
+        if stored.is_signed:
             raise SignedNoteError("This note is already signed.")
-        self.status = self.Status.SIGNED
-        self.signed_by = by
-        self.signed_at = timezone.now()
-        self.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+        if by != stored.practitioner:
+            raise SigningRefused(NOT_THE_AUTHOR)
+        if problems := stored.signing_problems():
+            raise SigningRefused([message for _, message in problems])
+        self.status = stored.status = self.Status.SIGNED
+        self.signed_by = stored.signed_by = by
+        self.signed_at = stored.signed_at = timezone.now()
+        stored.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+        self.updated_at = stored.updated_at
+        self._signed_in_db = True
 
 
 class NotePart(CheckConstraintsInPython, models.Model):
