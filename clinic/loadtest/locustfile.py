@@ -2,17 +2,23 @@
 
 Each simulated user is a practitioner's browser: it logs in once through the login form,
 then browses the clinic's pages without pausing. Between page views, patients check in
-from their phones through their links (a new cookie jar for each patient). The task
-weights make one request in five a check-in POST: page views weigh 9 in all, check-ins 3,
-and a check-in is two requests (the form, then the POST), so 3 POSTs in 15 requests.
+from their phones through their links (a new cookie jar for each patient), and the
+practitioner writes treatment notes for the same patients. The task weights: page views
+weigh 9 in all, check-ins 3 (each the form, then the POST), notes 2 (the new-session
+form, then its POST as a draft; one note in four is then signed from its page, and the
+page read again for the sign's message).
 
-The command writes the data this file reads (accounts, page addresses, check-in links)
-to the JSON file named by LOADTEST_DATA. Each check-in the server accepted is appended
-as a line of JSON to the file named in that data, for the command to check against the
-database. A patient's link is taken from the pool for one check-in at a time and then
-put back at the end, so no patient has two check-ins in flight and the last one logged
-for a patient is the one the database must hold. The final statistics are written when
-locust quits (its CSV files are written every second, so they miss the last requests).
+The command writes the data this file reads (accounts, page addresses, check-in links,
+the pool's new-session pages) to the JSON file named by LOADTEST_DATA. Each check-in the
+server accepted is appended as a line of JSON to the file named in that data, for the
+command to check against the database. A patient's link is taken from the pool for one
+check-in at a time and then put back at the end, so no patient has two check-ins in
+flight and the last one logged for a patient is the one the database must hold; when
+every pool patient has a check-in in flight (a pool smaller than the users), the user
+writes a note instead. Each note the server saved (a 302 to the note) is logged the same
+way, with the marker text it carries in `subjective` and whether its sign was answered as
+done. The final statistics are written when locust quits (its CSV files are written every
+second, so they miss the last requests).
 """
 
 import itertools
@@ -20,11 +26,14 @@ import json
 import os
 import random
 import re
+import uuid
 from collections import deque
 
 from locust import HttpUser, constant, events, task
 from locust.clients import HttpSession
 from locust.exception import StopUser
+
+from clinic.loadtest.browser import form_fields, is_note_address, note_fields, sign_done
 
 with open(os.environ["LOADTEST_DATA"]) as file:
     DATA = json.load(file)
@@ -32,7 +41,9 @@ with open(os.environ["LOADTEST_DATA"]) as file:
 ACCOUNTS = itertools.cycle(DATA["accounts"])
 CHECKIN_LINKS = deque(DATA["checkins"])
 POSTED = open(DATA["posted_path"], "a")  # noqa: SIM115 (open for the whole run)
+NOTES = open(DATA["notes_path"], "a")  # noqa: SIM115 (open for the whole run)
 SEQUENCE = itertools.count()
+SIGN_SHARE = 0.25
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PSFS_FIELD = re.compile(r'name="(psfs_\d+)"')
@@ -155,6 +166,9 @@ class Practitioner(HttpUser):
 
     @task(3)
     def check_in(self):
+        if not CHECKIN_LINKS:  # every pool patient is checking in
+            self.write_note()
+            return
         link = CHECKIN_LINKS.popleft()
         try:
             self.post_checkin(link)
@@ -186,3 +200,43 @@ class Practitioner(HttpUser):
         line = {"link": link["id"], "sequence": next(SEQUENCE), "answers": answers}
         POSTED.write(json.dumps(line) + "\n")
         POSTED.flush()
+
+    @task(2)
+    def write_note(self):
+        patient = random.choice(DATA["notes"])
+        form = self.page(patient["new"], "note form")
+        if form.status_code != 200:
+            return
+        marker = f"{DATA['marker']} {uuid.uuid4().hex}"
+        pain_before = random.randint(0, 10)
+        with self.client.post(
+            patient["new"],
+            note_fields(form.text, marker, pain_before),
+            name="note (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or not is_note_address(location, patient["notes"]):
+                response.failure(f"answered {response.status_code}")
+                return
+        note = location.partition("?")[0]
+        line = {"marker": marker, "patient": patient["uuid"], "pain_before": pain_before}
+        line["sign"] = self.sign(note) if random.random() < SIGN_SHARE else None
+        NOTES.write(json.dumps(line) + "\n")
+        NOTES.flush()
+
+    def sign(self, note):
+        """Sign a note from its page: "done", "refused" (the page says why), or "failed"."""
+        page = self.page(note, "note page")
+        if page.status_code != 200:
+            return "failed"
+        fields = form_fields(page.text, action="/sign/")
+        with self.client.post(
+            note + "sign/", fields, name="sign (POST)", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 302 or response.headers.get("Location") != note:
+                response.failure(f"answered {response.status_code}")
+                return "failed"
+        after = self.page(note, "note page after sign")
+        return "done" if after.status_code == 200 and sign_done(after.text) else "refused"

@@ -1,10 +1,13 @@
-"""`python manage.py loadtest [--users 16] [--seconds 60] [--workers 2]`: the app under load.
+"""`python manage.py loadtest [--users 16] [--seconds 60] [--workers 2] [--patients N]`:
+the app under load.
 
 Starts gunicorn on a free loopback port with debug off and the same database, drives it
 with locust (headless, clinic/loadtest/locustfile.py) and reports requests per second,
-p95, errors, whether every posted check-in was stored, and the peak memory of a worker.
-Run it on a seeded database (`seed_demo --patients N`); it adds check-in links and
-check-ins to it. Needs locust: `pip install '.[load]'` (`make loadtest` does it).
+p95, errors, whether every posted check-in and every saved note was stored, and the peak
+memory of a worker. Run it on a seeded database (`seed_demo --patients N`); it adds
+check-in links, check-ins and treatment notes to it. Needs locust: `pip install '.[load]'`
+(`make loadtest` does it). `--patients 3` puts every check-in and note on the same three
+patients, the busiest a record gets.
 
 Checking the check-ins: each patient checks in at most once a day, and a second
 check-in the same day replaces the first. So the command issues a link to each of a pool
@@ -16,10 +19,17 @@ for one pool patient at a time, logging each check-in the server accepted. After
 - every accepted post left its "check-in" audit event (earlier posts for a patient are
   replaced by later ones, as designed; the audit trail shows each one went through).
 
+Checking the notes: the practitioners write notes for the same pool of patients, each a
+draft with a marker text of its own in `subjective`, and sign one in four. The locustfile
+logs each note the server answered as saved; afterwards each logged note must be stored
+(found by its marker) for its patient with the pain score posted, and each whose sign was
+answered as done must be signed.
+
 The peak memory of a worker is the largest VmHWM (the kernel's peak resident set) of the
 gunicorn master's children, read from /proc every half second.
 """
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -32,6 +42,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import gunicorn
@@ -47,6 +58,7 @@ from clinic.models import AuditEvent
 from patients.models import CheckIn, Patient, PatientLink
 from patients.models.readings import CHECKIN_SCORES
 from patients.views.links import link_path
+from sessions.models import TreatmentSession
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 POINT_QUERIES = ["LIV 3", "ST36", "LI4", "SP6", "zusanli", "hegu", "GB", "PC6"]
@@ -111,10 +123,115 @@ class WorkerMemory(threading.Thread):
         self.sample()
 
 
+def stored_notes(marker):
+    """The notes whose `subjective` starts with the run's marker: marker -> (patient's
+    uuid, pain before, signed)."""
+    rows = TreatmentSession.objects.filter(subjective__startswith=marker + " ").values_list(
+        "subjective", "patient__uuid", "pain_before", "status"
+    )
+    signed = TreatmentSession.Status.SIGNED
+    return {text: (str(patient), pain, status == signed) for text, patient, pain, status in rows}
+
+
+def holds(checkin, answers):
+    """Whether a check-in (its PSFS ratings prefetched) holds these posted answers."""
+    psfs = {f"psfs_{rating.activity_id}": rating.value for rating in checkin.psfs_ratings.all()}
+    mine = {name: getattr(checkin, name) for name in CHECKIN_SCORES}
+    return {**mine, **psfs} == answers
+
+
+def compare_notes(posted, stored):
+    """What became of the notes the server answered as saved (`posted`: the locustfile's
+    lines) against the stored ones (`stored`: marker -> (patient, pain before, signed)).
+    A note is missing unless stored for its patient with its pain score; a sign answered
+    as done is lost unless the note is stored signed."""
+    kept = [
+        line
+        for line in posted
+        if stored.get(line["marker"], (None, None))[:2] == (line["patient"], line["pain_before"])
+    ]
+    done = [line for line in posted if line.get("sign") == "done"]
+    signed = [line for line in done if stored.get(line["marker"], (None, None, False))[2]]
+    return {
+        "posted": len(posted),
+        "stored": len(kept),
+        "missing": len(posted) - len(kept),
+        "signs": sum(1 for line in posted if line.get("sign")),
+        "signs_done": len(done),
+        "signs_refused": sum(1 for line in posted if line.get("sign") == "refused"),
+        "signs_failed": sum(1 for line in posted if line.get("sign") == "failed"),
+        "signed_stored": len(signed),
+        "lost_signs": len(done) - len(signed),
+    }
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def server_env(work):
+    """Production settings, except plain http on loopback (no redirect to https,
+    cookies not secure-only: DJANGO_HTTPS=false) and no rate limit on patient links,
+    since every patient here comes from the same address."""
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "false",
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "CLINIC_LINK_RATE_LIMIT": str(10**9),
+    }
+
+
+@contextlib.contextmanager
+def serve(work, workers, log_path=None):
+    """gunicorn with `workers` workers on a free loopback port, debug off, the same
+    database: yields (its process, its address); its output goes to `log_path`
+    (work/gunicorn.log unless given). Stopped on the way out."""
+    env = server_env(work)
+    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+    if subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env).returncode:
+        raise CommandError("collectstatic failed (see above)")
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    log_path = log_path or work / "gunicorn.log"
+    server_log = open(log_path, "w")  # noqa: SIM115 (closed in finally)
+    command = [sys.executable, "-m", "gunicorn", "clinic.wsgi"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if gunicorn.version_info >= (27,):  # no control socket in the home folder
+        command.append("--no-control-socket")
+    server = subprocess.Popen(
+        command, cwd=settings.BASE_DIR, env=env, stdout=server_log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_until_up(server, host + reverse("login"), log_path)
+        yield server, host
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server_log.close()
+
+
+def wait_until_up(server, url, log_path):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    tail = Path(log_path).read_text()[-3000:]
+    raise CommandError(f"gunicorn did not answer {url}:\n{tail}")
 
 
 class Command(BaseCommand):
@@ -125,7 +242,12 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=60, help="how long to run")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
         parser.add_argument(
-            "--pool", type=int, default=2000, help="patients given a check-in link (at most)"
+            "--patients",
+            "--pool",
+            dest="pool",
+            type=int,
+            default=2000,
+            help="patients the check-ins and notes are for (at most; default 2000)",
         )
         parser.add_argument(
             "--accounts", default="lin,sam", help="practitioners who log in, comma-separated"
@@ -137,9 +259,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, users, seconds, workers, pool, accounts, password, json_path, **opts):
         if min(users, seconds, workers, pool) < 1:
-            raise CommandError("--users, --seconds, --workers and --pool must be at least 1")
-        if pool < users:
-            raise CommandError("--pool must be at least --users: one patient a user at a time")
+            raise CommandError("--users, --seconds, --workers and --patients must be at least 1")
         if not is_demo_database():
             raise CommandError(
                 "The load test posts check-ins into patients' records: it runs only on a "
@@ -153,14 +273,18 @@ class Command(BaseCommand):
             raise CommandError(f"Seed the database first (no account among {usernames})")
         with tempfile.TemporaryDirectory(prefix="loadtest-") as work:
             work = Path(work)
-            plan = self.plan(known.first(), users, pool)
+            plan = self.plan(known.first(), pool)
+            marker = f"Load test {uuid.uuid4().hex[:12]}"
             data = {
                 "accounts": [{"username": name, "password": password} for name in usernames],
                 **{key: plan[key] for key in ("pages", "patients", "searches", "points")},
                 "checkins": [
                     {"id": index, "url": url} for index, (url, _, _) in enumerate(plan["links"])
                 ],
+                "notes": plan["notes"],
+                "marker": marker,
                 "posted_path": str(work / "posted.jsonl"),
+                "notes_path": str(work / "notes.jsonl"),
                 "stats_path": str(work / "stats.json"),
             }
             (work / "data.json").write_text(json.dumps(data))
@@ -173,7 +297,8 @@ class Command(BaseCommand):
                     revoked_at=timezone.now()
                 )
             checkins = self.check_checkins(plan["links"], work, counted_before, started)
-        results = self.summarise(stats, peak_kb, checkins, users, seconds, workers)
+            notes = self.check_notes(work, marker)
+        results = self.summarise(stats, peak_kb, checkins, notes, users, seconds, workers)
         self.print_report(results)
         Path(json_path).write_text(json.dumps(results, indent=2))
         self.stdout.write(f"Wrote {json_path}")
@@ -182,20 +307,24 @@ class Command(BaseCommand):
             problems.append(f"{results['errors']} errors")
         if checkins["missing"]:
             problems.append(f"{checkins['missing']} posted check-ins not stored")
+        if notes["missing"]:
+            problems.append(f"{notes['missing']} saved notes not stored")
+        if notes["lost_signs"]:
+            problems.append(f"{notes['lost_signs']} notes signed but stored unsigned")
         if problems:
             raise CommandError("Load test failed: " + ", ".join(problems))
 
-    def plan(self, practitioner, users, pool):
-        """Links for a pool of active patients, pages to browse, things to search for."""
+    def plan(self, practitioner, pool):
+        """Links for a pool of active patients, their new-session pages, pages to browse,
+        things to search for."""
         eligible = list(
             Patient.objects.filter(status=Patient.Status.ACTIVE, intakes__status="accepted")
             .values_list("pk", flat=True)
             .distinct()
         )
-        if len(eligible) < users:
+        if not eligible:
             raise CommandError(
-                f"Only {len(eligible)} active patients with an accepted intake; "
-                f"at least --users ({users}) are needed. Seed more: seed_demo --patients N"
+                "No active patient with an accepted intake. Seed: seed_demo --patients N"
             )
         chosen = random.sample(eligible, min(pool, len(eligible)))
         patients = Patient.objects.filter(pk__in=chosen).order_by("pk")
@@ -224,10 +353,15 @@ class Command(BaseCommand):
             }
             for patient in patients[:200]
         ]
+        notes = []
+        for patient in patients:
+            new = reverse("sessions:new", kwargs={"patient": patient.uuid})
+            notes.append({"uuid": str(patient.uuid), "new": new, "notes": new.removesuffix("new/")})
         names = Patient.objects.values_list("family_name", flat=True).distinct()[:40]
         return {
             "links": links,
             "link_ids": link_ids,
+            "notes": notes,
             "patients": browsed,
             "searches": sorted({name[:4].lower() for name in names if name}) or ["a"],
             "points": POINT_QUERIES,
@@ -239,60 +373,33 @@ class Command(BaseCommand):
             },
         }
 
-    def server_env(self, work):
-        """Production settings, except plain http on loopback (no redirect to https,
-        cookies not secure-only: DJANGO_HTTPS=false) and no rate limit on patient links,
-        since every patient here comes from the same address."""
-        return {
-            **os.environ,
-            "DJANGO_DEBUG": "false",
-            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_HTTPS": "false",
-            "DJANGO_STATIC_ROOT": str(work / "static"),
-            "CLINIC_LINK_RATE_LIMIT": str(10**9),
-        }
-
     def run_load(self, work, users, seconds, workers):
-        env = self.server_env(work)
-        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         self.stdout.write("Collecting static files...")
-        if subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env).returncode:
-            raise CommandError("collectstatic failed (see above)")
-        port = free_port()
-        host = f"http://127.0.0.1:{port}"
-        server_log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
-        command = [sys.executable, "-m", "gunicorn", "clinic.wsgi"]
-        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-        if gunicorn.version_info >= (27,):  # no control socket in the home folder
-            command.append("--no-control-socket")
-        server = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        memory = WorkerMemory(server.pid)
-        try:
-            self.wait_until_up(server, host + reverse("login"), work)
+        with serve(work, workers) as (server, host):
+            memory = WorkerMemory(server.pid)
             memory.start()
-            self.stdout.write(
-                f"Running locust: {users} users for {seconds} s against gunicorn "
-                f"({workers} workers) at {host}..."
-            )
-            with open(work / "locust.log", "w") as locust_log:
-                finished = subprocess.run(
-                    [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
-                    + ["--users", str(users), "--spawn-rate", str(users)]
-                    + ["--run-time", f"{seconds}s", "--stop-timeout", "30"]
-                    + ["--host", host, "--only-summary"],
-                    env={**os.environ, "LOADTEST_DATA": str(work / "data.json")},
-                    stdout=locust_log,
-                    stderr=subprocess.STDOUT,
-                    timeout=seconds + 120,
+            try:
+                self.stdout.write(
+                    f"Running locust: {users} users for {seconds} s against gunicorn "
+                    f"({workers} workers) at {host}..."
                 )
-            memory.stop()
+                with open(work / "locust.log", "w") as locust_log:
+                    finished = subprocess.run(
+                        [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless"]
+                        + ["--users", str(users), "--spawn-rate", str(users)]
+                        + ["--run-time", f"{seconds}s", "--stop-timeout", "30"]
+                        + ["--host", host, "--only-summary"],
+                        env={
+                            **os.environ,
+                            "LOADTEST_DATA": str(work / "data.json"),
+                            "PYTHONPATH": str(settings.BASE_DIR),  # clinic.loadtest.browser
+                        },
+                        stdout=locust_log,
+                        stderr=subprocess.STDOUT,
+                        timeout=seconds + 120,
+                    )
+            finally:
+                memory.stop()
             stats_file = work / "stats.json"
             if not stats_file.exists():
                 tail = (work / "locust.log").read_text()[-3000:]
@@ -302,29 +409,6 @@ class Command(BaseCommand):
                 self.stderr.write("Server log (last lines):")
                 self.stderr.write((work / "gunicorn.log").read_text()[-3000:])
             return stats, memory.peak_kb
-        finally:
-            memory.stopped.set()
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            server_log.close()
-
-    def wait_until_up(self, server, url, work):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        tail = (work / "gunicorn.log").read_text()[-3000:]
-        raise CommandError(f"gunicorn did not answer {url}:\n{tail}")
 
     def check_checkins(self, links, work, counted_before, started):
         """Compare the check-ins locust logged as accepted with what the database holds."""
@@ -346,7 +430,7 @@ class Command(BaseCommand):
         holding = sum(
             1
             for patient, answers in expected.items()
-            if patient in stored and self.holds(stored[patient], answers)
+            if patient in stored and holds(stored[patient], answers)
         )
         audited = AuditEvent.objects.filter(
             action=AuditEvent.Action.CHANGE, detail="check-in", at__gte=started
@@ -364,12 +448,14 @@ class Command(BaseCommand):
             + max(0, len(posted) - audited),
         }
 
-    def holds(self, checkin, answers):
-        psfs = {f"psfs_{rating.activity_id}": rating.value for rating in checkin.psfs_ratings.all()}
-        mine = {name: getattr(checkin, name) for name in CHECKIN_SCORES}
-        return {**mine, **psfs} == answers
+    def check_notes(self, work, marker):
+        """Compare the notes locust logged as saved with the notes holding the run's marker."""
+        posted_file = work / "notes.jsonl"
+        posted = [json.loads(line) for line in posted_file.open()] if posted_file.exists() else []
+        stored = stored_notes(marker)
+        return compare_notes(posted, stored)
 
-    def summarise(self, stats, peak_kb, checkins, users, seconds, workers):
+    def summarise(self, stats, peak_kb, checkins, notes, users, seconds, workers):
         total = stats["total"]
         posts = sum(row["requests"] for row in stats["pages"] if row["name"] == "check-in (POST)")
         return {
@@ -388,6 +474,7 @@ class Command(BaseCommand):
             "errors": total["failures"],
             "checkin_post_share": round(posts / total["requests"], 3) if total["requests"] else 0,
             "checkins": checkins,
+            "notes": notes,
             "peak_worker_rss_mb": round(max(peak_kb.values(), default=0) / 1024, 1),
             "worker_rss_mb": sorted(round(kb / 1024, 1) for kb in peak_kb.values()),
             "pages": stats["pages"],
@@ -406,7 +493,7 @@ class Command(BaseCommand):
             )
         for failure in results["failures"]:
             self.stdout.write(f"error: {failure['name']}: {failure['error']} x{failure['count']}")
-        info, checkins = results["info"], results["checkins"]
+        info, checkins, notes = results["info"], results["checkins"], results["notes"]
         self.stdout.write(
             f"{info['users']} users, {info['seconds']} s, {info['workers']} workers, "
             f"{info['patients']} patients ({info['database']}, {info['cpus']} CPUs)\n"
@@ -416,6 +503,10 @@ class Command(BaseCommand):
             f"{checkins['holding_last_answers']} hold their last answers, "
             f"{checkins['new_rows_stored']} new rows for {checkins['new_rows_expected']} "
             f"expected, {checkins['audited']} audited, missing {checkins['missing']}\n"
+            f"Notes saved {notes['posted']}: {notes['stored']} stored, missing "
+            f"{notes['missing']}; signs {notes['signs']}: {notes['signs_done']} done, "
+            f"{notes['signs_refused']} refused, {notes['signs_failed']} failed, "
+            f"{notes['signed_stored']} done and stored signed, lost {notes['lost_signs']}\n"
             f"Peak worker RSS {results['peak_worker_rss_mb']} MB "
             f"(each worker: {results['worker_rss_mb']})"
         )

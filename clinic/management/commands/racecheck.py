@@ -1,0 +1,444 @@
+"""`python manage.py racecheck [--pairs 20] [--clients 16] [--seconds 60] [--workers 3]`:
+does the record hold when requests meet?
+
+Measures issue 10's "Done when" on a database seed_demo made (PostgreSQL for the real
+answer), against gunicorn (debug off, loopback, `--workers`):
+
+(a) Sign races. For each of `--pairs` fresh drafts (written through the app's own
+    new-session form by the practitioner `--account`), two browsers logged in as that
+    practitioner send, at the same instant (a threading.Barrier), a draft save of the note
+    (`.../edit/`, action draft, its text changed) and a sign (`.../sign/`). A sign counts
+    as done when it answered 302 to the note and the note's page then shows the signed
+    message and no error. Afterwards every note whose sign was done must be signed in the
+    database ("lost" otherwise), and every draft save answered as saved must have left
+    its text, unless the note was then signed from the text before it.
+(b) Mixed load. `--clients` practitioners' browsers (the demo accounts in turn) save draft
+    notes, signing one in four, and post patients' check-ins, all for the same three
+    patients, for `--seconds`. One check-in a patient is in flight at a time (one phone
+    each); a client that finds all three busy saves a note instead. Every 5xx (and every
+    failed connection) is an error; every note answered as saved must be stored by its
+    marker text, every sign answered as done stored signed, and each patient's check-in
+    for today must hold the answers of their last accepted post.
+
+Prints a table, writes the figures to `--json`, and keeps gunicorn's output (the
+tracebacks of any 5xx) in `--server-log`. Loopback only, standard library only; every
+loop is bounded by a count or the deadline.
+"""
+
+import collections
+import functools
+import json
+import random
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.loadtest.browser import (
+    Browser,
+    alerts,
+    form_fields,
+    is_note_address,
+    note_fields,
+    sign_done,
+)
+from clinic.management.commands.loadtest import compare_notes, holds, serve, stored_notes
+from clinic.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
+from patients.models import CheckIn, Intake, Patient, PatientLink
+from patients.models.readings import CHECKIN_SCORES
+from patients.views.links import link_path
+from sessions.models import TreatmentSession
+
+SIGN_SHARE = 0.25  # of the notes saved under load, the share then signed
+CHECKIN_SHARE = 0.5  # of the mixed load's rounds, the share spent on a check-in
+
+
+class Command(BaseCommand):
+    help = "Sign races and mixed note/check-in load against gunicorn: lost signs and 5xx."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--pairs", type=int, default=20, help="draft-save/sign pairs")
+        parser.add_argument("--clients", type=int, default=16, help="clients in the mixed load")
+        parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
+        parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+        parser.add_argument("--account", default="lin", help="practitioner of the sign races")
+        parser.add_argument("--accounts", default="lin,sam", help="practitioners of the mixed load")
+        parser.add_argument("--password", default=DEMO_PASSWORD, help="their password")
+        parser.add_argument("--json", dest="json_path", default="racecheck-results.json")
+        parser.add_argument(
+            "--server-log", default="racecheck-server.log", help="gunicorn's output"
+        )
+
+    def handle(self, *args, pairs, clients, seconds, workers, account, accounts, password,
+               json_path, server_log, **options):  # fmt: skip
+        if min(pairs, clients, seconds, workers) < 1:
+            raise CommandError("--pairs, --clients, --seconds and --workers must be at least 1")
+        if not is_demo_database():
+            raise CommandError(
+                "The race check writes notes and check-ins into patients' records: it runs "
+                "only on a database made by seed_demo."
+            )
+        usernames = [name.strip() for name in accounts.split(",") if name.strip()]
+        users = get_user_model().objects.filter(username__in={account, *usernames})
+        if users.count() != len({account, *usernames}):
+            raise CommandError(f"Seed the database first (no account among {usernames})")
+        patients = self.three_patients()
+        links = self.issue_links(patients, users.get(username=account))
+        self.run_id = uuid.uuid4().hex[:12]
+        started = timezone.now()
+        try:
+            with tempfile.TemporaryDirectory(prefix="racecheck-") as work:
+                self.stdout.write(f"Starting gunicorn ({workers} workers)...")
+                with serve(Path(work), workers, Path(server_log)) as (_, host):
+                    self.host = host
+                    self.stdout.write(f"(a) {pairs} draft-save/sign pairs at {host}...")
+                    races = self.sign_races(patients, pairs, account, password)
+                    self.stdout.write(f"(b) {clients} clients for {seconds} s...")
+                    load = self.mixed_load(patients, links, clients, seconds, usernames, password)
+        finally:
+            PatientLink.objects.filter(pk__in=[link["id"] for link in links]).update(
+                revoked_at=timezone.now()
+            )
+        results = {
+            "info": {
+                "database": connection.vendor,
+                "workers": workers,
+                "started": started.isoformat(),
+                "patients": [str(patient.uuid) for patient in patients],
+            },
+            "sign_races": self.check_races(races),
+            "mixed_load": self.check_load(load, started, seconds, clients),
+        }
+        self.print_report(results)
+        Path(json_path).write_text(json.dumps(results, indent=2))
+        self.stdout.write(f"Wrote {json_path}; gunicorn's output is in {server_log}")
+
+    # Setting up
+
+    def three_patients(self):
+        """Three active patients a note can be signed for: one signed note already (so the
+        red-flag review of the first note is not in the way), no unreviewed red flags, no
+        flag that asks for an acknowledgement or refuses a note."""
+        unreviewed = Intake.objects.filter(
+            patient=OuterRef("pk"), has_red_flags=True, red_flag_review__isnull=True
+        )
+        signed = TreatmentSession.objects.filter(
+            patient=OuterRef("pk"), status=TreatmentSession.Status.SIGNED
+        )
+        chosen = list(
+            Patient.objects.filter(
+                Exists(signed),
+                ~Exists(unreviewed),
+                status=Patient.Status.ACTIVE,
+                pregnant=False,
+                implanted_device=False,
+                intakes__status="accepted",
+            )
+            .distinct()
+            .order_by("pk")[:3]
+        )
+        if len(chosen) < 3:
+            raise CommandError("Fewer than three patients fit; seed more: seed_demo --patients 50")
+        return chosen
+
+    def issue_links(self, patients, practitioner):
+        links = []
+        with transaction.atomic():
+            for patient in patients:
+                link, token = PatientLink.issue(
+                    patient, PatientLink.Purpose.CHECKIN, by=practitioner
+                )
+                url = link_path("checkin", token)
+                links.append({"id": link.pk, "patient": patient.pk, "url": url})
+        return links
+
+    def browser(self, username, password):
+        browser = Browser(self.host)
+        if not browser.log_in(reverse("login"), username, password):
+            raise CommandError(f"{username} could not log in (password?)")
+        return browser
+
+    def new_note(self, browser, patient, marker, pain, statuses):
+        """Save a draft through the new-session form: the note's address, or None."""
+        new = reverse("sessions:new", kwargs={"patient": patient.uuid})
+        status, _, page = browser.get(new)
+        statuses["note form"][status] += 1
+        if status != 200:
+            return None
+        status, location, _ = browser.post(new, note_fields(page, marker, pain))
+        statuses["note (POST)"][status] += 1
+        if status != 302 or not is_note_address(location, new.removesuffix("new/")):
+            return None
+        return location.partition("?")[0]
+
+    def sign(self, browser, note, fields, statuses):
+        """POST the sign form read from the note's page; then read the page: "done",
+        "refused" (the page says why) or "failed"."""
+        status, location, _ = browser.post(note + "sign/", fields)
+        statuses["sign (POST)"][status] += 1
+        if status != 302 or location != note:
+            return "failed", status, []
+        status, _, page = browser.get(note)
+        statuses["note page"][status] += 1
+        outcome = "done" if status == 200 and sign_done(page) else "refused"
+        return outcome, 302, [text for level, text in alerts(page) if level == "danger"]
+
+    # (a) Sign races
+
+    def sign_races(self, patients, pairs, account, password):
+        saver, signer = self.browser(account, password), self.browser(account, password)
+        statuses = collections.defaultdict(collections.Counter)
+        races = []
+        for index in range(pairs):
+            patient = patients[index % len(patients)]
+            marker = f"Race {self.run_id} note {index}"
+            note = self.new_note(saver, patient, marker, random.randint(0, 10), statuses)
+            if note is None:
+                races.append({"pair": index, "note": None, "error": "draft not saved"})
+                continue
+            status, _, edit_page = saver.get(note + "edit/")
+            status_detail, _, detail_page = signer.get(note)
+            if status != 200 or status_detail != 200:
+                races.append({"pair": index, "note": note, "error": "pages not shown"})
+                continue
+            edited = f"{marker} edited"
+            draft = {**form_fields(edit_page, "session-form"), "action": "draft"}
+            draft["subjective"] = edited
+            sign_form = form_fields(detail_page, action="/sign/")
+            answers = together(
+                draft=functools.partial(saver.post, note + "edit/", draft),
+                sign=functools.partial(self.sign, signer, note, sign_form, statuses),
+            )
+            draft_status, draft_location, _ = answers.get("draft", (0, "", ""))
+            statuses["draft save (race)"][draft_status] += 1
+            outcome, sign_status, errors = answers.get("sign", ("failed", 0, []))
+            races.append({
+                "pair": index, "note": note, "marker": marker, "edited": edited,
+                "draft_status": draft_status, "draft_saved": draft_status == 302
+                and draft_location.partition("?")[0] == note,
+                "sign_status": sign_status, "sign": outcome, "sign_errors": errors,
+            })  # fmt: skip
+        return {"races": races, "statuses": statuses}
+
+    def check_races(self, found):
+        races = found["races"]
+        uuids = [race["note"].rstrip("/").rpartition("/")[2] for race in races if race["note"]]
+        stored = {
+            str(note.uuid): note
+            for note in TreatmentSession.objects.filter(uuid__in=uuids).only(
+                "uuid", "status", "subjective"
+            )
+        }
+        for race in races:
+            note = stored.get((race["note"] or "").rstrip("/").rpartition("/")[2])
+            race["stored_signed"] = bool(note and note.status == TreatmentSession.Status.SIGNED)
+            race["stored_text"] = note.subjective if note else None
+        done = [race for race in races if race.get("sign") == "done"]
+        # A draft save answered as saved must have left its text, unless a sign answered
+        # as done came first (then the save ought to have been refused, not answered 302).
+        saved = [race for race in races if race.get("draft_saved")]
+        return {
+            "pairs": len(races),
+            "signs_done": len(done),
+            "signs_refused": sum(1 for race in races if race.get("sign") == "refused"),
+            "signs_failed": sum(1 for race in races if race.get("sign") == "failed"),
+            "done_and_signed": sum(1 for race in done if race["stored_signed"]),
+            "lost_signs": sum(1 for race in done if not race["stored_signed"]),
+            "both_answered_done": sum(1 for race in done if race["draft_saved"]),
+            "drafts_saved": len(saved),
+            "drafts_lost": sum(1 for race in saved if race["stored_text"] != race["edited"]),
+            "server_errors": count_5xx(found["statuses"]),
+            "statuses": plain(found["statuses"]),
+            "races": races,
+        }
+
+    # (b) Mixed load
+
+    def mixed_load(self, patients, links, clients, seconds, usernames, password):
+        browsers = [self.browser(usernames[n % len(usernames)], password) for n in range(clients)]
+        statuses = collections.defaultdict(collections.Counter)
+        counting = threading.Lock()
+        phones = {link["patient"]: threading.Lock() for link in links}
+        notes, checkins = [], []
+        sequence = iter(range(10**9))
+        deadline = time.monotonic() + seconds
+        start = threading.Barrier(clients, timeout=60)
+
+        def client(number, browser):
+            mine = collections.defaultdict(collections.Counter)
+            rng = random.Random(number)
+            start.wait()
+            for round_ in range(10**6):  # bounded; the deadline ends it long before
+                if time.monotonic() >= deadline:
+                    break
+                if rng.random() < CHECKIN_SHARE and self.check_in(
+                    links, phones, rng, mine, checkins, sequence
+                ):
+                    continue
+                patient = rng.choice(patients)
+                marker = f"Race {self.run_id} load {number}-{round_}"
+                pain = rng.randint(0, 10)
+                line = self.load_note(browser, patient, marker, pain, rng, mine)
+                if line is not None:
+                    notes.append(line)
+            with counting:
+                for name, counter in mine.items():
+                    statuses[name].update(counter)
+
+        threads = [
+            threading.Thread(target=client, args=(number, browser))
+            for number, browser in enumerate(browsers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=seconds + 300)
+        return {"notes": notes, "checkins": checkins, "statuses": statuses}
+
+    def load_note(self, browser, patient, marker, pain, rng, statuses):
+        """A draft saved (and one in four signed): the line to check it by, or None."""
+        note = self.new_note(browser, patient, marker, pain, statuses)
+        if note is None:
+            return None
+        line = {"marker": marker, "patient": str(patient.uuid), "pain_before": pain, "sign": None}
+        if rng.random() < SIGN_SHARE:
+            status, _, page = browser.get(note)
+            statuses["note page"][status] += 1
+            line["sign"] = "failed"
+            if status == 200:
+                line["sign"] = self.sign(
+                    browser, note, form_fields(page, action="/sign/"), statuses
+                )[0]
+        return line
+
+    def check_in(self, links, phones, rng, statuses, checkins, sequence):
+        """One check-in by a patient whose phone is free; False when all three are busy."""
+        for link in rng.sample(links, len(links)):
+            phone_lock = phones[link["patient"]]
+            if not phone_lock.acquire(blocking=False):
+                continue
+            try:
+                phone = Browser(self.host)
+                status, _, page = phone.get(link["url"])
+                statuses["check-in form"][status] += 1
+                if status != 200:
+                    return True
+                fields = form_fields(page)
+                answers = {name: rng.randint(0, 10) for name in CHECKIN_SCORES}
+                answers["active_minutes"] = rng.randint(0, 600)
+                answers.update(
+                    {name: rng.randint(0, 10) for name in fields if name.startswith("psfs_")}
+                )
+                status, location, _ = phone.post(link["url"], {**fields, **answers})
+                statuses["check-in (POST)"][status] += 1
+                if status == 302 and location == link["url"]:
+                    checkins.append(
+                        {"patient": link["patient"], "sequence": next(sequence), "answers": answers}
+                    )
+                return True
+            finally:
+                phone_lock.release()
+        return False
+
+    def check_load(self, found, started, seconds, clients):
+        notes = compare_notes(found["notes"], stored_notes(f"Race {self.run_id} load"))
+        last = {}
+        for line in sorted(found["checkins"], key=lambda line: line["sequence"]):
+            last[line["patient"]] = line["answers"]
+        stored = {
+            checkin.patient_id: checkin
+            for checkin in CheckIn.objects.filter(
+                patient__in=last,
+                taken_on__gte=timezone.localtime(started).date(),
+                updated_at__gte=started,
+            ).prefetch_related("psfs_ratings")
+        }
+        holding = sum(
+            1
+            for patient, answers in last.items()
+            if patient in stored and holds(stored[patient], answers)
+        )
+        requests = sum(sum(counter.values()) for counter in found["statuses"].values())
+        return {
+            "clients": clients,
+            "seconds": seconds,
+            "requests": requests,
+            "server_errors": count_5xx(found["statuses"]),
+            "failed_connections": sum(counter[0] for counter in found["statuses"].values()),
+            "notes": notes,
+            "checkins": {
+                "posted": len(found["checkins"]),
+                "patients": len(last),
+                "holding_last_answers": holding,
+                "missing": len(last) - holding,
+            },
+            "statuses": plain(found["statuses"]),
+        }
+
+    def print_report(self, results):
+        races, load = results["sign_races"], results["mixed_load"]
+        rows = [
+            ("(a) draft-save/sign pairs", races["pairs"]),
+            ("    signs answered done", races["signs_done"]),
+            ("    ... and signed in the database", races["done_and_signed"]),
+            ("    lost signs (done, stored as draft)", races["lost_signs"]),
+            ("    both answered done", races["both_answered_done"]),
+            ("    signs refused / failed", f"{races['signs_refused']} / {races['signs_failed']}"),
+            ("    draft saves answered saved", races["drafts_saved"]),
+            ("    ... whose text was lost", races["drafts_lost"]),
+            ("    5xx", races["server_errors"]),
+            (f"(b) {load['clients']} clients, {load['seconds']} s: requests", load["requests"]),
+            ("    5xx", load["server_errors"]),
+            ("    failed connections", load["failed_connections"]),
+            ("    notes answered saved", load["notes"]["posted"]),
+            ("    ... stored", load["notes"]["stored"]),
+            ("    ... missing", load["notes"]["missing"]),
+            ("    signs done", load["notes"]["signs_done"]),
+            ("    ... lost (stored as draft)", load["notes"]["lost_signs"]),
+            ("    check-ins accepted", load["checkins"]["posted"]),
+            ("    patients holding their last check-in", load["checkins"]["holding_last_answers"]),
+            ("    ... of patients checked in", load["checkins"]["patients"]),
+        ]  # fmt: skip
+        for name, value in rows:
+            self.stdout.write(f"{name:<48}{value!s:>10}")
+        for part in ("sign_races", "mixed_load"):
+            for name, counter in results[part]["statuses"].items():
+                self.stdout.write(f"  {part} {name}: {counter}")
+
+
+def together(**calls):
+    """Run the calls in threads that leave a barrier at the same instant: name -> answer
+    (a call that raised or hung has none)."""
+    barrier = threading.Barrier(len(calls), timeout=30)
+    answers = {}
+
+    def run(name, call):
+        barrier.wait()
+        answers[name] = call()
+
+    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers
+
+
+def count_5xx(statuses):
+    return sum(n for counter in statuses.values() for status, n in counter.items() if status >= 500)
+
+
+def plain(statuses):
+    """Status counters as JSON: {"note (POST)": {"302": 40, "500": 2}}."""
+    return {
+        name: {str(status): n for status, n in sorted(counter.items())}
+        for name, counter in statuses.items()
+    }
