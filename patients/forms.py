@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.roles import PRACTITIONERS
+from clinic.text import NoControlCharacters
 from patients.models import Patient, Phase
 
 
@@ -25,7 +27,14 @@ def practitioner_name(user):
     return (profile and profile.display_name) or user.get_full_name() or user.get_username()
 
 
-class PatientForm(forms.ModelForm):
+UNIQUE_NAME_DOB = next(
+    constraint
+    for constraint in Patient._meta.constraints
+    if constraint.name == "patient_unique_name_dob"
+)
+
+
+class PatientForm(NoControlCharacters, forms.ModelForm):
     practitioner = PractitionerChoiceField(
         queryset=None, required=False, label="Assigned practitioner"
     )
@@ -69,8 +78,21 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError("Enter a date of birth after 1900.")
         return born
 
+    def save_unless_duplicate(self):
+        """Save the patient, or None if the same patient (name and date of birth) was saved
+        by another request since this form was validated: the form then says so, as its
+        own check would have."""
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError as error:
+            if UNIQUE_NAME_DOB.name not in str(error):
+                raise
+        self.add_error(None, UNIQUE_NAME_DOB.violation_error_message)
+        return None
 
-class PatientFilterForm(forms.Form):
+
+class PatientFilterForm(NoControlCharacters, forms.Form):
     q = forms.CharField(
         label="Search",
         required=False,
@@ -125,7 +147,7 @@ class PatientFilterForm(forms.Form):
         return queryset
 
 
-class SafetyFlagsForm(forms.ModelForm):
+class SafetyFlagsForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
@@ -158,7 +180,7 @@ class SafetyFlagsForm(forms.ModelForm):
         return data
 
 
-class InviteForm(forms.ModelForm):
+class InviteForm(NoControlCharacters, forms.ModelForm):
     """A new patient, invited to fill in their intake: the rest comes from them."""
 
     class Meta:

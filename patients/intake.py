@@ -10,6 +10,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from clinic.text import NoControlCharacters, without_control_characters
 from patients import bodymap
 from patients.models import Limb, phone_validator
 from patients.scoring import PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES
@@ -100,7 +101,30 @@ def score_field(label, help_text=""):
     return forms.IntegerField(label=label, help_text=help_text, widget=SCORE_WIDGET, **SCORE)
 
 
-class AboutForm(forms.Form):
+# A draft keeps a text answer up to its field's length, anything else (a choice, a number, a
+# date) up to this.
+DRAFT_VALUE_LENGTH = 50
+
+
+class StepForm(NoControlCharacters, forms.Form):
+    """One step of the intake. Its text fields refuse control characters."""
+
+    def draft(self):
+        """What was posted for this step, kept to show again until it is valid: the step's
+        own fields only, as many values as each takes, each within the field's length and
+        without control characters."""
+        kept = {}
+        for name, field in self.fields.items():
+            values = self.data.getlist(self.add_prefix(name))
+            if not values:
+                continue
+            most = len(field.choices) if isinstance(field, forms.MultipleChoiceField) else 1
+            length = getattr(field, "max_length", None) or DRAFT_VALUE_LENGTH
+            kept[name] = [without_control_characters(value)[:length] for value in values[:most]]
+        return kept
+
+
+class AboutForm(StepForm):
     given_name = forms.CharField(label="First name", max_length=100)
     family_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = forms.DateField(
@@ -130,7 +154,7 @@ class AboutForm(forms.Form):
         return born
 
 
-class PainForm(forms.Form):
+class PainForm(StepForm):
     complaint = forms.CharField(
         label="What is the main problem you would like help with?",
         max_length=1000,
@@ -155,7 +179,7 @@ class PainForm(forms.Form):
     )
 
 
-class MeasuresForm(forms.Form):
+class MeasuresForm(StepForm):
     """Pain NRS, PEG (Krebs 2009), PSFS (Stratford 1995), the clinic's confidence item and
     active minutes (CLINICAL.md section 2)."""
 
@@ -219,7 +243,7 @@ class MeasuresForm(forms.Form):
         return data
 
 
-class HealthForm(forms.Form):
+class HealthForm(StepForm):
     conditions = text_answer("Other health conditions", 2000)
     medicines = text_answer("Medicines you take", 2000)
     surgeries = text_answer("Operations you have had", 2000)
@@ -259,7 +283,7 @@ class HealthForm(forms.Form):
         return data
 
 
-class RedFlagsForm(forms.Form):
+class RedFlagsForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, question, _ in RED_FLAGS:
@@ -268,7 +292,7 @@ class RedFlagsForm(forms.Form):
             )
 
 
-class GoalsForm(forms.Form):
+class GoalsForm(StepForm):
     goals = forms.CharField(
         label="What would you like to be able to do again?",
         max_length=2000,
@@ -277,7 +301,7 @@ class GoalsForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(StepForm):
     agree = forms.BooleanField(label="I have read the consent text above and I agree to it.")
     signature = forms.CharField(label="Type your full name as your signature", max_length=200)
 

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from clinic import audit
 from clinic.models import AuditEvent
+from clinic.text import NoControlCharacters
 from patients.actions import record_checkin
 from patients.intake import SCORE, SCORE_WIDGET, MeasuresForm
 from patients.models import Patient, PatientLink
@@ -19,7 +20,7 @@ from patients.views.public import link_not_working, link_or_none
 RECENT = 5
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(NoControlCharacters, forms.Form):
     def __init__(self, *args, activities, **kwargs):
         super().__init__(*args, **kwargs)
         measures = MeasuresForm()

@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from clinic import audit
 from clinic.models import AuditEvent
+from clinic.text import NoControlCharacters
 from patients.models import OutcomeReading
 from sessions.models import TreatmentSession
 
 MAX_SHIFT_DAYS = 180
 
 
-class ExportForm(forms.Form):
+class ExportForm(NoControlCharacters, forms.Form):
     what = forms.ChoiceField(
         label="Data", choices=[("readings", "Outcome readings"), ("sessions", "Treatment sessions")]
     )

@@ -121,9 +121,7 @@ def intake_step(request, token, step):
                 return redirect("intake:review", token=token)
             return redirect(step_url(token, STEP_KEYS[index + 1]))
         # Keep what was typed, valid or not, so nothing is lost if the tab is closed now.
-        drafts[step] = {
-            name: values for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"
-        }
+        drafts[step] = form.draft()
         intake.step = step
         intake.save(update_fields=["answers", "step", "updated_at"])
         status = 400

@@ -39,6 +39,9 @@ def patient_list(request):
 
 
 TIMELINE_PAGE_SIZE = 10
+# No patient has this many pages of sessions; the OFFSET of a page past it would overflow
+# the database's integers.
+TIMELINE_LAST_PAGE = 2**31
 RECENT_CHECKINS = 8
 
 
@@ -47,14 +50,16 @@ def timeline_page(sessions, number):
     window over them), so the pagination needs no COUNT of its own."""
     paginator = Paginator(sessions, TIMELINE_PAGE_SIZE)
     try:
-        number = max(int(number), 1)
+        number = int(number)
     except (TypeError, ValueError):
         number = 1
+    if not 1 <= number <= TIMELINE_LAST_PAGE:
+        return paginator.get_page(number)  # out of range: Django's way, to the last page
     start = (number - 1) * TIMELINE_PAGE_SIZE
     counted = sessions.annotate(total=Window(Count("pk")))
     rows = list(counted[start : start + TIMELINE_PAGE_SIZE])
     if not rows and number > 1:
-        return paginator.get_page(number)  # past the end: Django's way, to the last page
+        return paginator.get_page(number)  # past the end: to the last page
     paginator.count = rows[0].total if rows else 0
     return Page(rows, number, paginator)
 
@@ -83,9 +88,10 @@ def patient_create(request):
         initial["practitioner"] = request.user
     form = PatientForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        patient = form.save()
-        messages.success(request, f"{patient.full_name} was added.")
-        return redirect(patient)
+        patient = form.save_unless_duplicate()
+        if patient is not None:
+            messages.success(request, f"{patient.full_name} was added.")
+            return redirect(patient)
     status = 400 if form.is_bound else 200
     context = {"form": form, "title": "New patient"}
     return render(request, "patients/patient_form.html", context, status=status)
