@@ -57,6 +57,19 @@ def record_many(action, objects, *, detail=""):
     )
 
 
+def record_shown(action, objects, *, detail="", request=None):
+    """A list, search or export: one event for each of `objects` (patients, or records that
+    name their patient), so that "who saw this patient?" finds lists and exports too, by
+    the same indexed column as every other read; one event naming no one if nothing was
+    shown. The events go in one INSERT a thousand rows."""
+    objects = list(objects)
+    if not objects:
+        return [record(action, detail=detail, request=request)]
+    return AuditEvent.objects.bulk_create(
+        (_event(action, obj, None, detail, request, None) for obj in objects), batch_size=1000
+    )
+
+
 def _event(action, obj, patient_uuid, detail, request, actor):
     request = request or _current_request.get()
     user = getattr(request, "user", None)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from clinic import audit
 from clinic.models import AuditEvent
 from clinic.text import NoControlCharacters
-from patients.models import OutcomeReading
+from patients.models import OutcomeReading, Patient
 from sessions.models import TreatmentSession
 
 MAX_SHIFT_DAYS = 180
@@ -82,6 +82,12 @@ def who(patient, deidentified, names, today):
         patient.email,
         patient.phone,
     ]
+
+
+def exported_patients(what):
+    """The patients whose rows an export of `what` holds, for the audit trail."""
+    rows = OutcomeReading if what == "readings" else TreatmentSession
+    return Patient.objects.filter(pk__in=rows.objects.values("patient_id")).only("uuid")
 
 
 def reading_rows(deidentified):
@@ -154,8 +160,9 @@ def export(request):
         status = 400 if form.is_bound else 200
         return render(request, "patients/export.html", {"form": form}, status=status)
     what, deidentified = form.cleaned_data["what"], form.cleaned_data["deidentified"]
-    audit.record(
+    audit.record_shown(
         AuditEvent.Action.EXPORT,
+        exported_patients(what),
         detail=f"{what} ({'de-identified' if deidentified else 'identified'})",
     )
     rows = reading_rows(deidentified) if what == "readings" else session_rows(deidentified)

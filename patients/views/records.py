@@ -27,9 +27,11 @@ def patient_list(request):
     else:
         patients = patients.exclude(status=Patient.Status.ARCHIVED)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(
+    shown = "patient search" if form.is_bound and form.data.get("q") else "patients"
+    audit.record_shown(
         AuditEvent.Action.LIST,
-        detail=f"patients: {len(page.object_list)} on page {page.number}",
+        page.object_list,
+        detail=f"{shown}: {len(page.object_list)} on page {page.number}",
         request=request,
     )
     query = request.GET.copy()
