@@ -4,10 +4,15 @@ The de-identified export has no name, contact or date of birth: an age band inst
 random study id per patient and every date shifted by a random number of days per
 patient (the same shift for all of one patient's rows, so intervals are kept). The ids
 and shifts are new at every export and are not stored.
+
+Every text cell that a spreadsheet would read as a formula is neutralised (OWASP's CSV
+injection advice): a patient who types =HYPERLINK(...) as their name gets a cell that
+shows it, not one that runs it.
 """
 
 import csv
 import random
+import re
 import secrets
 from datetime import timedelta
 
@@ -40,6 +45,18 @@ class ExportForm(NoControlCharacters, forms.Form):
 class Echo:
     def write(self, value):
         return value
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def neutralised(cell):
+    """A cell a spreadsheet shows as it is: text starting with =, +, -, @, a tab or a
+    carriage return gets a leading single quote, unless it is a plain number (-3, -1.5)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def age_band(born, on):
@@ -168,7 +185,8 @@ def export(request):
     rows = reading_rows(deidentified) if what == "readings" else session_rows(deidentified)
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+        (writer.writerow([neutralised(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
     )
     kind = "deidentified" if deidentified else "identified"
     name = f"{what}-{kind}-{timezone.localdate().isoformat()}.csv"
