@@ -227,12 +227,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "filters": {"redact_tokens": {"()": "clinic.logfilters.RedactLinkTokens"}},
+    "filters": {
+        "redact_tokens": {"()": "clinic.logfilters.RedactLinkTokens"},
+        "redact_database_errors": {"()": "clinic.logfilters.RedactDatabaseErrors"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["redact_tokens"],
+            "filters": ["redact_tokens", "redact_database_errors"],
         }
     },
     "root": {
@@ -241,7 +244,8 @@ LOGGING = {
             "DJANGO_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
         ),
     },
-    # Every Django logger goes through the one handler that cuts tokens out of paths.
+    # Every Django logger goes through the one handler that cuts tokens out of paths and
+    # the values out of database errors.
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
