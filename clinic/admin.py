@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import audit
@@ -70,14 +71,15 @@ class ClinicUserAdmin(UserAdmin):
         return super().has_change_permission(request, obj)
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class AuditedModelAdmin(admin.ModelAdmin):
     """Admin for patient data: every page that shows a record is audited as a view; writes
-    are audited by the models themselves. Earlier versions can be seen and restored."""
+    are audited by the models themselves. Its History page is the admin's own log."""
 
     def _record_view(self, request, object_id, detail):
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_view_or_change_permission(request, obj):
             audit.record(AuditEvent.Action.VIEW, obj, detail=detail, request=request)
+        return obj
 
     def changelist_view(self, request, extra_context=None):
         if self.has_view_or_change_permission(request):
@@ -97,6 +99,23 @@ class AuditedAdmin(SimpleHistoryAdmin):
         self._record_view(request, object_id, "admin: history")
         return super().history_view(request, object_id, extra_context)
 
+
+class AuditedAdmin(AuditedModelAdmin, SimpleHistoryAdmin):
+    """An audited admin for a model that keeps its versions (django-simple-history): they
+    can be seen, and restored unless `revert_disabled()` says no, which refuses the POST as
+    well as hiding the button. A model without HistoricalRecords takes AuditedModelAdmin:
+    this one would answer its History link with a 500."""
+
+    def __init__(self, model, admin_site):
+        if not hasattr(model._meta, "simple_history_manager_attribute"):
+            raise ImproperlyConfigured(
+                f"{model.__name__} keeps no history (HistoricalRecords): "
+                "register it with AuditedModelAdmin"
+            )
+        super().__init__(model, admin_site)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._record_view(request, object_id, f"admin: version {version_id}")
+        obj = self._record_view(request, object_id, f"admin: version {version_id}")
+        if request.method == "POST" and self.revert_disabled(request, obj):
+            raise PermissionDenied("Earlier versions of this record are shown, not restored.")
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.utils import timezone
+from django.db import transaction
 
-from clinic.admin import AuditedAdmin
+from clinic.admin import AuditedAdmin, AuditedModelAdmin
 from patients.models import (
     CheckIn,
     ConsentVersion,
@@ -26,15 +26,22 @@ class PatientAdmin(AuditedAdmin):
     readonly_fields = ["uuid", "created_at", "updated_at"]
     history_list_display = ["status"]
 
+    def revert_disabled(self, request, obj=None):
+        # Clinic admins see earlier versions but do not restore them: a version brings back
+        # every field at once, the safety flags practitioners set since among them, past
+        # the archive and restore actions. They change a field on the change page instead.
+        # A superuser may still restore one, as a correction of last resort.
+        return not request.user.is_superuser
+
     def has_delete_permission(self, request, obj=None):
         # Patients are archived; only a superuser may erase a record outright.
         return request.user.is_superuser
 
 
 @admin.register(PatientLink)
-class PatientLinkAdmin(admin.ModelAdmin):
+class PatientLinkAdmin(AuditedModelAdmin):
     """Links are made on the patient's page (the token is shown only then); here they are
-    listed and revoked."""
+    listed and revoked. The list, its searches and each link's page are audited as views."""
 
     list_display = ["patient", "purpose", "created_at", "expires_at", "state", "created_by"]
     list_filter = ["purpose", "created_at"]
@@ -54,9 +61,14 @@ class PatientLinkAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     @admin.action(description="Revoke the selected links", permissions=["change"])
+    @transaction.atomic
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"{count} link(s) revoked.")
+        # One save a link (not a queryset update, which sends no signal): each revoke is
+        # audited as a change of that link, naming its patient.
+        links = list(queryset.filter(revoked_at__isnull=True).select_related("patient"))
+        for link in links:
+            link.revoke()
+        self.message_user(request, f"{len(links)} link(s) revoked.")
 
     def has_add_permission(self, request):
         return False
@@ -73,7 +85,7 @@ class RedFlagReviewInline(admin.StackedInline):
 
 
 @admin.register(Intake)
-class IntakeAdmin(AuditedAdmin):
+class IntakeAdmin(AuditedModelAdmin):
     list_display = ["patient", "status", "submitted_at", "has_red_flags", "urgent"]
     list_filter = ["status", "has_red_flags", "urgent"]
     search_fields = ["patient__given_name", "patient__family_name"]
@@ -105,7 +117,7 @@ class ConsentVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(AuditedAdmin):
+class CheckInAdmin(AuditedModelAdmin):
     list_display = ["patient", "taken_on", "pain_average", "confidence", "active_minutes"]
     list_filter = ["taken_on"]
     search_fields = ["patient__given_name", "patient__family_name"]
@@ -122,7 +134,7 @@ class CheckInAdmin(AuditedAdmin):
         return False  # part of the record, like the readings it made
 
 
-class ReadOnlyAudited(AuditedAdmin):
+class ReadOnlyAudited(AuditedModelAdmin):
     """Records written only by the app's own actions: browsed here, never edited."""
 
     list_select_related = ["patient"]
