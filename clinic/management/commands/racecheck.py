@@ -66,6 +66,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pairs", type=int, default=20, help="draft-save/sign pairs")
+        parser.add_argument(
+            "--sign-delay-ms",
+            type=int,
+            default=0,
+            help="send each pair's sign this long after its draft save (0: together), "
+            "to see the other order win",
+        )
         parser.add_argument("--clients", type=int, default=16, help="clients in the mixed load")
         parser.add_argument("--seconds", type=int, default=60, help="length of the mixed load")
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
@@ -78,7 +85,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, pairs, clients, seconds, workers, account, accounts, password,
-               json_path, server_log, **options):  # fmt: skip
+               json_path, server_log, sign_delay_ms, **options):  # fmt: skip
         if min(pairs, clients, seconds, workers) < 1:
             raise CommandError("--pairs, --clients, --seconds and --workers must be at least 1")
         if not is_demo_database():
@@ -100,7 +107,7 @@ class Command(BaseCommand):
                 with serve(Path(work), workers, Path(server_log)) as (_, host):
                     self.host = host
                     self.stdout.write(f"(a) {pairs} draft-save/sign pairs at {host}...")
-                    races = self.sign_races(patients, pairs, account, password)
+                    races = self.sign_races(patients, pairs, account, password, sign_delay_ms)
                     self.stdout.write(f"(b) {clients} clients for {seconds} s...")
                     load = self.mixed_load(patients, links, clients, seconds, usernames, password)
         finally:
@@ -111,6 +118,7 @@ class Command(BaseCommand):
             "info": {
                 "database": connection.vendor,
                 "workers": workers,
+                "sign_delay_ms": sign_delay_ms,
                 "started": started.isoformat(),
                 "patients": [str(patient.uuid) for patient in patients],
             },
@@ -179,9 +187,10 @@ class Command(BaseCommand):
             return None
         return location.partition("?")[0]
 
-    def sign(self, browser, note, fields, statuses):
-        """POST the sign form read from the note's page; then read the page: "done",
-        "refused" (the page says why) or "failed"."""
+    def sign(self, browser, note, fields, statuses, delay=0):
+        """POST the sign form read from the note's page (after `delay` seconds); then read
+        the page: "done", "refused" (the page says why) or "failed"."""
+        time.sleep(delay)
         status, location, _ = browser.post(note + "sign/", fields)
         statuses["sign (POST)"][status] += 1
         if status != 302 or location != note:
@@ -193,7 +202,7 @@ class Command(BaseCommand):
 
     # (a) Sign races
 
-    def sign_races(self, patients, pairs, account, password):
+    def sign_races(self, patients, pairs, account, password, delay_ms):
         saver, signer = self.browser(account, password), self.browser(account, password)
         statuses = collections.defaultdict(collections.Counter)
         races = []
@@ -215,15 +224,18 @@ class Command(BaseCommand):
             sign_form = form_fields(detail_page, action="/sign/")
             answers = together(
                 draft=functools.partial(saver.post, note + "edit/", draft),
-                sign=functools.partial(self.sign, signer, note, sign_form, statuses),
+                sign=functools.partial(
+                    self.sign, signer, note, sign_form, statuses, delay=delay_ms / 1000
+                ),
             )
-            draft_status, draft_location, _ = answers.get("draft", (0, "", ""))
+            draft_status, draft_location, draft_page = answers.get("draft", (0, "", ""))
             statuses["draft save (race)"][draft_status] += 1
             outcome, sign_status, errors = answers.get("sign", ("failed", 0, []))
             races.append({
                 "pair": index, "note": note, "marker": marker, "edited": edited,
                 "draft_status": draft_status, "draft_saved": draft_status == 302
                 and draft_location.partition("?")[0] == note,
+                "draft_messages": [text for _, text in alerts(draft_page)],
                 "sign_status": sign_status, "sign": outcome, "sign_errors": errors,
             })  # fmt: skip
         return {"races": races, "statuses": statuses}
@@ -242,8 +254,9 @@ class Command(BaseCommand):
             race["stored_signed"] = bool(note and note.status == TreatmentSession.Status.SIGNED)
             race["stored_text"] = note.subjective if note else None
         done = [race for race in races if race.get("sign") == "done"]
-        # A draft save answered as saved must have left its text, unless a sign answered
-        # as done came first (then the save ought to have been refused, not answered 302).
+        # A draft save answered as saved must have left its text; a pair where both were
+        # answered as done signed a text the signer had not seen (the save came first) or
+        # un-signed the note (the sign came first).
         saved = [race for race in races if race.get("draft_saved")]
         return {
             "pairs": len(races),
