@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from clinic.admin import AuditedAdmin
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summaries, refresh_summary
+from sessions.forms import SessionForm
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -15,6 +17,7 @@ from sessions.models import (
     SessionPoint,
     TreatmentSession,
 )
+from sessions.models.notes import SIGNED_MESSAGE
 
 
 class AcupuncturePointForm(forms.ModelForm):
@@ -69,15 +72,49 @@ class AcupuncturePointAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class SessionPointInline(admin.TabularInline):
+class NoteAdminForm(forms.ModelForm):
+    """A superuser's correction of a draft keeps the note's own rules."""
+
+    class Meta:
+        model = TreatmentSession
+        fields = SessionForm.Meta.fields
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the posted values
+        stored = TreatmentSession.objects.filter(pk=self.instance.pk, status="signed")
+        if self.instance.pk and stored.exists():
+            self.add_error(None, SIGNED_MESSAGE)
+        for field, message in self.instance.saving_problems():
+            self.add_error(field if field in self.fields else None, message)
+
+
+def may_correct(request, note):
+    """Only a superuser corrects a note in the admin, and only a draft; clinic admins read."""
+    return request.user.is_superuser and (note is None or not note.is_signed)
+
+
+class NotePartInline:
+    """A note's rows: read-only unless the note itself may be corrected."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return may_correct(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_correct(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_correct(request, obj) and super().has_delete_permission(request, obj)
+
+
+class SessionPointInline(NotePartInline, admin.TabularInline):
     model = SessionPoint
     autocomplete_fields = ["point"]
-    extra = 0
 
 
-class AdverseEventInline(admin.StackedInline):
+class AdverseEventInline(NotePartInline, admin.StackedInline):
     model = AdverseEvent
-    extra = 0
 
 
 class AmendmentInline(admin.StackedInline):
@@ -89,36 +126,56 @@ class AmendmentInline(admin.StackedInline):
     def has_add_permission(self, request, obj=None):
         return False  # amendments are written on the note's page, by a practitioner
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(TreatmentSession)
 class TreatmentSessionAdmin(AuditedAdmin):
+    """Clinic admins read notes here. A superuser may correct a draft (not its patient,
+    practitioner or signature); nobody changes a signed note, and no version is restored
+    from the history, since a restore would bypass the note's rules."""
+
+    form = NoteAdminForm
     list_display = ["patient", "session_number", "started_at", "practitioner", "status"]
     list_filter = ["status", "practitioner", "started_at"]
     search_fields = ["patient__given_name", "patient__family_name", "=uuid"]
     date_hierarchy = "started_at"
     list_select_related = ["patient", "practitioner"]
     raw_id_fields = ["patient"]
-    readonly_fields = ["uuid", "status", "signed_by", "signed_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "uuid", "patient", "practitioner", "session_number", "status", "signed_by",
+        "signed_at", "created_at", "updated_at",
+    ]  # fmt: skip
     inlines = [SessionPointInline, AdverseEventInline, AmendmentInline]
 
+    def has_add_permission(self, request):
+        return False  # notes are logged on the patient's page, by their practitioner
+
     def has_change_permission(self, request, obj=None):
-        # A signed note is locked everywhere, the admin included: amend it instead.
-        if obj is not None and obj.is_signed:
-            return False
-        return super().has_change_permission(request, obj)
+        return may_correct(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and (obj is None or not obj.is_signed)
+        return (
+            may_correct(request, obj)
+            and obj is not None
+            or (obj is None and request.user.is_superuser)
+        )
 
-    def get_readonly_fields(self, request, obj=None):
-        # A note is not moved to another patient: that would rewrite two records' history.
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "patient"] if obj is not None else fields
+    def revert_disabled(self, request, obj=None):
+        return True
 
-    # A note changed here must leave its readings and the patient's summary as the
-    # charting form would (sessions.actions.save_note): after the note itself (a version
-    # restored from its history saves only that) and again after its points and events.
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("A treatment note is not restored from its history.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # A draft corrected here leaves its readings and the patient's summary as the charting
+    # form would (sessions.actions.save_note), under the same locks.
     def save_model(self, request, obj, form, change):
+        Patient.objects.lock(obj.patient_id)
+        if TreatmentSession.objects.locked(obj.pk).is_signed:
+            raise PermissionDenied(SIGNED_MESSAGE)
         super().save_model(request, obj, form, change)
         record_session_readings(obj)
         refresh_summary(obj.patient)
@@ -133,6 +190,7 @@ class TreatmentSessionAdmin(AuditedAdmin):
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
+        queryset = queryset.filter(status=TreatmentSession.Status.DRAFT)
         patients = Patient.objects.filter(pk__in=list(queryset.values_list("patient", flat=True)))
         super().delete_queryset(request, queryset)
         refresh_summaries(patients)

@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -235,10 +236,19 @@ def test_the_admin_shows_a_signed_note_read_only(admin_client_, signed):
     assert 'name="_save"' not in response.content.decode()
 
 
-def test_the_admin_offers_to_save_a_draft(admin_client_, draft):
+def test_a_clinic_admin_reads_a_draft_in_the_admin_and_cannot_change_it(admin_client_, draft):
     response = admin_client_.get(admin_change_url(draft))
+    assert response.context["has_change_permission"] is False
+    assert 'name="_save"' not in response.content.decode()
+
+
+def test_the_admin_offers_a_superuser_to_correct_a_draft(client, draft):
+    client.force_login(get_user_model().objects.create_superuser("boss", password="x"))
+    response = client.get(admin_change_url(draft))
     assert response.context["has_change_permission"] is True
     assert 'name="_save"' in response.content.decode()
+    form = response.context["adminform"].form
+    assert not {"patient", "practitioner", "status", "signed_by"} & set(form.fields)
 
 
 def test_a_post_to_the_admin_does_not_change_a_signed_note(admin_client_, signed):
