@@ -124,18 +124,25 @@ def edit_note(request, note, point_rows, repeated=None):
     adverse_events = AdverseEventFormSet(data, instance=note, prefix="adverse")
     warnings, status = [], 400
     version = request.POST.get("version", note.version) if data is not None else note.version
+    # Another tab saved this draft since this one opened it: keep what was typed, say so.
+    stale = data is not None and note.pk is not None and version != note.version
     if data is not None and action in ("draft", "sign"):
-        if form.is_valid() and points.is_valid() and adverse_events.is_valid():
+        valid = form.is_valid() and points.is_valid() and adverse_events.is_valid()
+        if stale:
+            stored = TreatmentSession.objects.get(pk=note.pk)
+            status, version = 409, stored.version
+            form.add_error(None, stale_message(form, points, stored))
+        elif valid:
             warnings = apply_safety(form, points, action == "sign")
-        if not form.errors and points.is_valid() and adverse_events.is_valid():
+        if not form.errors and valid:
             sign_by = request.user if action == "sign" else None
             try:
                 note = save_note(form, points, adverse_events, version=version, sign_by=sign_by)
             except SignedNoteError as error:
                 return refuse(request, patient, error.message, 409, note)
-            except StaleDraft as stale:
-                status, version = 409, stale.stored.version
-                form.add_error(None, stale_message(form, points, stale.stored))
+            except StaleDraft as conflict:  # saved elsewhere while this save waited
+                status, version = 409, conflict.stored.version
+                form.add_error(None, stale_message(form, points, conflict.stored))
             except SigningRefused as refused:
                 for message in refused.messages:
                     form.add_error(None, message)
@@ -259,15 +266,14 @@ def session_sign(request, patient, session):
     note = get_session_for_user(request, patient, session, CHANGE)
     if refusal := note.edit_refusal(request.user):
         return refuse(request, note.patient, refusal, 409 if note.is_signed else 403, note)
-    version = request.POST.get("version")
-    if version is not None and version != note.version:
+    try:
+        note.sign(by=request.user, version=request.POST.get("version"))
+    except SignedNoteError as error:  # signed by a request at the same moment
+        return refuse(request, note.patient, error.message, 409, note)
+    except StaleDraft:
         messages.error(request, "This draft was changed after you opened this page: read it "
                        "again and sign when it is right.")  # fmt: skip
         return redirect(note)
-    try:
-        note.sign(by=request.user)
-    except SignedNoteError as error:  # signed by a request at the same moment
-        return refuse(request, note.patient, error.message, 409, note)
     except SigningRefused as refused:
         for message in refused.messages:
             messages.error(request, message)

@@ -362,14 +362,17 @@ class TreatmentSession(CheckConstraintsInPython, models.Model):
         return problems
 
     @transaction.atomic
-    def sign(self, by):
+    def sign(self, by, version=None):
         """Sign the note as `by`. Inside the note's row lock it checks again that the
-        stored note is still a draft by `by` and that every signing rule holds, so a draft
-        save or a second sign at the same moment cannot undo or repeat it."""
+        stored note is still a draft by `by`, unchanged since `version` was read (if given),
+        and that every signing rule holds, so a draft save or a second sign at the same
+        moment cannot undo or repeat it."""
         Patient.objects.lock(self.patient_id)
         stored = type(self).objects.locked(self.pk)
         if stored.is_signed:
             raise SignedNoteError("This note is already signed.")
+        if version is not None and stored.version != version:
+            raise StaleDraft(stored)
         if by != stored.practitioner:
             raise SigningRefused(NOT_THE_AUTHOR)
         if problems := stored.signing_problems():

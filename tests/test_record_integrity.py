@@ -1,0 +1,430 @@
+"""A signed note changes by no path, two tabs never overwrite each other, and writes that
+meet are serialised by the patient's lock (issue 10, Build 1-5)."""
+
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from clinic.transactions import retry_on_conflict
+from patients.models import Patient
+from sessions.actions import save_note
+from sessions.forms import AdverseEventFormSet, SessionForm, point_formset_class
+from sessions.models import AdverseEvent, Amendment, SessionPoint, TreatmentSession
+from sessions.models.notes import SignedNoteError
+from tests.factories import PatientFactory
+from tests.session_factories import (
+    AmendmentFactory,
+    TreatmentSessionFactory,
+    point,
+    point_row,
+    session_data,
+)
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one write transaction at a time"
+)
+
+
+def url(name, note):
+    return reverse(f"sessions:{name}", kwargs={"patient": note.patient.uuid, "session": note.uuid})
+
+
+@pytest.fixture
+def draft(patient, practitioner):
+    return TreatmentSessionFactory(
+        patient=patient, practitioner=practitioner, subjective="As typed"
+    )
+
+
+@pytest.fixture
+def signed(patient, practitioner):
+    return TreatmentSessionFactory(
+        patient=patient, practitioner=practitioner, signed=True, points=["ST36"]
+    )
+
+
+@pytest.fixture
+def superuser_client(db, client):
+    client.force_login(get_user_model().objects.create_superuser("boss", password="x"))
+    return client
+
+
+def edit_data(note, **fields):
+    """A draft save of `note` from its edit page, as opened at its current version."""
+    return session_data(points=(), version=note.version, **fields)
+
+
+# The database refuses changes to a signed note: the shell path, past the model.
+
+
+def test_the_database_refuses_an_update_of_a_signed_note(signed):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TreatmentSession.objects.filter(pk=signed.pk).update(subjective="rewritten")
+    assert TreatmentSession.objects.get(pk=signed.pk).subjective == ""
+
+
+def test_the_database_refuses_to_unsign_a_note(signed):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TreatmentSession.objects.filter(pk=signed.pk).update(
+            status="draft", signed_by=None, signed_at=None
+        )
+    assert TreatmentSession.objects.get(pk=signed.pk).is_signed
+
+
+def test_the_database_refuses_a_new_point_or_adverse_event_on_a_signed_note(signed):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SessionPoint.objects.bulk_create(
+            [SessionPoint(session=signed, point=point("LI4"), side="L")]
+        )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AdverseEvent.objects.bulk_create(
+            [AdverseEvent(session=signed, category="flare", severity="mild")]
+        )
+    assert signed.points.count() == 1 and not signed.adverse_events.exists()
+
+
+def test_the_database_refuses_a_change_to_a_signed_notes_points(signed):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SessionPoint.objects.filter(session=signed).update(side="L")
+    assert signed.points.get().side == "B"
+
+
+@postgres_only
+def test_postgresql_refuses_to_delete_a_signed_note_or_its_points(signed):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SessionPoint.objects.filter(session=signed)._raw_delete(connection.alias)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM treatment_sessions_treatmentsession WHERE id = %s", [signed.pk])
+    assert signed.points.exists() and TreatmentSession.objects.filter(pk=signed.pk).exists()
+
+
+def test_an_amendment_is_added_to_a_signed_note_but_never_changed(signed):
+    amendment = AmendmentFactory(session=signed, author=signed.practitioner, text="Also LI4.")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Amendment.objects.filter(pk=amendment.pk).update(text="Something else.")
+    assert Amendment.objects.get(pk=amendment.pk).text == "Also LI4."
+
+
+def test_a_draft_is_still_changed_in_the_database(draft):
+    TreatmentSession.objects.filter(pk=draft.pk).update(subjective="Better")
+    SessionPoint.objects.bulk_create([SessionPoint(session=draft, point=point("LI4"), side="L")])
+    assert draft.points.count() == 1
+
+
+def test_the_model_refuses_to_save_a_signed_note(signed):
+    signed.subjective = "rewritten"
+    with pytest.raises(SignedNoteError):
+        signed.save()
+
+
+# Signing on the model, under the lock
+
+
+def test_a_draft_save_that_finds_the_note_signed_meanwhile_changes_nothing(draft, practitioner):
+    """The forms were filled while the note was a draft; it was signed before they saved."""
+    form = SessionForm(edit_data(draft, subjective="Late"), instance=draft)
+    points = point_formset_class(extra=1)(session_data(points=()), instance=draft, prefix="points")
+    events = AdverseEventFormSet(session_data(points=()), instance=draft, prefix="adverse")
+    assert form.is_valid() and points.is_valid() and events.is_valid()
+    TreatmentSession.objects.get(pk=draft.pk).sign(by=practitioner)
+    with pytest.raises(SignedNoteError):
+        save_note(form, points, events)
+    stored = TreatmentSession.objects.get(pk=draft.pk)
+    assert (stored.is_signed, stored.subjective) == (True, "As typed")
+
+
+def test_a_sign_of_a_draft_changed_since_the_page_was_read_is_refused(practitioner_client, draft):
+    version = draft.version
+    TreatmentSession.objects.get(pk=draft.pk).save()  # saved in another tab meanwhile
+    response = practitioner_client.post(url("sign", draft), {"version": version}, follow=True)
+    assert "changed after you opened this page" in response.content.decode()
+    assert not TreatmentSession.objects.get(pk=draft.pk).is_signed
+
+
+def test_the_sign_button_refuses_a_caution_that_was_never_acknowledged(
+    practitioner_client, patient, practitioner
+):
+    Patient.objects.filter(pk=patient.pk).update(pregnant=True)
+    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["SP6"])
+    response = practitioner_client.post(url("sign", note), follow=True)
+    assert "traditionally avoided in pregnancy" in response.content.decode()
+    assert not TreatmentSession.objects.get(pk=note.pk).is_signed
+
+
+def test_a_signed_note_is_not_signed_twice(practitioner_client, signed):
+    response = practitioner_client.post(url("sign", signed))
+    assert response.status_code == 409
+
+
+# Two tabs on one draft
+
+
+def test_a_stale_tab_is_answered_409_with_its_text_kept(practitioner_client, draft):
+    opened = draft.version
+    first = practitioner_client.post(url("edit", draft), edit_data(draft, subjective="Tab A"))
+    assert first.status_code == 302
+    second = practitioner_client.post(
+        url("edit", draft), session_data(points=(), version=opened, subjective="Tab B text")
+    )
+    assert second.status_code == 409
+    page = second.content.decode()
+    assert "saved elsewhere" in page and "Subjective" in page
+    assert "Tab B text" in page
+    assert TreatmentSession.objects.get(pk=draft.pk).subjective == "Tab A"
+    # Saving again from the answered page keeps tab B's text, on purpose now.
+    again = practitioner_client.post(
+        url("edit", draft),
+        session_data(points=(), version=second.context["version"], subjective="Tab B text"),
+    )
+    assert again.status_code == 302
+    assert TreatmentSession.objects.get(pk=draft.pk).subjective == "Tab B text"
+
+
+def test_the_edit_page_carries_the_drafts_version(practitioner_client, draft):
+    page = practitioner_client.get(url("edit", draft)).content.decode()
+    assert f'name="version" value="{draft.version}"' in page
+
+
+def test_two_tabs_adding_the_same_point_hear_of_the_conflict(practitioner_client, draft):
+    opened = draft.version
+    data = session_data(points=[point_row("ST36")], version=opened)
+    assert practitioner_client.post(url("edit", draft), data).status_code == 302
+    second = practitioner_client.post(url("edit", draft), data)
+    assert second.status_code == 409
+    assert "It now differs from yours in: points." in second.content.decode()
+    assert draft.points.count() == 1
+
+
+# The admin reads notes
+
+
+def change_url(note):
+    return reverse("admin:treatment_sessions_treatmentsession_change", args=[note.pk])
+
+
+def history_version_url(note, version):
+    return reverse(
+        "admin:treatment_sessions_treatmentsession_simple_history",
+        args=[note.pk, version.history_id],
+    )
+
+
+def admin_post(note, **fields):
+    data = {
+        "started_at_0": "2025-03-04", "started_at_1": "10:30", "style": "tcm",
+        "pain_before": "1", "needle_diameter_mm": "0.25", "needle_length_mm": "40",
+        "retention_minutes": "20", "subjective": "Changed in the admin", "_save": "Save",
+    }  # fmt: skip
+    for prefix in ["points", "adverse_events", "amendments"]:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    return {**data, **fields}
+
+
+def test_a_clinic_admin_cannot_change_a_draft_in_the_admin(admin_client_, draft, clinic_admin):
+    response = admin_client_.post(
+        change_url(draft), admin_post(draft, practitioner=clinic_admin.pk)
+    )
+    assert response.status_code == 403
+    stored = TreatmentSession.objects.get(pk=draft.pk)
+    assert (stored.subjective, stored.practitioner) == ("As typed", draft.practitioner)
+
+
+def test_a_superuser_corrects_a_draft_but_not_its_practitioner(superuser_client, draft):
+    boss = get_user_model().objects.get(username="boss")
+    response = superuser_client.post(change_url(draft), admin_post(draft, practitioner=boss.pk))
+    assert response.status_code == 302
+    stored = TreatmentSession.objects.get(pk=draft.pk)
+    assert (stored.subjective, stored.practitioner) == ("Changed in the admin", draft.practitioner)
+
+
+@pytest.mark.parametrize("who", ["clinic admin", "superuser"])
+def test_the_history_revert_does_not_unsign_a_note(client, clinic_admin, practitioner, who):
+    user = (
+        clinic_admin
+        if who == "clinic admin"
+        else get_user_model().objects.create_superuser("boss", password="x")
+    )
+    client.force_login(user)
+    note = TreatmentSessionFactory(practitioner=practitioner, subjective="First draft")
+    TreatmentSession.objects.get(pk=note.pk).sign(by=practitioner)
+    draft_version = note.history.filter(status="draft").earliest("history_date")
+    page = client.get(history_version_url(note, draft_version))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    response = client.post(history_version_url(note, draft_version), admin_post(note))
+    assert response.status_code == 403
+    assert TreatmentSession.objects.get(pk=note.pk).is_signed
+
+
+def test_the_admin_offers_no_new_note(superuser_client):
+    add = reverse("admin:treatment_sessions_treatmentsession_add")
+    assert superuser_client.get(add).status_code == 403
+
+
+# Writes that meet
+
+
+def test_a_write_that_meets_a_deadlock_is_tried_again(browser_db):
+    attempts = []
+
+    @retry_on_conflict
+    def view(request):
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OperationalError("deadlock detected") from DeadlockLike()
+        return HttpResponse("saved")
+
+    assert view(RequestFactory().post("/")).content == b"saved"
+    assert len(attempts) == 2
+
+
+def test_a_write_that_keeps_meeting_deadlocks_is_a_503_with_nothing_saved(browser_db, rf):
+    attempts = []
+
+    @retry_on_conflict
+    def view(request):
+        attempts.append(1)
+        Patient.objects.create(given_name="Never", family_name="Stored", status="invited")
+        raise OperationalError("deadlock detected") from DeadlockLike()
+
+    request = rf.post("/")
+    request.user = get_user_model()()
+    response = view(request)
+    assert (response.status_code, len(attempts)) == (503, 3)
+    assert "Nothing of it was stored" in response.content.decode()
+    assert not Patient.objects.filter(family_name="Stored").exists()
+
+
+def test_other_database_errors_are_not_retried(browser_db):
+    attempts = []
+
+    @retry_on_conflict
+    def view(request):
+        attempts.append(1)
+        raise OperationalError("disk full")
+
+    with pytest.raises(OperationalError):
+        view(RequestFactory().post("/"))
+    assert len(attempts) == 1
+
+
+class DeadlockLike(Exception):
+    sqlstate = "40P01"
+
+
+@postgres_only
+def test_a_real_deadlock_is_retried_until_both_writes_are_stored(browser_db, practitioner):
+    """Two writers lock two patients in opposite orders (as no path of ours does): one of
+    them is PostgreSQL's deadlock victim, retried, and both end stored."""
+    first, second = PatientFactory(), PatientFactory()
+    barrier = threading.Barrier(2, timeout=10)
+    answers, attempts = [], []
+
+    def writer(a, b):
+        @retry_on_conflict
+        def view(request):
+            attempts.append(a.pk)
+            Patient.objects.lock(a.pk)
+            if len(attempts) <= 2:
+                barrier.wait()
+            Patient.objects.lock(b.pk)
+            Patient.objects.filter(pk=a.pk).update(safety_notes=f"by writer {a.pk}")
+            return HttpResponse("saved")
+
+        try:
+            answers.append(view(RequestFactory().post("/")).status_code)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=writer, args=(first, second)),
+        threading.Thread(target=writer, args=(second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert answers == [200, 200]
+    assert len(attempts) == 3  # one victim, tried once more
+    assert Patient.objects.filter(safety_notes__startswith="by writer").count() == 2
+
+
+@postgres_only
+def test_a_draft_save_waits_for_a_sign_then_is_refused(browser_db, practitioner):
+    note = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
+    holding, release = threading.Event(), threading.Event()
+    answers = []
+
+    def sign_and_hold():
+        try:
+            with transaction.atomic():
+                TreatmentSession.objects.get(pk=note.pk).sign(by=practitioner)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def save_draft():
+        client = Client()
+        client.force_login(practitioner)
+        try:
+            data = session_data(points=(), version=note.version, subjective="Overwrite?")
+            answers.append(client.post(url("edit", note), data).status_code)
+        finally:
+            connection.close()
+
+    signer = threading.Thread(target=sign_and_hold)
+    signer.start()
+    assert holding.wait(10)
+    saver = threading.Thread(target=save_draft)
+    saver.start()
+    saver.join(0.5)
+    assert saver.is_alive()  # waiting for the patient's lock
+    release.set()
+    signer.join(10)
+    saver.join(10)
+    assert answers == [409]
+    stored = TreatmentSession.objects.get(pk=note.pk)
+    assert (stored.is_signed, stored.subjective) == (True, "As typed")
+
+
+@postgres_only
+def test_simultaneous_draft_saves_and_signs_never_unsign_a_note(browser_db, practitioner):
+    """Ten pairs sent at the same instant: each note whose sign was answered as done is
+    signed, and none holds the draft text of a save answered as refused."""
+    outcomes = []
+    for _ in range(10):
+        note = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
+        barrier = threading.Barrier(2, timeout=10)
+        answers = {}
+
+        def send(kind, note=note, barrier=barrier, answers=answers):
+            client = Client()
+            client.force_login(practitioner)
+            try:
+                barrier.wait()
+                if kind == "sign":
+                    response = client.post(url("sign", note), follow=True)
+                    answers[kind] = "signed." in response.content.decode()
+                else:
+                    data = session_data(points=(), version=note.version, subjective="Saved")
+                    answers[kind] = client.post(url("edit", note), data).status_code
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=send, args=(kind,)) for kind in ("sign", "draft")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        stored = TreatmentSession.objects.get(pk=note.pk)
+        if answers["sign"]:
+            assert stored.is_signed
+        assert stored.subjective == ("Saved" if answers["draft"] == 302 else "As typed")
+        outcomes.append((answers["sign"], answers["draft"]))
+    assert all(sign or draft == 302 for sign, draft in outcomes)
