@@ -101,8 +101,10 @@ def score_field(label, help_text=""):
     return forms.IntegerField(label=label, help_text=help_text, widget=SCORE_WIDGET, **SCORE)
 
 
-# A draft keeps a text answer up to its field's length, anything else (a choice, a number, a
-# date) up to this.
+# A draft keeps a text answer up to twice its field's length (one a little too long comes
+# back whole, with its message, when the patient returns), anything else (a choice, a
+# number, a date) up to DRAFT_VALUE_LENGTH characters.
+DRAFT_TEXT_ROOM = 2
 DRAFT_VALUE_LENGTH = 50
 
 
@@ -111,7 +113,7 @@ class StepForm(NoControlCharacters, forms.Form):
 
     def draft(self):
         """What was posted for this step, kept to show again until it is valid: the step's
-        own fields only, as many values as each takes, each within the field's length and
+        own fields only, as many values as each takes, each within its bound (above) and
         without control characters."""
         kept = {}
         for name, field in self.fields.items():
@@ -119,7 +121,8 @@ class StepForm(NoControlCharacters, forms.Form):
             if not values:
                 continue
             most = len(field.choices) if isinstance(field, forms.MultipleChoiceField) else 1
-            length = getattr(field, "max_length", None) or DRAFT_VALUE_LENGTH
+            text_length = getattr(field, "max_length", None)
+            length = DRAFT_TEXT_ROOM * text_length if text_length else DRAFT_VALUE_LENGTH
             kept[name] = [without_control_characters(value)[:length] for value in values[:most]]
         return kept
 
