@@ -43,11 +43,25 @@ def send_link(patient, purpose, url, days):
     return True
 
 
+EMAIL_FAILED = (
+    "The email with the {purpose} link could not be sent: the mail server did not answer."
+    " The link is revoked, so nothing is left working; send a new one when email works"
+    " again."
+)
+
+
 def issue_and_show(request, patient, purpose):
+    """Make a link, email it, and show it once. If the email fails the link is revoked
+    (it was never shown) and the person is told, back on the patient's page."""
     link, token = PatientLink.issue(patient, purpose, by=request.user)
     url = request.build_absolute_uri(link_path(purpose, token))
     days = round((link.expires_at - link.created_at).total_seconds() / 86400)
-    emailed = send_link(patient, purpose, url, days)
+    try:
+        emailed = send_link(patient, purpose, url, days)
+    except OSError:  # smtplib.SMTPException is one, as are refused and timed-out connections
+        link.revoke()
+        messages.error(request, EMAIL_FAILED.format(purpose=link.get_purpose_display().lower()))
+        return redirect(patient)
     context = {"patient": patient, "link": link, "url": url, "emailed": emailed}
     return render(request, "patients/link_created.html", context)
 
