@@ -20,6 +20,7 @@ from sessions.forms import (
 )
 from sessions.models import AcupuncturePoint, Protocol, TreatmentSession
 from sessions.models.notes import (
+    Side,
     SignedNoteError,
     SigningRefused,
     StaleDraft,
@@ -131,7 +132,7 @@ def edit_note(request, note, point_rows, repeated=None):
         if stale:
             stored = TreatmentSession.objects.get(pk=note.pk)
             status, version = 409, stored.version
-            form.add_error(None, stale_message(form, points, stored))
+            report_conflict(form, points, stored)
         elif valid:
             warnings = apply_safety(form, points, action == "sign")
         if not form.errors and valid:
@@ -142,7 +143,7 @@ def edit_note(request, note, point_rows, repeated=None):
                 return refuse(request, patient, error.message, 409, note)
             except StaleDraft as conflict:  # saved elsewhere while this save waited
                 status, version = 409, conflict.stored.version
-                form.add_error(None, stale_message(form, points, conflict.stored))
+                report_conflict(form, points, conflict.stored)
             except SigningRefused as refused:
                 for message in refused.messages:
                     form.add_error(None, message)
@@ -157,7 +158,7 @@ def edit_note(request, note, point_rows, repeated=None):
         "sections": form.sections(), "adverse_events": adverse_events,
         "protocols": protocols, "protocol_data": protocol_data(protocols),
         "repeated": repeated, "reminders": [w for w in warnings if w.level == safety.REMIND],
-        "version": version,
+        "version": version, "conflict": status == 409,
         "patient_flags": {
             "pregnant": patient.pregnant,
             "implanted_device": patient.implanted_device,
@@ -168,21 +169,38 @@ def edit_note(request, note, point_rows, repeated=None):
     return render(request, "sessions/session_form.html", context, status=status if bad else 200)
 
 
-def stale_message(form, points, stored):
-    """What a person whose tab was stale needs to know: their text is kept, and what the
-    stored draft says differently."""
-    changed = [str(form.fields[name].label or name) for name in form.changed_fields_against(stored)]
-    stored_points = {(row.point.code, row.side) for row in stored.points.select_related("point")}
-    posted_points = {(point.code, side) for point, side in points.chosen_point_sides()}
+def report_conflict(form, points, stored):
+    """Tell a person whose tab was stale what the saved draft says, field by field, and
+    keep what they typed (the bound form shows it)."""
+    for name in form.changed_fields_against(stored):
+        form.add_error(name, f"Saved meanwhile as: {shown(stored, name)}")
+    stored_points = sorted(str(row) for row in stored.points.select_related("point"))
+    posted_points = sorted(f"{p.code} {dict(Side.choices).get(s, '').lower()}"
+                           for p, s in points.chosen_point_sides())  # fmt: skip
+    differs = ""
     if stored_points != posted_points:
-        changed.append("points")
+        differs = f" Its points are: {', '.join(stored_points) or 'none'}."
     when = timezone.localtime(stored.updated_at).strftime("%H:%M")
-    differs = f" It now differs from yours in: {', '.join(changed)}." if changed else ""
-    return (
+    form.add_error(None, (
         f"This draft was saved elsewhere (another tab or window) at {when}, after you opened "
-        f"it.{differs} Your version is below and has not been saved: check it, then save "
-        "again to keep it."
-    )
+        f"it.{differs} Your version is below and has not been saved; under each field that "
+        "differs is what was saved. Save again to keep yours."
+    ))  # fmt: skip
+
+
+def shown(note, name):
+    """A stored field's value as a person reads it."""
+    value = getattr(note, name)
+    if isinstance(value, bool):
+        return "ticked" if value else "not ticked"
+    if value in (None, ""):
+        return "(empty)"
+    if note._meta.get_field(name).choices:
+        return str(getattr(note, f"get_{name}_display")())
+    if name == "started_at":
+        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+    text = str(value)
+    return f"“{text[:300]}…”" if len(text) > 300 else f"“{text}”"
 
 
 def management_broken(formset):
