@@ -116,10 +116,25 @@ def test_a_draft_is_still_changed_in_the_database(draft):
     assert draft.points.count() == 1
 
 
-def test_the_model_refuses_to_save_a_signed_note(signed):
+def test_the_model_refuses_to_save_or_delete_a_signed_note(signed):
     signed.subjective = "rewritten"
     with pytest.raises(SignedNoteError):
         signed.save()
+    with pytest.raises(SignedNoteError):
+        TreatmentSession.objects.get(pk=signed.pk).delete()
+    with pytest.raises(SignedNoteError):
+        signed.points.get().delete()
+    assert TreatmentSession.objects.get(pk=signed.pk).subjective == ""
+
+
+def test_the_model_refuses_to_change_or_delete_an_amendment(signed):
+    amendment = AmendmentFactory(session=signed, author=signed.practitioner, text="Also LI4.")
+    amendment.text = "Something else."
+    with pytest.raises(SignedNoteError):
+        amendment.save()
+    with pytest.raises(SignedNoteError):
+        amendment.delete()
+    assert Amendment.objects.get(pk=amendment.pk).text == "Also LI4."
 
 
 # Signing on the model, under the lock

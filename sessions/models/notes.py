@@ -294,6 +294,10 @@ class TreatmentSession(CheckConstraintsInPython, models.Model):
             "sessions:detail", kwargs={"patient": self.patient.uuid, "session": self.uuid}
         )
 
+    def delete(self, *args, **kwargs):
+        refuse_if_signed(self)
+        return super().delete(*args, **kwargs)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -587,6 +591,16 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"Amendment by {self.author} on {self.created_at:%Y-%m-%d}"
+
+    KEPT = "An amendment is part of the signed record and cannot be changed or removed."
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SignedNoteError(self.KEPT)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignedNoteError(self.KEPT)
 
     @property
     def audit_patient_uuid(self):
