@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from clinic.admin import AuditedAdmin
+from clinic.text import NoControlCharacters
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summaries, refresh_summary
@@ -72,7 +73,7 @@ class AcupuncturePointAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class NoteAdminForm(forms.ModelForm):
+class NoteAdminForm(NoControlCharacters, forms.ModelForm):
     """A superuser's correction of a draft keeps the note's own rules."""
 
     class Meta:

@@ -4,6 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
+from clinic.text import NoControlCharacters
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -24,7 +25,7 @@ def canonical_code(text):
     return code_prefix(text) or text.upper()
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = TreatmentSession
         fields = [
@@ -101,7 +102,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class PointRowForm(forms.ModelForm):
+class PointRowForm(NoControlCharacters, forms.ModelForm):
     """One needled point; the point is typed as its code (legacy spellings welcome)."""
 
     point = forms.CharField(label="Point", max_length=20)
@@ -228,9 +229,16 @@ def point_formset_class(extra):
     )
 
 
+class AdverseEventForm(NoControlCharacters, forms.ModelForm):
+    class Meta:
+        model = AdverseEvent
+        fields = ["category", "severity", "description", "action_taken"]
+
+
 AdverseEventFormSet = inlineformset_factory(
     TreatmentSession,
     AdverseEvent,
+    form=AdverseEventForm,
     fields=["category", "severity", "description", "action_taken"],
     widgets={
         "description": forms.Textarea(attrs={"rows": 2}),
@@ -241,7 +249,7 @@ AdverseEventFormSet = inlineformset_factory(
 )
 
 
-class AmendmentForm(forms.ModelForm):
+class AmendmentForm(NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Amendment
         fields = ["text"]

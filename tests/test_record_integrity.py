@@ -444,3 +444,31 @@ def test_simultaneous_draft_saves_and_signs_never_unsign_a_note(browser_db, prac
         assert stored.subjective == ("Saved" if answers["draft"] == 302 else "As typed")
         outcomes.append((answers["sign"], answers["draft"]))
     assert all(sign or draft == 302 for sign, draft in outcomes)
+
+
+# Bad input in a note
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f"])
+@pytest.mark.parametrize("field", ["subjective", "pulse", "herbal_formula"])
+def test_a_control_character_in_a_draft_is_refused_next_to_the_field(
+    practitioner_client, draft, field, character
+):
+    typed = f"Worse{character} at night"
+    response = practitioner_client.post(url("edit", draft), edit_data(draft, **{field: typed}))
+    assert response.status_code == 400
+    assert "invisible control character" in str(response.context["form"].errors[field])
+    assert TreatmentSession.objects.get(pk=draft.pk).subjective == "As typed"
+
+
+def test_a_control_character_in_an_adverse_event_or_amendment_is_refused(
+    practitioner_client, draft, signed
+):
+    adverse = [{"category": "flare", "severity": "mild", "description": "Sore\x00"}]
+    response = practitioner_client.post(
+        url("edit", draft), session_data(points=(), adverse=adverse, version=draft.version)
+    )
+    assert response.status_code == 400 and not draft.adverse_events.exists()
+    response = practitioner_client.post(url("amend", signed), {"text": "Also\x00 LI4"})
+    assert response.status_code == 400 and not signed.amendments.exists()
+    assert "invisible control character" in response.content.decode()
