@@ -218,9 +218,11 @@ def test_the_new_session_form_read_from_its_page_saves_a_draft(practitioner_clie
     assert stored_notes("Load test cd34") == {"Load test cd34 n1": (str(patient.uuid), 7, False)}
 
 
-def test_together_starts_every_call_and_gives_each_answer():
-    answers = together(one=lambda: 1, two=lambda: 2)
+def test_together_starts_every_call_and_gives_each_answer_and_its_times():
+    answers, times = together(one=lambda: 1, two=lambda: 2)
     assert answers == {"one": 1, "two": 2}
+    assert set(times) == {"one", "two"}
+    assert all(0 <= start <= end for start, end in times.values())
 
 
 @pytest.mark.django_db

@@ -222,7 +222,7 @@ class Command(BaseCommand):
             draft = {**form_fields(edit_page, "session-form"), "action": "draft"}
             draft["subjective"] = edited
             sign_form = form_fields(detail_page, action="/sign/")
-            answers = together(
+            answers, times = together(
                 draft=functools.partial(saver.post, note + "edit/", draft),
                 sign=functools.partial(
                     self.sign, signer, note, sign_form, statuses, delay=delay_ms / 1000
@@ -236,6 +236,7 @@ class Command(BaseCommand):
                 "draft_status": draft_status, "draft_saved": draft_status == 302
                 and draft_location.partition("?")[0] == note,
                 "draft_messages": [text for _, text in alerts(draft_page)],
+                "draft_ms": times.get("draft"), "sign_ms": times.get("sign"),
                 "sign_status": sign_status, "sign": outcome, "sign_errors": errors,
             })  # fmt: skip
         return {"races": races, "statuses": statuses}
@@ -429,20 +430,27 @@ class Command(BaseCommand):
 
 def together(**calls):
     """Run the calls in threads that leave a barrier at the same instant: name -> answer
-    (a call that raised or hung has none)."""
+    (a call that raised or hung has none), and name -> (start, end) in ms after the first
+    call left the barrier."""
     barrier = threading.Barrier(len(calls), timeout=30)
-    answers = {}
+    answers, times = {}, {}
 
     def run(name, call):
         barrier.wait()
+        started = time.monotonic()
         answers[name] = call()
+        times[name] = (started, time.monotonic())
 
     threads = [threading.Thread(target=run, args=item) for item in calls.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    return answers
+    first = min((start for start, _ in times.values()), default=0)
+    return answers, {
+        name: (round((start - first) * 1000), round((end - first) * 1000))
+        for name, (start, end) in times.items()
+    }
 
 
 def count_5xx(statuses):
