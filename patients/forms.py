@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinic.forms import StaleEditGuard
 from clinic.roles import PRACTITIONERS
 from clinic.text import NoControlCharacters
 from patients.models import Patient, Phase
@@ -34,7 +35,7 @@ UNIQUE_NAME_DOB = next(
 )
 
 
-class PatientForm(NoControlCharacters, forms.ModelForm):
+class PatientForm(StaleEditGuard, NoControlCharacters, forms.ModelForm):
     practitioner = PractitionerChoiceField(
         queryset=None, required=False, label="Assigned practitioner"
     )
@@ -147,7 +148,7 @@ class PatientFilterForm(NoControlCharacters, forms.Form):
         return queryset
 
 
-class SafetyFlagsForm(NoControlCharacters, forms.ModelForm):
+class SafetyFlagsForm(StaleEditGuard, NoControlCharacters, forms.ModelForm):
     class Meta:
         model = Patient
         fields = [

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.forms import shown
 from clinic.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from sessions import safety
@@ -186,21 +187,6 @@ def report_conflict(form, points, stored):
         f"it.{differs} Your version is below and has not been saved; under each field that "
         "differs is what was saved. Save again to keep yours."
     ))  # fmt: skip
-
-
-def shown(note, name):
-    """A stored field's value as a person reads it."""
-    value = getattr(note, name)
-    if isinstance(value, bool):
-        return "ticked" if value else "not ticked"
-    if value in (None, ""):
-        return "(empty)"
-    if note._meta.get_field(name).choices:
-        return str(getattr(note, f"get_{name}_display")())
-    if name == "started_at":
-        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
-    text = str(value)
-    return f"“{text[:300]}…”" if len(text) > 300 else f"“{text}”"
 
 
 def management_broken(formset):

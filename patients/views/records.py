@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit
 from clinic.models import AuditEvent
+from clinic.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.models import Patient
@@ -84,6 +85,7 @@ def patient_detail(request, patient):
 
 
 @permission_required("patients.add_patient", raise_exception=True)
+@retry_on_conflict
 def patient_create(request):
     initial = {}
     if hasattr(request.user, "practitioner_profile"):
@@ -99,19 +101,23 @@ def patient_create(request):
     return render(request, "patients/patient_form.html", context, status=status)
 
 
+@retry_on_conflict
 def patient_edit(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
+    if request.method == "POST":
+        Patient.objects.lock(patient.pk)  # checked for a stale page and saved in the lock
     form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             form.save()
             messages.success(request, "Changes saved.")
         return redirect(patient)
-    status = 400 if form.is_bound else 200
+    status = (409 if form.stale else 400) if form.is_bound else 200
     context = {"form": form, "patient": patient, "title": f"Edit {patient.full_name}"}
     return render(request, "patients/patient_form.html", context, status=status)
 
 
+@retry_on_conflict
 def patient_archive(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
     if request.method == "POST":
@@ -122,6 +128,7 @@ def patient_archive(request, patient):
 
 
 @require_POST
+@retry_on_conflict
 def patient_restore(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
     if patient.is_archived:
@@ -130,15 +137,18 @@ def patient_restore(request, patient):
     return redirect(patient)
 
 
+@retry_on_conflict
 def patient_safety(request, patient):
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
+    if request.method == "POST":
+        Patient.objects.lock(patient.pk)  # checked for a stale page and saved in the lock
     form = SafetyFlagsForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             form.save()
             messages.success(request, "Safety flags saved.")
         return redirect(patient)
-    status = 400 if form.is_bound else 200
+    status = (409 if form.stale else 400) if form.is_bound else 200
     return render(
         request, "patients/safety_form.html", {"form": form, "patient": patient}, status=status
     )
