@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from clinic import audit
 from clinic.models import AuditEvent
 from clinic.text import NoControlCharacters
+from clinic.transactions import retry_on_conflict
 from patients.actions import record_checkin
 from patients.intake import SCORE, SCORE_WIDGET, MeasuresForm
 from patients.models import Patient, PatientLink
@@ -42,6 +43,7 @@ class CheckInForm(NoControlCharacters, forms.Form):
 @login_not_required
 @never_cache
 @rate_limited
+@retry_on_conflict
 def checkin(request, token):
     link = link_or_none(request, token, PatientLink.Purpose.CHECKIN)
     if link is None or link.patient.status != Patient.Status.ACTIVE:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import audit
 from clinic.models import AuditEvent
+from clinic.transactions import retry_on_conflict
 from patients import bodymap
 from patients.actions import IntakeIncomplete, submit_intake
 from patients.intake import (
@@ -89,6 +90,7 @@ def make_form(intake, step, data=None):
 @login_not_required
 @never_cache
 @rate_limited
+@retry_on_conflict
 def intake_step(request, token, step):
     if step not in STEP_KEYS:
         raise Http404
@@ -166,6 +168,7 @@ def intake_review(request, token):
 @login_not_required
 @require_POST
 @rate_limited
+@retry_on_conflict
 def intake_submit(request, token):
     link = link_or_none(request, token, PatientLink.Purpose.INTAKE)
     usable = link is not None and not link.patient.is_archived
