@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from patients.forms import PatientForm, SafetyFlagsForm
 from patients.models import Patient
+from tests.factories import PatientFactory
 from tests.test_patient_forms import valid_data
 
 
@@ -57,3 +58,16 @@ def test_a_stale_safety_page_is_a_409(practitioner_client, patient):
     assert response.status_code == 409
     assert "Saved meanwhile as: ticked" in response.content.decode()
     assert not Patient.objects.get(pk=patient.pk).epilepsy
+
+
+def test_a_rename_that_meets_a_duplicate_saved_meanwhile_gets_the_forms_message(
+    practitioner_client, patient, monkeypatch
+):
+    """As if the other patient was saved after this form checked: the database refuses."""
+    PatientFactory(given_name="Mira", family_name="Novak", date_of_birth="1984-03-09")
+    monkeypatch.setattr(PatientForm, "validate_unique", lambda form: None)
+    data = valid_data(version=opened_version(practitioner_client, patient))
+    response = practitioner_client.post(edit_url(patient), data)
+    assert response.status_code == 400
+    assert "already registered" in response.content.decode()
+    assert Patient.objects.get(pk=patient.pk).family_name != "Novak"

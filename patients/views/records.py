@@ -108,10 +108,11 @@ def patient_edit(request, patient):
         Patient.objects.lock(patient.pk)  # checked for a stale page and saved in the lock
     form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        if form.has_changed():
-            form.save()
+        if not form.has_changed():
+            return redirect(patient)
+        if form.save_unless_duplicate() is not None:
             messages.success(request, "Changes saved.")
-        return redirect(patient)
+            return redirect(patient)
     status = (409 if form.stale else 400) if form.is_bound else 200
     context = {"form": form, "patient": patient, "title": f"Edit {patient.full_name}"}
     return render(request, "patients/patient_form.html", context, status=status)
