@@ -71,3 +71,11 @@ def test_a_rename_that_meets_a_duplicate_saved_meanwhile_gets_the_forms_message(
     assert response.status_code == 400
     assert "already registered" in response.content.decode()
     assert Patient.objects.get(pk=patient.pk).family_name != "Novak"
+
+
+def test_the_stale_safety_page_says_why(practitioner_client, patient):
+    opened = opened_version(practitioner_client, patient, "safety")
+    Patient.objects.filter(pk=patient.pk).update(epilepsy=True)
+    data = {"version": opened, "metal_allergy": "on"}
+    page = practitioner_client.post(edit_url(patient, "safety"), data).content.decode()
+    assert "Someone else saved this record after you opened this page" in page
