@@ -36,12 +36,13 @@ bench: venv
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
 	$(MANAGE) bench --runs $${RUNS:-30} --json bench-results.json --explain bench-explain.md
 
-# gunicorn under locust: USERS users for DURATION seconds, WORKERS workers. Seed it first.
+# gunicorn under locust: USERS users for DURATION seconds, WORKERS workers, check-ins and notes
+# for PATIENTS patients (PATIENTS=3: everyone writes to the same three). Seed it first.
 loadtest: venv
 	$(BIN)/python -m pip install --quiet '.[load]'
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=load-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
 	$(MANAGE) loadtest --users $${USERS:-16} --seconds $${DURATION:-60} --workers $${WORKERS:-2} \
-		--json loadtest-results.json
+		--patients $${PATIENTS:-2000} --json loadtest-results.json
 
 test: venv
 	$(BIN)/pytest

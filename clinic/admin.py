@@ -81,11 +81,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
             audit.record(AuditEvent.Action.VIEW, obj, detail=detail, request=request)
         return obj
 
+    def get_queryset(self, request):
+        # Each row shown names its patient in the audit trail: fetched with the row.
+        queryset = super().get_queryset(request)
+        if any(field.name == "patient" for field in self.model._meta.fields):
+            queryset = queryset.select_related("patient")
+        return queryset
+
     def changelist_view(self, request, extra_context=None):
-        if self.has_view_or_change_permission(request):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:  # a list was shown (not a redirect or an action page)
             label = self.model._meta.verbose_name_plural
-            audit.record(AuditEvent.Action.LIST, detail=f"admin: {label}", request=request)
-        return super().changelist_view(request, extra_context)
+            audit.record_shown(
+                AuditEvent.Action.LIST, changelist.result_list, detail=f"admin: {label}",
+                request=request,
+            )  # fmt: skip
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._record_view(request, object_id, "admin")

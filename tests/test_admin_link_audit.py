@@ -30,18 +30,33 @@ def mark(links):
     return AuditEvent.objects.latest("pk").pk
 
 
-def test_the_list_of_links_is_audited(admin_client_, clinic_admin, mark):
+def test_the_list_of_links_is_audited_naming_each_patient_shown(
+    admin_client_, clinic_admin, links, mark
+):
     assert admin_client_.get(CHANGELIST).status_code == 200
-    [event] = events_after(mark, action=AuditEvent.Action.LIST)
-    assert (event.user, event.detail) == (clinic_admin, "admin: patient links")
+    events = events_after(mark, action=AuditEvent.Action.LIST)
+    assert {(e.user, e.detail) for e in events} == {(clinic_admin, "admin: patient links")}
+    assert sorted(str(e.object_id) for e in events) == sorted(str(link.pk) for link in links)
+    assert {e.patient_uuid for e in events} == {link.patient.uuid for link in links}
+
+
+def test_the_admin_list_names_its_patients_in_a_fixed_number_of_queries(
+    admin_client_, links, django_assert_max_num_queries
+):
+    for patient in PatientFactory.create_batch(5):
+        PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
+    # session, user, count(s), the page of links with their patients, the audit INSERT, ...
+    with django_assert_max_num_queries(12):
+        assert admin_client_.get(CHANGELIST).status_code == 200
 
 
 def test_a_search_by_name_is_audited_without_the_name(admin_client_, mark):
     response = admin_client_.get(CHANGELIST, {"q": "Silva"})
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 2
-    [event] = events_after(mark, action=AuditEvent.Action.LIST)
-    assert "Silva" not in event.detail
+    events = events_after(mark, action=AuditEvent.Action.LIST)
+    assert len(events) == 2
+    assert not any("Silva" in event.detail for event in events)
 
 
 def test_a_links_page_is_audited_as_a_view_of_its_patient(admin_client_, patient, links, mark):
