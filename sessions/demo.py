@@ -4,8 +4,6 @@ in patients.demo_course. Plain rows in bulk (clinic.bulk): no per-row signals.""
 import uuid
 from datetime import timedelta
 
-from django.db.models import F
-
 from clinic.bulk import insert_rows, new_ids
 from patients.models import OutcomeReading
 from sessions.models import (
@@ -38,7 +36,6 @@ PROTOCOL_FOR = {
 }
 # Any adverse event in 7.57 % of treatments (Baeumler et al., BMJ Open 2021), all mild here.
 ADVERSE_EVENT_SHARE = 0.0757
-SIGN_BATCH = 900  # ids per UPDATE: within SQLite's limit of bound parameters
 ADVERSE = [
     ("bleeding", "Small bruise at a needle site."),
     ("needle_pain", "Brief ache at a needle site."),
@@ -75,7 +72,7 @@ def seed_sessions(plans, protocols):
     their needled points, pain readings and adverse events. Returns the sessions created."""
     points_for = {protocol.name: points for protocol, points in protocols}
     ids = iter(new_ids(TreatmentSession, sum(len(plan.visits) for plan in plans)))
-    sessions, needled, events, to_sign = [], [], [], []
+    sessions, needled, events = [], [], []
     for plan in plans:
         rng, patient = plan.rng, plan.patient
         by = patient.practitioner_id
@@ -88,27 +85,30 @@ def seed_sessions(plans, protocols):
                 visit.id, uuid.UUID(int=rng.getrandbits(128), version=4), patient.pk, by,
                 visit.started_at, number, visit.pain_before, visit.pain_after,
                 rng.choice([20, 20, 25, 30]), rng.choice(["de_qi", "de_qi", "none"]), pattern,
-                rng.choice(ADVICE),
+                rng.choice(ADVICE), "signed" if signed else "draft", by if signed else None,
+                visit.started_at + timedelta(minutes=45) if signed else None,
             ))  # fmt: skip
-            if signed:
-                to_sign.append(visit.id)
             chosen = [(point, side) for point, side in points if rng.random() < 0.9]
             needled += [(visit.id, point.pk, side, i) for i, (point, side) in enumerate(chosen)]
             if rng.random() < ADVERSE_EVENT_SHARE:
                 category, text = rng.choice(ADVERSE)
                 events.append((visit.id, category, "mild", text, "Reassured; resolved."))
+    # The parts first, then the notes, already signed: the database refuses new parts of
+    # a signed note (treatment_sessions 0005), and checks the foreign keys at the end.
+    insert_rows(SessionPoint, ["session_id", "point_id", "side", "order"], needled)
+    fields = ["session_id", "category", "severity", "description", "action_taken"]
+    insert_rows(AdverseEvent, fields, events)
     insert_rows(
         TreatmentSession,
         [
             "id", "uuid", "patient_id", "practitioner_id", "started_at", "session_number",
             "pain_before", "pain_after", "retention_minutes", "response_obtained",
-            "pattern_diagnosis", "advice",
+            "pattern_diagnosis", "advice", "status", "signed_by_id", "signed_at",
         ],
         sessions,
         manual_technique="even",
         response_sought="de_qi",
     )  # fmt: skip
-    insert_rows(SessionPoint, ["session_id", "point_id", "side", "order"], needled)
     insert_rows(
         OutcomeReading,
         ["patient_id", "measure", "value", "taken_on", "source", "session_id"],
@@ -122,13 +122,4 @@ def seed_sessions(plans, protocols):
             )
         ),
     )
-    fields = ["session_id", "category", "severity", "description", "action_taken"]
-    insert_rows(AdverseEvent, fields, events)
-    # Signed last: the database refuses new parts of a signed note (migration 0005).
-    for start in range(0, len(to_sign), SIGN_BATCH):
-        TreatmentSession.objects.filter(pk__in=to_sign[start : start + SIGN_BATCH]).update(
-            status="signed",
-            signed_by_id=F("practitioner_id"),
-            signed_at=F("started_at") + timedelta(minutes=45),
-        )
     return len(sessions)

@@ -6,11 +6,13 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
 from clinic.models import PractitionerProfile
 from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.models import Patient
+from sessions.models import SessionPoint, TreatmentSession
 
 User = get_user_model()
 
@@ -98,3 +100,12 @@ def test_the_demo_patients_summaries_match_their_history(debug):
     refresh_summaries(Patient.objects.all())
     assert list(PatientSummary.objects.order_by("pk").values()) == seeded
     assert len(seeded) == Patient.objects.count()
+
+
+def test_its_signed_notes_are_locked_by_the_database_after_the_load(debug):
+    seed()
+    signed = TreatmentSession.objects.filter(status="signed").first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TreatmentSession.objects.filter(pk=signed.pk).update(subjective="rewritten")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SessionPoint.objects.filter(session=signed).update(side="L")
