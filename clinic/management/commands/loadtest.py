@@ -133,6 +133,24 @@ def stored_notes(marker):
     return {text: (str(patient), pain, status == signed) for text, patient, pain, status in rows}
 
 
+def checkins_holding(expected, started):
+    """How many patients of `expected` ({patient id: answers}) hold those answers in a
+    check-in written since `started`."""
+    stored = {
+        checkin.patient_id: checkin
+        for checkin in CheckIn.objects.filter(
+            patient__in=expected,
+            taken_on__gte=timezone.localtime(started).date(),
+            updated_at__gte=started,
+        ).prefetch_related("psfs_ratings")
+    }
+    return sum(
+        1
+        for patient, answers in expected.items()
+        if patient in stored and holds(stored[patient], answers)
+    )
+
+
 def holds(checkin, answers):
     """Whether a check-in (its PSFS ratings prefetched) holds these posted answers."""
     psfs = {f"psfs_{rating.activity_id}": rating.value for rating in checkin.psfs_ratings.all()}
@@ -419,19 +437,7 @@ class Command(BaseCommand):
             last[line["link"]] = line["answers"]
         expected = {links[index][1]: answers for index, answers in last.items()}
         new_patients = sum(1 for index in last if not links[index][2])
-        stored = {
-            checkin.patient_id: checkin
-            for checkin in CheckIn.objects.filter(
-                patient__in=expected,
-                taken_on__gte=timezone.localtime(started).date(),
-                updated_at__gte=started,
-            ).prefetch_related("psfs_ratings")
-        }
-        holding = sum(
-            1
-            for patient, answers in expected.items()
-            if patient in stored and holds(stored[patient], answers)
-        )
+        holding = checkins_holding(expected, started)
         audited = AuditEvent.objects.filter(
             action=AuditEvent.Action.CHANGE, detail="check-in", at__gte=started
         ).count()

@@ -50,9 +50,14 @@ from clinic.loadtest.browser import (
     note_fields,
     sign_done,
 )
-from clinic.management.commands.loadtest import compare_notes, holds, serve, stored_notes
+from clinic.management.commands.loadtest import (
+    checkins_holding,
+    compare_notes,
+    serve,
+    stored_notes,
+)
 from clinic.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
-from patients.models import CheckIn, Intake, Patient, PatientLink
+from patients.models import Intake, Patient, PatientLink
 from patients.models.readings import CHECKIN_SCORES
 from patients.views.links import link_path
 from sessions.models import TreatmentSession
@@ -367,19 +372,7 @@ class Command(BaseCommand):
         last = {}
         for line in sorted(found["checkins"], key=lambda line: line["sequence"]):
             last[line["patient"]] = line["answers"]
-        stored = {
-            checkin.patient_id: checkin
-            for checkin in CheckIn.objects.filter(
-                patient__in=last,
-                taken_on__gte=timezone.localtime(started).date(),
-                updated_at__gte=started,
-            ).prefetch_related("psfs_ratings")
-        }
-        holding = sum(
-            1
-            for patient, answers in last.items()
-            if patient in stored and holds(stored[patient], answers)
-        )
+        holding = checkins_holding(last, started)
         requests = sum(sum(counter.values()) for counter in found["statuses"].values())
         return {
             "clients": clients,
