@@ -157,11 +157,7 @@ class TreatmentSessionAdmin(AuditedAdmin):
         return may_correct(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return (
-            may_correct(request, obj)
-            and obj is not None
-            or (obj is None and request.user.is_superuser)
-        )
+        return may_correct(request, obj)  # a superuser; a draft (delete_queryset: drafts)
 
     def revert_disabled(self, request, obj=None):
         return True

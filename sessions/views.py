@@ -19,9 +19,8 @@ from sessions.forms import (
     canonical_code,
     point_formset_class,
 )
-from sessions.models import AcupuncturePoint, Protocol, TreatmentSession
+from sessions.models import AcupuncturePoint, Protocol, SessionPoint, TreatmentSession
 from sessions.models.notes import (
-    Side,
     SignedNoteError,
     SigningRefused,
     StaleDraft,
@@ -176,8 +175,10 @@ def report_conflict(form, points, stored):
     for name in form.changed_fields_against(stored):
         form.add_error(name, f"Saved meanwhile as: {shown(stored, name)}")
     stored_points = sorted(str(row) for row in stored.points.select_related("point"))
-    posted_points = sorted(f"{p.code} {dict(Side.choices).get(s, '').lower()}"
-                           for p, s in points.chosen_point_sides())  # fmt: skip
+    posted_points = sorted(
+        str(SessionPoint(point=point, side=side or ""))
+        for point, side in points.chosen_point_sides()
+    )
     differs = ""
     if stored_points != posted_points:
         differs = f" Its points are: {', '.join(stored_points) or 'none'}."

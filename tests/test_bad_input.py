@@ -4,7 +4,6 @@ patient" posts for the same person at once."""
 
 import datetime
 import json
-import threading
 
 import pytest
 from django.db import connection, transaction
@@ -19,6 +18,7 @@ from patients.views.checkins import CheckInForm
 from patients.views.export import ExportForm
 from patients.views.progress import PhaseChangeForm
 from patients.views.review import RedFlagReviewForm
+from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.intake_helpers import (
     answers_for,
@@ -289,34 +289,22 @@ def test_two_new_patient_posts_at_once_give_one_patient_and_the_message(
 ):
     """The first post's transaction holds the new row; the second passed its check (it
     cannot see an uncommitted row) and waits at its INSERT for the first to commit."""
-    holding, release = threading.Event(), threading.Event()
     responses = []
 
-    def add_and_hold():
+    def add_and_hold(hold):
         with transaction.atomic():
             PatientFactory(
                 given_name="Rosa", family_name="Mendes", date_of_birth=datetime.date(1961, 2, 3)
             )
-            holding.set()
-            release.wait(10)
-        connection.close()
+            hold()
 
     def post_the_form():
         client = Client()
         client.force_login(practitioner)
         responses.append(client.post(reverse("patients:create"), NEW_PATIENT))
-        connection.close()
 
-    first = threading.Thread(target=add_and_hold)
-    first.start()
-    assert holding.wait(10)
-    second = threading.Thread(target=post_the_form)
-    second.start()
-    second.join(1)
-    assert second.is_alive()  # waiting at its INSERT for the first to commit
-    release.set()
-    first.join(10)
-    second.join(10)
+    # The second waits at its INSERT for the first to commit.
+    assert waits_for(add_and_hold, post_the_form, wait=1)
     assert responses[0].status_code == 400
     assert "already registered" in page(responses[0])
     assert Patient.objects.filter(family_name="Mendes").count() == 1

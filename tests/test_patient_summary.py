@@ -3,7 +3,6 @@ made through the app's own pages: an accepted intake, a check-in (and a second o
 same day, which edits its readings), a session note (new, edited, with an adverse event,
 and in the admin) and a phase change. refresh_summaries() over many patients agrees."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -17,6 +16,7 @@ from django.utils import timezone
 from patients.models import Patient, PatientLink, PatientSummary, PsfsActivity
 from patients.summary import refresh_summaries, refresh_summary
 from sessions.models import TreatmentSession
+from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.intake_helpers import checkin_url, invited_patient, submitted_intake
 from tests.progress_helpers import checkin, start_course
@@ -172,32 +172,19 @@ def test_two_writes_at_once_leave_the_summary_right(browser_db, practitioner):
     computed from the data as it was before)."""
     patient = PatientFactory(practitioner=practitioner)
     start_course(patient, practitioner, on=YESTERDAY)
-    holding, release = threading.Event(), threading.Event()
 
-    def check_in_and_hold():
+    def check_in_and_hold(hold):
         with transaction.atomic():
             checkin(patient, TODAY, pain_average=1)
-            holding.set()
-            release.wait(10)
-        connection.close()
+            hold()
 
     def log_a_session():
         with transaction.atomic():  # as save_note: the note, then one refresh
             note = TreatmentSessionFactory.build(patient=patient, practitioner=practitioner)
             TreatmentSession.objects.bulk_create([note])
             refresh_summary(patient)
-        connection.close()
 
-    first = threading.Thread(target=check_in_and_hold)
-    first.start()
-    assert holding.wait(10)
-    second = threading.Thread(target=log_a_session)
-    second.start()
-    second.join(0.5)  # it is waiting for the summary's lock
-    assert second.is_alive()
-    release.set()
-    first.join(10)
-    second.join(10)
+    assert waits_for(check_in_and_hold, log_a_session)  # for the summary's lock
     summary = summary_of(patient)
     assert (summary.latest_pain, summary.latest_pain_on, summary.sessions) == (1, TODAY, 1)
 

@@ -16,6 +16,7 @@ from sessions.actions import save_note
 from sessions.forms import AdverseEventFormSet, SessionForm, point_formset_class
 from sessions.models import AdverseEvent, Amendment, SessionPoint, TreatmentSession
 from sessions.models.notes import SignedNoteError
+from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.session_factories import (
     AmendmentFactory,
@@ -373,37 +374,20 @@ def test_a_real_deadlock_is_retried_until_both_writes_are_stored(browser_db, pra
 @postgres_only
 def test_a_draft_save_waits_for_a_sign_then_is_refused(browser_db, practitioner):
     note = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
-    holding, release = threading.Event(), threading.Event()
     answers = []
 
-    def sign_and_hold():
-        try:
-            with transaction.atomic():
-                TreatmentSession.objects.get(pk=note.pk).sign(by=practitioner)
-                holding.set()
-                release.wait(10)
-        finally:
-            connection.close()
+    def sign_and_hold(hold):
+        with transaction.atomic():
+            TreatmentSession.objects.get(pk=note.pk).sign(by=practitioner)
+            hold()
 
     def save_draft():
         client = Client()
         client.force_login(practitioner)
-        try:
-            data = session_data(points=(), version=note.version, subjective="Overwrite?")
-            answers.append(client.post(url("edit", note), data).status_code)
-        finally:
-            connection.close()
+        data = session_data(points=(), version=note.version, subjective="Overwrite?")
+        answers.append(client.post(url("edit", note), data).status_code)
 
-    signer = threading.Thread(target=sign_and_hold)
-    signer.start()
-    assert holding.wait(10)
-    saver = threading.Thread(target=save_draft)
-    saver.start()
-    saver.join(0.5)
-    assert saver.is_alive()  # waiting for the patient's lock
-    release.set()
-    signer.join(10)
-    saver.join(10)
+    assert waits_for(sign_and_hold, save_draft)  # for the patient's lock
     assert answers == [409]
     stored = TreatmentSession.objects.get(pk=note.pk)
     assert (stored.is_signed, stored.subjective) == (True, "As typed")
