@@ -39,9 +39,12 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
-    "clinic",
+    "audit",
+    "staff",
     "patients",
     "sessions.apps.TreatmentSessionsConfig",
+    "demo",
+    "clinic",
 ]
 
 MIDDLEWARE = [
@@ -51,7 +54,7 @@ MIDDLEWARE = [
     # After whitenoise, so that static files keep their long cache headers.
     "clinic.middleware.NeverCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "clinic.idle.RenewIdleSessionMiddleware",
+    "staff.idle.RenewIdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -59,7 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "clinic.audit.AuditContextMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
@@ -103,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "clinic.backends.ModelBackend",
+    "staff.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -119,7 +122,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login sessions end after this many idle minutes: requests renew the session, at most once
-# a minute (clinic.idle).
+# a minute (staff.idle).
 SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -134,7 +137,7 @@ AXES_VERBOSE = False
 # Behind a reverse proxy, the client address is the last one the proxy appended. One
 # resolver gives it to the audit trail and to the login lockout alike.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0, maximum=5)
-AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "audit.ip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/London")

@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from clinic import audit
-from clinic.models import AuditEvent
+from audit import trail
+from audit.models import AuditEvent
 from patients.models import Patient
 
 
@@ -16,5 +16,5 @@ def get_patient_for_user(request, patient_uuid, perm="patients.view_patient"):
         raise PermissionDenied
     queryset = Patient.objects.select_related("practitioner__practitioner_profile", "summary")
     patient = get_object_or_404(queryset, uuid=patient_uuid)
-    audit.record(AuditEvent.Action.VIEW, patient)
+    trail.record(AuditEvent.Action.VIEW, patient)
     return patient

@@ -5,8 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from clinic import audit
-from clinic.models import AuditEvent
+from audit import trail
+from audit.models import AuditEvent
 from patients.intake import STEP_KEYS, URGENT_FLAGS, red_flags_in
 from patients.models import (
     CheckIn,
@@ -152,7 +152,7 @@ def accept_intake(intake, by):
     intake.accepted_by = by
     intake.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     change_phase(patient, Phase.CALM, taken_on, by, reason="Intake accepted")
-    audit.record(AuditEvent.Action.CREATE, intake, detail="baseline readings from intake")
+    trail.record(AuditEvent.Action.CREATE, intake, detail="baseline readings from intake")
     return patient
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from clinic.admin import AuditedAdmin, AuditedModelAdmin
+from audit.admin import AuditedAdmin, AuditedModelAdmin
 from patients.models import (
     CheckIn,
     ConsentVersion,

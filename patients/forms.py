@@ -3,10 +3,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.forms import StaleEditGuard
-from clinic.roles import PRACTITIONERS
-from clinic.text import NoControlCharacters
+from core.forms import StaleEditGuard
+from core.text import NoControlCharacters
 from patients.models import Patient, Phase
+from staff.roles import PRACTITIONERS
 
 
 def practitioner_choices():

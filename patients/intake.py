@@ -10,7 +10,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from clinic.text import NoControlCharacters, without_control_characters
+from core.text import NoControlCharacters, without_control_characters
 from patients import bodymap
 from patients.models import Limb, phone_validator
 from patients.scoring import PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES

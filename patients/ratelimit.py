@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 
-from clinic.audit import client_ip
+from audit.ip import client_ip
 
 
 def rate_limited(view):

@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from clinic import audit
-from clinic.models import AuditEvent
+from audit import trail
+from audit.models import AuditEvent
 from sessions.models import TreatmentSession
 
 
@@ -17,5 +17,5 @@ def get_session_for_user(
         "patient", "practitioner__practitioner_profile", "signed_by__practitioner_profile"
     )
     note = get_object_or_404(queryset, uuid=session_uuid, patient__uuid=patient_uuid)
-    audit.record(AuditEvent.Action.VIEW, note)
+    trail.record(AuditEvent.Action.VIEW, note)
     return note

@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.db.models import Max
 
-from clinic import audit
-from clinic.models import AuditEvent
+from audit import trail
+from audit.models import AuditEvent
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summary
@@ -49,7 +49,7 @@ def save_note(form, point_formset, adverse_event_formset, *, version=None, sign_
     # New points in one INSERT, audited in one more (bulk_create sends no signals); the
     # note was saved as a draft above, so its parts are not locked.
     added = SessionPoint.objects.bulk_create(row for row in rows if row.pk is None)
-    audit.record_many(AuditEvent.Action.CREATE, added)
+    trail.record_many(AuditEvent.Action.CREATE, added)
     adverse_event_formset.instance = note
     adverse_event_formset.save()
     record_session_readings(note)

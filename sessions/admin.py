@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from clinic.admin import AuditedAdmin
-from clinic.text import NoControlCharacters
+from audit.admin import AuditedAdmin
+from core.text import NoControlCharacters
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summaries, refresh_summary

@@ -4,7 +4,7 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 
-from clinic.text import NoControlCharacters
+from core.text import NoControlCharacters
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.forms import shown
-from clinic.transactions import retry_on_conflict
+from core.forms import shown
+from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from sessions import safety
 from sessions.access import get_session_for_user

@@ -88,9 +88,9 @@ def restore_migrated_data():
     (Django's serialized_rollback cannot do it here: Playwright's event loop gives the test
     another database connection object, without the serialized copy.)
     """
-    from clinic.roles import sync_roles
     from patients.models import ConsentVersion
     from sessions.models import AcupuncturePoint
+    from staff.roles import sync_roles
 
     sync_roles()
     if not AcupuncturePoint.objects.exists():

@@ -4,9 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from clinic.models import PractitionerProfile
-from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.models import Patient
+from staff.models import PractitionerProfile
+from staff.roles import CLINIC_ADMINS, PRACTITIONERS
 
 PASSWORD = "a-long-test-password"
 

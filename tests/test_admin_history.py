@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from clinic.admin import AuditedAdmin
+from audit.admin import AuditedAdmin
 from patients.actions import accept_intake
 from patients.models import PhaseSuggestion
 from tests.factories import UserFactory

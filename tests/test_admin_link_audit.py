@@ -4,7 +4,7 @@ Revoke action as a change of each link it revokes."""
 import pytest
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import PatientLink
 from tests.factories import PatientFactory
 

@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import include, path
 
-from clinic import audit
-from clinic.models import AuditEvent
+from audit import trail
+from audit.models import AuditEvent
 from patients.models import Patient
 
 
 def forgetful_view(request, patient):
-    """A patient page whose author forgot to call audit.record."""
+    """A patient page whose author forgot to call trail.record."""
     get_object_or_404(Patient, uuid=patient)
     return HttpResponse("ok")
 
@@ -140,7 +140,7 @@ def test_events_carry_no_patient_name(client, practitioner, clinic_admin, patien
     client.get("/admin/patients/patient/?q=Silva")
     patient.phone = "07700 900777"
     patient.save()
-    audit.record(AuditEvent.Action.EXPORT, patient)
+    trail.record(AuditEvent.Action.EXPORT, patient)
     events = AuditEvent.objects.all()
     assert len(events) >= 6
     fields = [str(getattr(e, f.attname)) for e in events for f in AuditEvent._meta.fields]

@@ -4,7 +4,7 @@ patient on the page or in the file, so "who saw this patient?" finds them too.""
 import pytest
 from django.urls import reverse
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import Patient
 from tests.factories import PatientFactory
 from tests.intake_helpers import submitted_intake

@@ -5,8 +5,8 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from clinic import audit
-from clinic.models import AuditEvent
+from audit import trail
+from audit.models import AuditEvent
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no TRUNCATE")
 
@@ -43,7 +43,7 @@ def test_a_truncate_of_the_audit_table_is_refused(event, sql):
 def test_a_connection_without_the_setting_is_refused():
     """As the app's own connections are. (And the flush after this test, by TRUNCATE,
     passes on the test settings' connection.)"""
-    audit.record(AuditEvent.Action.VIEW, detail="kept")
+    trail.record(AuditEvent.Action.VIEW, detail="kept")
     db = connection.settings_dict
     with psycopg.connect(
         dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"],

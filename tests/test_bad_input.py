@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from clinic import text
+from core import text
 from patients.forms import InviteForm, PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.intake import STEP_FORMS
 from patients.models import Intake, Patient, PatientLink

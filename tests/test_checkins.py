@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.actions import record_session_readings
 from patients.models import CheckIn, OutcomeReading, Patient, PatientLink, PsfsActivity, PsfsRating
 from tests.factories import PatientFactory

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import Patient, PatientLink, PhaseChange
 from sessions.models import Protocol, ProtocolPoint
 from tests.intake_helpers import answer_steps, invited_patient, review_url, step_url

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from clinic import dashboard
-from clinic.models import AuditEvent
 from patients.models import Patient, PhaseChange, PhaseSuggestion
 from patients.summary import refresh_summaries
 from sessions.models import AdverseEvent

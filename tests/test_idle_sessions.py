@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from clinic.idle import RENEWED_AT
+from staff.idle import RENEWED_AT
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.intake import STEP_KEYS
 from patients.models import ConsentVersion, Intake, Patient
 from tests.intake_helpers import (

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
 from sessions.models import TreatmentSession
 from sessions.models.notes import UNREVIEWED_RED_FLAGS

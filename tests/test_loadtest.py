@@ -8,15 +8,15 @@ import os
 import pytest
 from django.urls import reverse
 
-from clinic.loadtest.browser import alerts, form_fields, is_note_address, note_fields, sign_done
-from clinic.management.commands.loadtest import (
+from demo.loadtest.browser import alerts, form_fields, is_note_address, note_fields, sign_done
+from demo.management.commands.loadtest import (
     children,
     compare_notes,
     memory_kb,
     parent_pid,
     stored_notes,
 )
-from clinic.management.commands.racecheck import together
+from demo.management.commands.racecheck import together
 
 STATUS = """Name:\tgunicorn
 Umask:\t0022

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
 
-from clinic.management.commands.seed_demo import DEMO_PASSWORD
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from tests.factories import PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"

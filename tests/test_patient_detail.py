@@ -2,7 +2,7 @@ import uuid
 
 from django.urls import reverse
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 
 
 def url(patient_uuid):

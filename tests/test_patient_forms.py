@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import Patient
 from tests.factories import PatientFactory
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import Patient
 from tests.factories import PatientFactory
 

@@ -210,7 +210,7 @@ def test_the_admin_does_not_delete_check_ins_or_intakes(ana, client, model):
 
 
 def test_a_clinic_admin_reads_a_summary_in_the_admin_and_it_is_audited(ana, admin_client_):
-    from clinic.models import AuditEvent
+    from audit.models import AuditEvent
 
     url = reverse("admin:patients_patientsummary_change", args=[ana.pk])
     assert admin_client_.get(url).status_code == 200

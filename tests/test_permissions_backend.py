@@ -1,4 +1,4 @@
-"""clinic.backends.ModelBackend: a user's own and group permissions, read in one query."""
+"""staff.backends.ModelBackend: a user's own and group permissions, read in one query."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User

@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.actions import record_checkin
 from patients.models import PatientLink, PhaseChange, PhaseSuggestion
 from patients.progress import change_phase, refresh_suggestion

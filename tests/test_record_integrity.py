@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from clinic.transactions import retry_on_conflict
+from core.transactions import retry_on_conflict
 from patients.models import Patient
 from sessions.actions import save_note
 from sessions.forms import AdverseEventFormSet, SessionForm, point_formset_class

@@ -3,11 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from clinic.models import AuditEvent
-from clinic.roles import CLINIC_ADMINS, PRACTITIONERS, ROLE_PERMISSIONS
+from audit.models import AuditEvent
+from staff.roles import CLINIC_ADMINS, PRACTITIONERS, ROLE_PERMISSIONS
 from tests.factories import UserFactory
 
-AUDIT_ADMIN = "/admin/clinic/auditevent/"
+AUDIT_ADMIN = "/admin/audit/auditevent/"
 
 
 def patient_admin(patient, page="change/"):
@@ -29,7 +29,7 @@ def test_each_role_exists_after_migrate_with_exactly_its_permissions(db, group_n
 def test_practitioners_may_neither_delete_patients_nor_read_the_audit_trail(practitioner):
     assert practitioner.has_perm("patients.change_patient")
     assert not practitioner.has_perm("patients.delete_patient")
-    assert not practitioner.has_perm("clinic.view_auditevent")
+    assert not practitioner.has_perm("audit.view_auditevent")
 
 
 def test_a_practitioner_cannot_open_the_admin(practitioner_client):

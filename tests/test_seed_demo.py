@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
-from clinic.models import PractitionerProfile
-from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
 from patients.models import Patient
 from sessions.models import SessionPoint, TreatmentSession
+from staff.models import PractitionerProfile
+from staff.roles import CLINIC_ADMINS, PRACTITIONERS
 
 User = get_user_model()
 
@@ -75,7 +75,7 @@ def test_it_refuses_a_negative_number_of_patients(debug):
 
 
 def test_each_demo_patients_open_suggestion_is_what_the_rules_say(debug):
-    """The demo plans courses with its own copy of the rules (patients.demo_course): it
+    """The demo plans courses with its own copy of the rules (demo.course): it
     must agree with patients.rules on every patient."""
     from patients.progress import course_for
     from patients.rules import suggest

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from sessions.models import AdverseEvent, SessionPoint, TreatmentSession
 from tests.factories import PatientFactory
 from tests.session_factories import (

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from sessions.models import SEARCH_LIMIT, AdverseEvent, Amendment, SessionPoint, TreatmentSession
 from sessions.models.notes import SignedNoteError
 from tests.factories import PatientFactory

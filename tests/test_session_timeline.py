@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
 from patients.models import Patient, PatientSummary
 from tests.session_factories import AdverseEventFactory, TreatmentSessionFactory
 

@@ -1,4 +1,4 @@
-from clinic import audit  # noqa: E402
+from audit import trail  # noqa: E402
 from patients.models.intake import ConsentVersion, Intake, RedFlagReview
 from patients.models.links import PatientLink, token_hash
 from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
@@ -7,7 +7,7 @@ from patients.models.records import Limb, Patient, PatientQuerySet, phone_valida
 from patients.models.summary import PatientSummary
 
 for _model in (PatientLink, Intake, RedFlagReview, CheckIn, PhaseChange, PhaseSuggestion):
-    audit.track(_model)
+    trail.track(_model)
 
 __all__ = [
     "CheckIn",

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic import audit
+from audit import trail
 from clinic.constraints import CheckConstraintsInPython
-from clinic.roles import PRACTITIONERS
+from staff.roles import PRACTITIONERS
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ()\-]{5,22}$",
@@ -304,4 +304,4 @@ class Patient(CheckConstraintsInPython, models.Model):
         self.save(update_fields=["status", "updated_at"])
 
 
-audit.track(Patient)
+trail.track(Patient)

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from clinic import audit
-from clinic.models import AuditEvent
-from clinic.text import NoControlCharacters
-from clinic.transactions import retry_on_conflict
+from audit import trail
+from audit.models import AuditEvent
+from core.text import NoControlCharacters
+from core.transactions import retry_on_conflict
 from patients.actions import record_checkin
 from patients.intake import SCORE, SCORE_WIDGET, MeasuresForm
 from patients.models import Patient, PatientLink
@@ -53,10 +53,10 @@ def checkin(request, token):
     form = CheckInForm(request.POST if request.method == "POST" else None, activities=activities)
     if form.is_bound and form.is_valid():
         entry = record_checkin(patient, link, form.cleaned_data, activities)
-        audit.record(AuditEvent.Action.CHANGE, entry, detail="check-in")
+        trail.record(AuditEvent.Action.CHANGE, entry, detail="check-in")
         messages.success(request, "Thank you. Your check-in is saved.")
         return redirect("checkin", token=token)
-    audit.record(AuditEvent.Action.VIEW, patient, detail="check-in page")
+    trail.record(AuditEvent.Action.VIEW, patient, detail="check-in page")
     recent = patient.checkins.order_by("-taken_on")[:RECENT]
     status = 400 if form.is_bound else 200
     return render(request, "public/checkin.html", {"form": form, "recent": recent}, status=status)

@@ -22,9 +22,9 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from clinic import audit
-from clinic.models import AuditEvent
-from clinic.text import NoControlCharacters
+from audit import trail
+from audit.models import AuditEvent
+from core.text import NoControlCharacters
 from patients.models import OutcomeReading, Patient
 from sessions.models import TreatmentSession
 
@@ -177,7 +177,7 @@ def export(request):
         status = 400 if form.is_bound else 200
         return render(request, "patients/export.html", {"form": form}, status=status)
     what, deidentified = form.cleaned_data["what"], form.cleaned_data["deidentified"]
-    audit.record_shown(
+    trail.record_shown(
         AuditEvent.Action.EXPORT,
         exported_patients(what),
         detail=f"{what} ({'de-identified' if deidentified else 'identified'})",

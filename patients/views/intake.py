@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from clinic import audit
-from clinic.models import AuditEvent
-from clinic.transactions import retry_on_conflict
+from audit import trail
+from audit.models import AuditEvent
+from core.transactions import retry_on_conflict
 from patients import bodymap
 from patients.actions import IntakeIncomplete, submit_intake
 from patients.intake import (
@@ -101,7 +101,7 @@ def intake_step(request, token, step):
     form = make_form(intake, step, data)
     status = 200
     if data is None:
-        audit.record(AuditEvent.Action.VIEW, intake, detail=f"intake step: {step}")
+        trail.record(AuditEvent.Action.VIEW, intake, detail=f"intake step: {step}")
     if data is not None:
         drafts = intake.answers.setdefault(DRAFTS, {})
         consent = ConsentVersion.current()
@@ -118,7 +118,7 @@ def intake_step(request, token, step):
             index = STEP_KEYS.index(step)
             intake.step = STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
             intake.save(update_fields=["answers", "step", "updated_at"])
-            audit.record(AuditEvent.Action.CHANGE, intake, detail=f"intake step: {step}")
+            trail.record(AuditEvent.Action.CHANGE, intake, detail=f"intake step: {step}")
             if index + 1 == len(STEP_KEYS) or request.POST.get("then") == "review":
                 return redirect("intake:review", token=token)
             return redirect(step_url(token, STEP_KEYS[index + 1]))
@@ -153,7 +153,7 @@ def intake_review(request, token):
     intake = open_intake(request, token)
     if intake is None:
         return link_not_working(request)
-    audit.record(AuditEvent.Action.VIEW, intake, detail="intake review page")
+    trail.record(AuditEvent.Action.VIEW, intake, detail="intake review page")
     context = {
         "token": token,
         "sections": review_sections(intake.answers),
@@ -188,10 +188,10 @@ def intake_submit(request, token):
         intake.save(update_fields=["answers", "step", "updated_at"])
         return redirect("intake:review", token=token)
     try:
-        intake = submit_intake(intake.pk, version, audit.client_ip(request))
+        intake = submit_intake(intake.pk, version, trail.client_ip(request))
     except IntakeIncomplete:
         return redirect("intake:review", token=token)
-    audit.record(AuditEvent.Action.CHANGE, intake, detail="intake submitted")
+    trail.record(AuditEvent.Action.CHANGE, intake, detail="intake submitted")
     return redirect(reverse("intake:thanks") + ("?urgent=1" if intake.urgent else ""))
 
 

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.text import NoControlCharacters
-from clinic.transactions import retry_on_conflict
+from core.text import NoControlCharacters
+from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.models import Phase, PhaseSuggestion
 from patients.progress import change_phase, decide, progress, reading_rows

@@ -5,9 +5,9 @@ from django.db.models import Count, Window
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic import audit
-from clinic.models import AuditEvent
-from clinic.transactions import retry_on_conflict
+from audit import trail
+from audit.models import AuditEvent
+from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.models import Patient
@@ -29,7 +29,7 @@ def patient_list(request):
         patients = patients.exclude(status=Patient.Status.ARCHIVED)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = "patient search" if form.is_bound and form.data.get("q") else "patients"
-    audit.record_shown(
+    trail.record_shown(
         AuditEvent.Action.LIST,
         page.object_list,
         detail=f"{shown}: {len(page.object_list)} on page {page.number}",

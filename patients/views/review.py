@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic import audit
-from clinic.models import AuditEvent
-from clinic.text import NoControlCharacters
-from clinic.transactions import retry_on_conflict
+from audit import trail
+from audit.models import AuditEvent
+from core.text import NoControlCharacters
+from core.transactions import retry_on_conflict
 from patients import bodymap
 from patients.access import get_patient_for_user
 from patients.actions import accept_intake
@@ -35,7 +35,7 @@ class RedFlagReviewForm(NoControlCharacters, forms.ModelForm):
 @permission_required("patients.view_intake", raise_exception=True)
 def intake_queue(request):
     page = Paginator(Intake.objects.review_queue(), 25).get_page(request.GET.get("page"))
-    audit.record_shown(
+    trail.record_shown(
         AuditEvent.Action.LIST, page.object_list, detail=f"intakes to review: page {page.number}"
     )
     return render(

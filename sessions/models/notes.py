@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic import audit
+from audit import trail
 from clinic.constraints import CheckConstraintsInPython
-from clinic.models import AcupunctureStyle
 from patients.models import Patient
 from sessions import safety
 from sessions.models.points import AcupuncturePoint
+from staff.models import AcupunctureStyle
 
 MIDLINE_CHANNELS = {"GV", "CV"}
 PAIRED_CHANNELS = {
@@ -608,4 +608,4 @@ class Amendment(models.Model):
 
 
 for model in (TreatmentSession, SessionPoint, AdverseEvent, Amendment):
-    audit.track(model)
+    trail.track(model)

@@ -16,11 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.bulk import analyze, bulk_load
-from clinic.models import AcupunctureStyle, PractitionerProfile
-from clinic.roles import CLINIC_ADMINS, PRACTITIONERS
-from patients.demo import seed_intakes_and_checkins, seed_waiting_intakes
-from patients.demo_course import plan_course
+from demo.bulk import analyze, bulk_load
+from demo.course import plan_course
+from demo.intakes import seed_intakes_and_checkins, seed_waiting_intakes
+from demo.notes import seed_protocols, seed_sessions
 from patients.models import (
     CheckIn,
     Intake,
@@ -35,8 +34,9 @@ from patients.models import (
 )
 from patients.progress import refresh_suggestion
 from patients.summary import refresh_summaries
-from sessions.demo import seed_protocols, seed_sessions
 from sessions.models import AdverseEvent, SessionPoint, TreatmentSession
+from staff.models import AcupunctureStyle, PractitionerProfile
+from staff.roles import CLINIC_ADMINS, PRACTITIONERS
 
 DEMO_PASSWORD = "demo-clinic-2026"
 DEMO_NAMESPACE = uuid.UUID("5f0c7a52-2b4e-4c1e-9a57-1c0de0c1a1c0")
@@ -189,7 +189,7 @@ class Command(BaseCommand):
             refresh_summaries(Patient.objects.all())  # bulk inserts bypass the actions
             analyze([Patient, PatientSummary])  # planned for their size, as bulk_load does
             # The rules' suggestions: one evaluation a patient, for those whose planned
-            # course ends on one (patients.demo_course applies the same rules).
+            # course ends on one (demo.course applies the same rules).
             for patient in Patient.objects.filter(pk__in=suggesting):
                 refresh_suggestion(patient)
         self.stdout.write(

@@ -1,13 +1,13 @@
 """Demo intakes, check-ins, readings and phase history for seed_demo, from the courses
-planned in patients.demo_course. Plain rows in bulk (clinic.bulk): no per-row signals."""
+planned in demo.course. Plain rows in bulk (demo.bulk): no per-row signals."""
 
 import random
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from clinic.bulk import insert_rows, new_ids
-from patients.demo_course import ACTIVITIES, COMPLAINTS, peg, psfs
+from demo.bulk import insert_rows, new_ids
+from demo.course import ACTIVITIES, COMPLAINTS, peg, psfs
 from patients.intake import RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
 from patients.models import (
     CheckIn,

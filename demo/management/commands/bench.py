@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.management.commands.seed_demo import is_demo_database
+from demo.management.commands.seed_demo import is_demo_database
 from patients.models import Patient, PatientLink
 from patients.views.links import link_path
 
@@ -72,7 +72,8 @@ class Command(BaseCommand):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         with override_settings(
-            ROOT_URLCONF="clinic.bench_urls",
+            ROOT_URLCONF="demo.bench_urls",
+            BENCH_APP_URLCONF=settings.ROOT_URLCONF,
             ALLOWED_HOSTS=["*"],
             LINK_RATE_LIMIT_PER_MINUTE=10**9,
             SECURE_SSL_REDIRECT=False,

@@ -4,40 +4,18 @@ Three pieces, so a view cannot forget:
 - `record()` writes one event; the access helper for each object calls it on every fetch.
 - `track(Model)` audits every create, change and delete of that model, wherever it happens
   (views, the admin, the shell), by its save and delete signals.
-- `AuditContextMiddleware` knows the request behind those writes, and records a view
-  of any page whose URL names a patient if nothing else recorded one.
+- `audit.middleware.AuditContextMiddleware` knows the request behind those writes, and
+  records a view of any page whose URL names a patient if nothing else recorded one.
 """
 
 import contextvars
-import ipaddress
 
-from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
-from clinic.models import AuditEvent
+from audit.ip import client_ip
+from audit.models import AuditEvent
 
-_current_request = contextvars.ContextVar("audit_request", default=None)
-
-
-def client_ip(request):
-    """The client's address; behind DJANGO_PROXY_COUNT proxies, the one they appended.
-
-    Whatever a header claims, only a well-formed address is returned.
-    """
-    candidates = []
-    if settings.PROXY_COUNT:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        if len(forwarded) >= settings.PROXY_COUNT:
-            candidates.append(forwarded[-settings.PROXY_COUNT])
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
+current_request = contextvars.ContextVar("audit_request", default=None)
 
 
 def record(action, obj=None, *, patient_uuid=None, detail="", request=None, actor=None):
@@ -71,7 +49,7 @@ def record_shown(action, objects, *, detail="", request=None):
 
 
 def _event(action, obj, patient_uuid, detail, request, actor):
-    request = request or _current_request.get()
+    request = request or current_request.get()
     user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
         user = None
@@ -106,35 +84,3 @@ def track(model):
     post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save")
     post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete")
     return model
-
-
-class AuditContextMiddleware:
-    PATIENT_URL_KWARG = "patient"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _current_request.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current_request.reset(token)
-        self._record_forgotten_view(request, response)
-        return response
-
-    def _record_forgotten_view(self, request, response):
-        match = getattr(request, "resolver_match", None)
-        patient_uuid = match.kwargs.get(self.PATIENT_URL_KWARG) if match else None
-        if (
-            patient_uuid is not None
-            and response.status_code < 400
-            and request.user.is_authenticated
-            and not getattr(request, "audit_recorded", False)
-        ):
-            record(
-                AuditEvent.Action.VIEW,
-                patient_uuid=patient_uuid,
-                detail=f"page {match.view_name}",
-                request=request,
-            )

@@ -33,7 +33,7 @@ from locust import HttpUser, constant, events, task
 from locust.clients import HttpSession
 from locust.exception import StopUser
 
-from clinic.loadtest.browser import form_fields, is_note_address, note_fields, sign_done
+from demo.loadtest.browser import form_fields, is_note_address, note_fields, sign_done
 
 with open(os.environ["LOADTEST_DATA"]) as file:
     DATA = json.load(file)

@@ -13,7 +13,7 @@ CLINIC_ADMINS = "Clinic admins"
 ROLE_PERMISSIONS = {
     PRACTITIONERS: {
         "patients.patient": ["view", "add", "change"],
-        "clinic.practitionerprofile": ["view"],
+        "staff.practitionerprofile": ["view"],
         "treatment_sessions.acupuncturepoint": ["view"],
         "patients.patientlink": ["view", "add", "change"],
         "patients.intake": ["view", "change"],
@@ -33,8 +33,8 @@ ROLE_PERMISSIONS = {
     CLINIC_ADMINS: {
         "patients.patient": ["view", "add", "change"],
         "patients.historicalpatient": ["view"],
-        "clinic.practitionerprofile": ["view", "add", "change", "delete"],
-        "clinic.auditevent": ["view"],
+        "staff.practitionerprofile": ["view", "add", "change", "delete"],
+        "audit.auditevent": ["view"],
         "patients.patientlink": ["view", "change"],
         "patients.intake": ["view"],
         "patients.redflagreview": ["view"],
@@ -80,6 +80,6 @@ def sync_roles(apps=global_apps):
 
 
 def sync_roles_after_migrate(sender, app_config=None, **kwargs):
-    # Once per migrate run: the last app to migrate is this one's signal for clinic.
-    if app_config is not None and app_config.label == "clinic":
+    # Once per migrate run, on this app's signal (sync_roles covers every app itself).
+    if app_config is not None and app_config.label == "staff":
         sync_roles(kwargs.get("apps") or global_apps)

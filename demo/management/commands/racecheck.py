@@ -42,7 +42,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.loadtest.browser import (
+from demo.loadtest.browser import (
     Browser,
     alerts,
     form_fields,
@@ -50,13 +50,13 @@ from clinic.loadtest.browser import (
     note_fields,
     sign_done,
 )
-from clinic.management.commands.loadtest import (
+from demo.management.commands.loadtest import (
     checkins_holding,
     compare_notes,
     serve,
     stored_notes,
 )
-from clinic.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
+from demo.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from patients.models import Intake, Patient, PatientLink
 from patients.models.readings import CHECKIN_SCORES
 from patients.views.links import link_path

@@ -53,8 +53,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
-from clinic.models import AuditEvent
+from audit.models import AuditEvent
+from demo.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from patients.models import CheckIn, Patient, PatientLink
 from patients.models.readings import CHECKIN_SCORES
 from patients.views.links import link_path
@@ -410,7 +410,7 @@ class Command(BaseCommand):
                         env={
                             **os.environ,
                             "LOADTEST_DATA": str(work / "data.json"),
-                            "PYTHONPATH": str(settings.BASE_DIR),  # clinic.loadtest.browser
+                            "PYTHONPATH": str(settings.BASE_DIR),  # demo.loadtest.browser
                         },
                         stdout=locust_log,
                         stderr=subprocess.STDOUT,

@@ -1,10 +1,10 @@
 """Demo treatment notes for seed_demo: protocols, and the sessions of the courses planned
-in patients.demo_course. Plain rows in bulk (clinic.bulk): no per-row signals."""
+in demo.course. Plain rows in bulk (demo.bulk): no per-row signals."""
 
 import uuid
 from datetime import timedelta
 
-from clinic.bulk import insert_rows, new_ids
+from demo.bulk import insert_rows, new_ids
 from patients.models import OutcomeReading
 from sessions.models import (
     AcupuncturePoint,
