@@ -8,15 +8,16 @@ import os
 import pytest
 from django.urls import reverse
 
-from demo.loadtest.browser import alerts, form_fields, is_note_address, note_fields, sign_done
-from demo.management.commands.loadtest import (
-    children,
-    compare_notes,
-    memory_kb,
-    parent_pid,
-    stored_notes,
+from demo.loadtest.browser import (
+    alerts,
+    form_fields,
+    is_note_address,
+    note_fields,
+    sign_done,
+    together,
 )
-from demo.management.commands.racecheck import together
+from demo.loadtest.server import children, memory_kb, parent_pid
+from demo.loadtest.stored import compare_notes, stored_notes
 
 STATUS = """Name:\tgunicorn
 Umask:\t0022

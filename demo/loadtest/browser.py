@@ -12,6 +12,8 @@ command both use it.
 import html as entities
 import http.cookiejar
 import re
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -186,3 +188,28 @@ class Browser:
         data = {"username": username, "password": password, "csrfmiddlewaretoken": token}
         status, _, _ = self.post(login_path, data)
         return status == 302
+
+
+def together(**calls):
+    """Run the calls in threads that leave a barrier at the same instant: name -> answer
+    (a call that raised or hung has none), and name -> (start, end) in ms after the first
+    call left the barrier."""
+    barrier = threading.Barrier(len(calls), timeout=30)
+    answers, times = {}, {}
+
+    def run(name, call):
+        barrier.wait()
+        started = time.monotonic()
+        answers[name] = call()
+        times[name] = (started, time.monotonic())
+
+    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    first = min((start for start, _ in times.values()), default=0)
+    return answers, {
+        name: (round((start - first) * 1000), round((end - first) * 1000))
+        for name, (start, end) in times.items()
+    }

@@ -29,23 +29,16 @@ The peak memory of a worker is the largest VmHWM (the kernel's peak resident set
 gunicorn master's children, read from /proc every half second.
 """
 
-import contextlib
 import importlib.util
 import json
 import os
 import random
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
-import gunicorn
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -54,202 +47,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from demo.loadtest.server import WorkerMemory, serve
+from demo.loadtest.stored import checkins_holding, compare_notes, stored_notes
 from demo.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from patients.models import CheckIn, Patient, PatientLink
-from patients.models.readings import CHECKIN_SCORES
 from patients.views.links import link_path
-from sessions.models import TreatmentSession
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 POINT_QUERIES = ["LIV 3", "ST36", "LI4", "SP6", "zusanli", "hegu", "GB", "PC6"]
-
-
-def memory_kb(status_text):
-    """VmRSS and VmHWM (peak RSS) in kB from the text of /proc/<pid>/status."""
-    found = {}
-    for line in status_text.splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = int(value.split()[0])
-    return found
-
-
-def parent_pid(stat_text):
-    """The parent's id from the text of /proc/<pid>/stat: "pid (name) state ppid ...".
-    The name may hold spaces and parentheses, so the fields are counted after its end."""
-    return int(stat_text.rpartition(")")[2].split()[1])
-
-
-def children(pid):
-    """The ids of a process's children, from /proc."""
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if parent_pid((entry / "stat").read_text()) == pid:
-                kids.append(int(entry.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return kids
-
-
-class WorkerMemory(threading.Thread):
-    """Samples the gunicorn workers' memory every half second; keeps each one's peak."""
-
-    def __init__(self, master_pid):
-        super().__init__(daemon=True)
-        self.master_pid = master_pid
-        self.peak_kb = {}
-        self.stopped = threading.Event()
-
-    def run(self):
-        while not self.stopped.is_set():
-            self.sample()
-            self.stopped.wait(0.5)
-
-    def sample(self):
-        for pid in children(self.master_pid):
-            try:
-                found = memory_kb(Path(f"/proc/{pid}/status").read_text())
-            except OSError:
-                continue
-            peak = max(found.get("VmRSS", 0), found.get("VmHWM", 0))
-            self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), peak)
-
-    def stop(self):
-        self.stopped.set()
-        self.join()
-        self.sample()
-
-
-def stored_notes(marker):
-    """The notes whose `subjective` starts with the run's marker: marker -> (patient's
-    uuid, pain before, signed)."""
-    rows = TreatmentSession.objects.filter(subjective__startswith=marker + " ").values_list(
-        "subjective", "patient__uuid", "pain_before", "status"
-    )
-    signed = TreatmentSession.Status.SIGNED
-    return {text: (str(patient), pain, status == signed) for text, patient, pain, status in rows}
-
-
-def checkins_holding(expected, started):
-    """How many patients of `expected` ({patient id: answers}) hold those answers in a
-    check-in written since `started`."""
-    stored = {
-        checkin.patient_id: checkin
-        for checkin in CheckIn.objects.filter(
-            patient__in=expected,
-            taken_on__gte=timezone.localtime(started).date(),
-            updated_at__gte=started,
-        ).prefetch_related("psfs_ratings")
-    }
-    return sum(
-        1
-        for patient, answers in expected.items()
-        if patient in stored and holds(stored[patient], answers)
-    )
-
-
-def holds(checkin, answers):
-    """Whether a check-in (its PSFS ratings prefetched) holds these posted answers."""
-    psfs = {f"psfs_{rating.activity_id}": rating.value for rating in checkin.psfs_ratings.all()}
-    mine = {name: getattr(checkin, name) for name in CHECKIN_SCORES}
-    return {**mine, **psfs} == answers
-
-
-def compare_notes(posted, stored):
-    """What became of the notes the server answered as saved (`posted`: the locustfile's
-    lines) against the stored ones (`stored`: marker -> (patient, pain before, signed)).
-    A note is missing unless stored for its patient with its pain score; a sign answered
-    as done is lost unless the note is stored signed."""
-    kept = [
-        line
-        for line in posted
-        if stored.get(line["marker"], (None, None))[:2] == (line["patient"], line["pain_before"])
-    ]
-    done = [line for line in posted if line.get("sign") == "done"]
-    signed = [line for line in done if stored.get(line["marker"], (None, None, False))[2]]
-    return {
-        "posted": len(posted),
-        "stored": len(kept),
-        "missing": len(posted) - len(kept),
-        "signs": sum(1 for line in posted if line.get("sign")),
-        "signs_done": len(done),
-        "signs_refused": sum(1 for line in posted if line.get("sign") == "refused"),
-        "signs_failed": sum(1 for line in posted if line.get("sign") == "failed"),
-        "signed_stored": len(signed),
-        "lost_signs": len(done) - len(signed),
-    }
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_env(work):
-    """Production settings, except plain http on loopback (no redirect to https,
-    cookies not secure-only: DJANGO_HTTPS=false) and no rate limit on patient links,
-    since every patient here comes from the same address."""
-    return {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_HTTPS": "false",
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "CLINIC_LINK_RATE_LIMIT": str(10**9),
-    }
-
-
-@contextlib.contextmanager
-def serve(work, workers, log_path=None):
-    """gunicorn with `workers` workers on a free loopback port, debug off, the same
-    database: yields (its process, its address); its output goes to `log_path`
-    (work/gunicorn.log unless given). Stopped on the way out."""
-    env = server_env(work)
-    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-    if subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env).returncode:
-        raise CommandError("collectstatic failed (see above)")
-    port = free_port()
-    host = f"http://127.0.0.1:{port}"
-    log_path = log_path or work / "gunicorn.log"
-    server_log = open(log_path, "w")  # noqa: SIM115 (closed in finally)
-    command = [sys.executable, "-m", "gunicorn", "clinic.wsgi"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    if gunicorn.version_info >= (27,):  # no control socket in the home folder
-        command.append("--no-control-socket")
-    server = subprocess.Popen(
-        command, cwd=settings.BASE_DIR, env=env, stdout=server_log, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_until_up(server, host + reverse("login"), log_path)
-        yield server, host
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server_log.close()
-
-
-def wait_until_up(server, url, log_path):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    tail = Path(log_path).read_text()[-3000:]
-    raise CommandError(f"gunicorn did not answer {url}:\n{tail}")
 
 
 class Command(BaseCommand):

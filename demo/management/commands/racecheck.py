@@ -49,13 +49,10 @@ from demo.loadtest.browser import (
     is_note_address,
     note_fields,
     sign_done,
+    together,
 )
-from demo.management.commands.loadtest import (
-    checkins_holding,
-    compare_notes,
-    serve,
-    stored_notes,
-)
+from demo.loadtest.server import serve
+from demo.loadtest.stored import check_load, check_races
 from demo.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from patients.models import Intake, Patient, PatientLink
 from patients.models.readings import CHECKIN_SCORES
@@ -127,8 +124,8 @@ class Command(BaseCommand):
                 "started": started.isoformat(),
                 "patients": [str(patient.uuid) for patient in patients],
             },
-            "sign_races": self.check_races(races),
-            "mixed_load": self.check_load(load, started, seconds, clients),
+            "sign_races": check_races(races),
+            "mixed_load": check_load(load, f"Race {self.run_id} load", started, seconds, clients),
         }
         self.print_report(results)
         Path(json_path).write_text(json.dumps(results, indent=2))
@@ -246,39 +243,6 @@ class Command(BaseCommand):
             })  # fmt: skip
         return {"races": races, "statuses": statuses}
 
-    def check_races(self, found):
-        races = found["races"]
-        uuids = [race["note"].rstrip("/").rpartition("/")[2] for race in races if race["note"]]
-        stored = {
-            str(note.uuid): note
-            for note in TreatmentSession.objects.filter(uuid__in=uuids).only(
-                "uuid", "status", "subjective"
-            )
-        }
-        for race in races:
-            note = stored.get((race["note"] or "").rstrip("/").rpartition("/")[2])
-            race["stored_signed"] = bool(note and note.status == TreatmentSession.Status.SIGNED)
-            race["stored_text"] = note.subjective if note else None
-        done = [race for race in races if race.get("sign") == "done"]
-        # A draft save answered as saved must have left its text; a pair where both were
-        # answered as done signed a text the signer had not seen (the save came first) or
-        # un-signed the note (the sign came first).
-        saved = [race for race in races if race.get("draft_saved")]
-        return {
-            "pairs": len(races),
-            "signs_done": len(done),
-            "signs_refused": sum(1 for race in races if race.get("sign") == "refused"),
-            "signs_failed": sum(1 for race in races if race.get("sign") == "failed"),
-            "done_and_signed": sum(1 for race in done if race["stored_signed"]),
-            "lost_signs": sum(1 for race in done if not race["stored_signed"]),
-            "both_answered_done": sum(1 for race in done if race["draft_saved"]),
-            "drafts_saved": len(saved),
-            "drafts_lost": sum(1 for race in saved if race["stored_text"] != race["edited"]),
-            "server_errors": count_5xx(found["statuses"]),
-            "statuses": plain(found["statuses"]),
-            "races": races,
-        }
-
     # (b) Mixed load
 
     def mixed_load(self, patients, links, clients, seconds, usernames, password):
@@ -367,29 +331,6 @@ class Command(BaseCommand):
                 phone_lock.release()
         return False
 
-    def check_load(self, found, started, seconds, clients):
-        notes = compare_notes(found["notes"], stored_notes(f"Race {self.run_id} load"))
-        last = {}
-        for line in sorted(found["checkins"], key=lambda line: line["sequence"]):
-            last[line["patient"]] = line["answers"]
-        holding = checkins_holding(last, started)
-        requests = sum(sum(counter.values()) for counter in found["statuses"].values())
-        return {
-            "clients": clients,
-            "seconds": seconds,
-            "requests": requests,
-            "server_errors": count_5xx(found["statuses"]),
-            "failed_connections": sum(counter[0] for counter in found["statuses"].values()),
-            "notes": notes,
-            "checkins": {
-                "posted": len(found["checkins"]),
-                "patients": len(last),
-                "holding_last_answers": holding,
-                "missing": len(last) - holding,
-            },
-            "statuses": plain(found["statuses"]),
-        }
-
     def print_report(self, results):
         races, load = results["sign_races"], results["mixed_load"]
         rows = [
@@ -419,40 +360,3 @@ class Command(BaseCommand):
         for part in ("sign_races", "mixed_load"):
             for name, counter in results[part]["statuses"].items():
                 self.stdout.write(f"  {part} {name}: {counter}")
-
-
-def together(**calls):
-    """Run the calls in threads that leave a barrier at the same instant: name -> answer
-    (a call that raised or hung has none), and name -> (start, end) in ms after the first
-    call left the barrier."""
-    barrier = threading.Barrier(len(calls), timeout=30)
-    answers, times = {}, {}
-
-    def run(name, call):
-        barrier.wait()
-        started = time.monotonic()
-        answers[name] = call()
-        times[name] = (started, time.monotonic())
-
-    threads = [threading.Thread(target=run, args=item) for item in calls.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    first = min((start for start, _ in times.values()), default=0)
-    return answers, {
-        name: (round((start - first) * 1000), round((end - first) * 1000))
-        for name, (start, end) in times.items()
-    }
-
-
-def count_5xx(statuses):
-    return sum(n for counter in statuses.values() for status, n in counter.items() if status >= 500)
-
-
-def plain(statuses):
-    """Status counters as JSON: {"note (POST)": {"302": 40, "500": 2}}."""
-    return {
-        name: {str(status): n for status, n in sorted(counter.items())}
-        for name, counter in statuses.items()
-    }
