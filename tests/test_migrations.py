@@ -35,3 +35,57 @@ def test_the_summary_columns_are_filled_for_existing_patients(migrator, practiti
 
     summary = PatientSummary.objects.get(patient_id=ana.pk)
     assert (summary.status, summary.practitioner_id) == ("discharged", practitioner.pk)
+
+
+# The audit and staff apps took over two models the clinic app created: the state moves, the
+# tables (and every row in them) stay where they are.
+CLINIC_BEFORE = ("clinic", "0003_audit_refuses_truncate")
+BEFORE_THE_MOVE = [("audit", None), ("staff", None), CLINIC_BEFORE]
+
+
+def test_moving_the_audit_and_staff_models_keeps_every_row(migrator, practitioner, clinic_admin):
+    from tests.factories import PatientFactory
+    from tests.session_factories import TreatmentSessionFactory
+
+    migrator.migrate(BEFORE_THE_MOVE)
+    old = migrator.loader.project_state([CLINIC_BEFORE]).apps
+    ContentType = old.get_model("contenttypes", "ContentType")
+    old_types = {
+        model: ContentType.objects.get(app_label="clinic", model=model).pk
+        for model in ("auditevent", "practitionerprofile")
+    }
+    patient = PatientFactory(practitioner=practitioner)
+    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
+    OldAuditEvent = old.get_model("clinic", "AuditEvent")
+    OldAuditEvent.objects.create(
+        actor="lin", action="view", object_type="patients.patient",
+        object_id=str(patient.pk), patient_uuid=patient.uuid, detail="before the move",
+    )  # fmt: skip
+    events = list(OldAuditEvent.objects.order_by("pk").values_list("pk", "action", "detail"))
+    profile = old.get_model("clinic", "PractitionerProfile").objects.get(user_id=practitioner.pk)
+
+    migrator = MigrationExecutor(connection)
+    migrator.migrate(migrator.loader.graph.leaf_nodes())
+
+    from django.contrib.auth.models import User
+    from django.contrib.contenttypes.models import ContentType
+
+    from audit.models import AuditEvent
+    from patients.models import Patient
+    from sessions.models import TreatmentSession
+    from staff.models import PractitionerProfile
+
+    assert len(events) >= 3  # the patient and the note were audited as they were made
+    assert list(AuditEvent.objects.order_by("pk").values_list("pk", "action", "detail")) == events
+    moved = PractitionerProfile.objects.get(user_id=practitioner.pk)
+    assert (moved.pk, moved.display_name) == (profile.pk, profile.display_name)
+    assert Patient.objects.filter(pk=patient.pk).exists()
+    assert TreatmentSession.objects.filter(pk=note.pk, patient=patient).exists()
+    # The content types moved with the models, so permissions granted on them still hold.
+    assert ContentType.objects.get_for_model(AuditEvent).pk == old_types["auditevent"]
+    assert (
+        ContentType.objects.get_for_model(PractitionerProfile).pk
+        == old_types["practitionerprofile"]
+    )
+    assert not ContentType.objects.filter(app_label="clinic").exists()
+    assert User.objects.get(pk=clinic_admin.pk).has_perm("audit.view_auditevent")
