@@ -117,6 +117,8 @@ class PsfsActivity(models.Model):
     position = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = "PSFS activity"
+        verbose_name_plural = "PSFS activities"
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "position"], name="psfs_activity_position"),
@@ -146,6 +148,7 @@ class PsfsRating(models.Model):
     )
 
     class Meta:
+        verbose_name = "PSFS rating"
         ordering = ["taken_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(value__lte=10), name="psfs_rating_range"),
@@ -200,6 +203,7 @@ class CheckIn(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "check-in"
         ordering = ["-taken_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["patient", "taken_on"], name="checkin_once_a_day"),
