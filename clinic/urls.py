@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clinic import views
+from patients import urls as patient_urls
 from patients.views.checkins import checkin
-from sessions.views import point_search
+from sessions.views.export import export
+from sessions.views.points import point_search
+
+# The export holds readings and sessions, so it is the sessions app's, at the patients' URL.
+patient_pages = patient_urls.urlpatterns + [path("export/", export, name="export")]
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("patients/", include("patients.urls")),
+    path("patients/", include((patient_pages, patient_urls.app_name))),
     path("patients/<uuid:patient>/sessions/", include("sessions.urls")),
     path("points/search/", point_search, name="point_search"),
     path("p/intake/", include("patients.public_urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import export, links, progress, records, review
+from patients.views import links, progress, records, review
 
 app_name = "patients"
 urlpatterns = [
@@ -8,7 +8,6 @@ urlpatterns = [
     path("new/", records.patient_create, name="create"),
     path("invite/", links.invite_new_patient, name="invite"),
     path("intakes/", review.intake_queue, name="intake_queue"),
-    path("export/", export.export, name="export"),
     path("<uuid:patient>/", records.patient_detail, name="detail"),
     path("<uuid:patient>/edit/", records.patient_edit, name="edit"),
     path("<uuid:patient>/safety/", records.patient_safety, name="safety"),

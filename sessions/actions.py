@@ -8,8 +8,7 @@ from audit.models import AuditEvent
 from patients.actions import record_session_readings
 from patients.models import Patient
 from patients.summary import refresh_summary
-from sessions.models import SessionPoint, TreatmentSession
-from sessions.models.notes import SIGNED_MESSAGE, SignedNoteError, SigningRefused, StaleDraft
+from sessions.models import SessionPoint
 
 
 @transaction.atomic
@@ -21,19 +20,14 @@ def save_note(form, point_formset, adverse_event_formset, *, version=None, sign_
     since `version` was read (StaleDraft), and the safety rules still hold for the patient
     as stored now (SigningRefused). Nothing is written when one fails."""
     note = form.save(commit=False)
-    Patient.objects.lock(note.patient_id)
     if note.pk is None:
+        Patient.objects.lock(note.patient_id)
         last = note.patient.treatment_sessions.aggregate(n=Max("session_number"))["n"]
         note.session_number = (last or 0) + 1
     else:
-        stored = TreatmentSession.objects.locked(note.pk)
-        if stored.is_signed:
-            raise SignedNoteError(SIGNED_MESSAGE)
-        if version is not None and stored.version != version:
-            raise StaleDraft(stored)
+        note.lock_draft(version)
     note.patient.refresh_from_db()  # its safety flags as they are under the lock
-    if problems := note.saving_problems(point_formset.chosen_points()):
-        raise SigningRefused([message for _, message in problems])
+    note.check_may_save(point_formset.chosen_points())
     note.save()
     point_formset.instance = note
     rows = point_formset.save(commit=False)

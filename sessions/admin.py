@@ -16,9 +16,10 @@ from sessions.models import (
     Protocol,
     ProtocolPoint,
     SessionPoint,
+    SignedNoteError,
+    SigningRefused,
     TreatmentSession,
 )
-from sessions.models.notes import SIGNED_MESSAGE
 
 
 class AcupuncturePointForm(forms.ModelForm):
@@ -82,11 +83,10 @@ class NoteAdminForm(NoControlCharacters, forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds the posted values
-        stored = TreatmentSession.objects.filter(pk=self.instance.pk, status="signed")
-        if self.instance.pk and stored.exists():
-            self.add_error(None, SIGNED_MESSAGE)
-        for field, message in self.instance.saving_problems():
-            self.add_error(field if field in self.fields else None, message)
+        try:
+            self.instance.check_may_correct()
+        except SigningRefused as refused:
+            self.add_error(None, refused.by_field(self.fields))
 
 
 def may_correct(request, note):
@@ -170,9 +170,10 @@ class TreatmentSessionAdmin(AuditedAdmin):
     # A draft corrected here leaves its readings and the patient's summary as the charting
     # form would (sessions.actions.save_note), under the same locks.
     def save_model(self, request, obj, form, change):
-        Patient.objects.lock(obj.patient_id)
-        if TreatmentSession.objects.locked(obj.pk).is_signed:
-            raise PermissionDenied(SIGNED_MESSAGE)
+        try:
+            obj.lock_draft()
+        except SignedNoteError as error:
+            raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
         record_session_readings(obj)
         refresh_summary(obj.patient)

@@ -12,8 +12,8 @@ from sessions.models import (
     SessionPoint,
     TreatmentSession,
     code_prefix,
+    side_error,
 )
-from sessions.models.notes import side_error
 
 EARLIEST_YEAR = 2000
 PAIN_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric"})
@@ -258,12 +258,12 @@ class AmendmentForm(NoControlCharacters, forms.ModelForm):
         error_messages = {"text": {"required": "Write what the amendment corrects or adds."}}
 
 
-def apply_safety(form, point_formset, signing):
-    """Put what stops the note being saved (or signed) next to its fields, as the note
-    itself judges it (TreatmentSession.saving_problems and signing_problems); return every
-    safety warning, reminders included."""
-    note, points = form.instance, point_formset.chosen_points()
-    problems = note.signing_problems(points) if signing else note.saving_problems(points)
-    for field, message in problems:
-        form.add_error(field or None, message)
-    return note.warnings(points)
+class ExportForm(NoControlCharacters, forms.Form):
+    what = forms.ChoiceField(
+        label="Data", choices=[("readings", "Outcome readings"), ("sessions", "Treatment sessions")]
+    )
+    deidentified = forms.BooleanField(
+        label="De-identified for research (no names, contacts or birth dates; dates shifted)",
+        required=False,
+        initial=True,
+    )

@@ -15,9 +15,9 @@ from patients.forms import InviteForm, PatientFilterForm, PatientForm, SafetyFla
 from patients.intake import STEP_FORMS
 from patients.models import Intake, Patient, PatientLink
 from patients.views.checkins import CheckInForm
-from patients.views.export import ExportForm
 from patients.views.progress import PhaseChangeForm
 from patients.views.review import RedFlagReviewForm
+from sessions.forms import ExportForm
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.intake_helpers import (

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from patients.views.export import neutralised
+from sessions.views.export import neutralised
 from tests.factories import PatientFactory
 from tests.progress_helpers import checkin, days_ago, session, start_course
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
-from sessions.models import TreatmentSession
-from sessions.models.notes import UNREVIEWED_RED_FLAGS
+from sessions.models import UNREVIEWED_RED_FLAGS, TreatmentSession
 from tests.intake_helpers import (
     BASELINE_PEG,
     BASELINE_PSFS,

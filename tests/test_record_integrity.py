@@ -14,8 +14,7 @@ from core.transactions import retry_on_conflict
 from patients.models import Patient
 from sessions.actions import save_note
 from sessions.forms import AdverseEventFormSet, SessionForm, point_formset_class
-from sessions.models import AdverseEvent, Amendment, SessionPoint, TreatmentSession
-from sessions.models.notes import SignedNoteError
+from sessions.models import AdverseEvent, Amendment, SessionPoint, SignedNoteError, TreatmentSession
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.session_factories import (

@@ -10,8 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from sessions.models import SEARCH_LIMIT, AdverseEvent, Amendment, SessionPoint, TreatmentSession
-from sessions.models.notes import SignedNoteError
+from sessions.models import (
+    SEARCH_LIMIT,
+    AdverseEvent,
+    Amendment,
+    SessionPoint,
+    SignedNoteError,
+    TreatmentSession,
+)
 from tests.factories import PatientFactory
 from tests.session_factories import AmendmentFactory, TreatmentSessionFactory
 

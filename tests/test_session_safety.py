@@ -7,7 +7,7 @@ from django.urls import reverse
 from patients.models import Patient
 from sessions import safety
 from sessions.models import AcupuncturePoint, TreatmentSession
-from sessions.safety import ACKNOWLEDGE, REFUSE, REMIND, Warning
+from sessions.safety import ACKNOWLEDGE, REFUSE, REMIND, SafetyWarning
 from tests.factories import PatientFactory
 from tests.session_factories import (
     TreatmentSessionFactory,
@@ -137,9 +137,9 @@ def test_review_gives_each_rules_warning_and_no_other(flags, codes, electrical, 
         assert text in warning.message
 
 
-REFUSAL = Warning(REFUSE, "Electroacupuncture is refused.", "electrical")
-CAUTION = Warning(ACKNOWLEDGE, "LI4: avoided in pregnancy.", "pregnancy_acknowledged")
-REMINDER = Warning(REMIND, "Needle fear: treat lying down.")
+REFUSAL = SafetyWarning(REFUSE, "Electroacupuncture is refused.", "electrical")
+CAUTION = SafetyWarning(ACKNOWLEDGE, "LI4: avoided in pregnancy.", "pregnancy_acknowledged")
+REMINDER = SafetyWarning(REMIND, "Needle fear: treat lying down.")
 
 
 @pytest.mark.parametrize(

@@ -1,31 +1,43 @@
-from sessions.models.notes import (
-    AdverseEvent,
-    Amendment,
-    Protocol,
-    ProtocolPoint,
-    SessionPoint,
-    Side,
-    TreatmentSession,
-)
+from sessions.models.adverse_events import AdverseEvent
+from sessions.models.notes import SessionPoint, TreatmentSession
 from sessions.models.points import (
     SEARCH_LIMIT,
     AcupuncturePoint,
     AcupuncturePointQuerySet,
+    Side,
     code_prefix,
+    default_side,
     fold,
+    side_error,
+)
+from sessions.models.protocols import Protocol, ProtocolPoint
+from sessions.models.signing import (
+    UNREVIEWED_RED_FLAGS,
+    Amendment,
+    NoteConflict,
+    SignedNoteError,
+    SigningRefused,
+    StaleDraft,
 )
 
 __all__ = [
     "SEARCH_LIMIT",
+    "UNREVIEWED_RED_FLAGS",
     "AcupuncturePoint",
     "AcupuncturePointQuerySet",
     "AdverseEvent",
     "Amendment",
+    "NoteConflict",
     "Protocol",
     "ProtocolPoint",
     "SessionPoint",
+    "SignedNoteError",
+    "SigningRefused",
     "Side",
+    "StaleDraft",
     "TreatmentSession",
     "code_prefix",
+    "default_side",
     "fold",
+    "side_error",
 ]

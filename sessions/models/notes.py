@@ -1,13 +1,16 @@
-"""Treatment notes: what was done in a session, to STRICTA 2010 (CLINICAL.md section 6)."""
+"""Treatment notes: what was done in a session, to STRICTA 2010 (CLINICAL.md section 6).
+
+A note's rules (editing, saving, signing) and its amendments are in sessions.models.signing,
+its adverse events in sessions.models.adverse_events.
+"""
 
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,68 +18,26 @@ from simple_history.models import HistoricalRecords
 
 from audit import trail
 from clinic.constraints import CheckConstraintsInPython
-from patients.models import Patient
-from sessions import safety
-from sessions.models.points import AcupuncturePoint
+from sessions.models.points import AcupuncturePoint, Side
+from sessions.models.signing import (
+    ARCHIVED_PATIENT,
+    LOCKED_MESSAGE,
+    NoteConflict,
+    NoteRules,
+    SignedNoteError,
+    refuse_if_signed,
+)
 from staff.models import AcupunctureStyle
-
-MIDLINE_CHANNELS = {"GV", "CV"}
-PAIRED_CHANNELS = {
-    "LU", "LI", "ST", "SP", "HT", "SI", "BL", "KI", "PC", "TE", "GB", "LR",
-}  # fmt: skip
-
 
 DEPTH_VALIDATORS = [MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("100"))]
 
-
-class Side(models.TextChoices):
-    LEFT = "L", "Left"
-    RIGHT = "R", "Right"
-    BILATERAL = "B", "Bilateral"
-    MIDLINE = "M", "Midline"
-
-
-def side_error(point, side):
-    """Why this side is wrong for this point, or None: GV and CV lie on the midline."""
-    if point.channel in MIDLINE_CHANNELS and side != Side.MIDLINE:
-        return f"{point.code} lies on the midline: choose midline."
-    if point.channel in PAIRED_CHANNELS and side == Side.MIDLINE:
-        return f"{point.code} is a paired point: choose left, right or bilateral."
-    return None
-
-
-def default_side(point):
-    return Side.MIDLINE if point.channel in MIDLINE_CHANNELS else Side.BILATERAL
-
-
-class SignedNoteError(ValidationError):
-    """The note is signed: nothing of it may change (amend it instead)."""
-
-
-class SigningRefused(ValidationError):
-    """The note may not be signed (yet): its messages say why."""
-
-
-class StaleDraft(ValidationError):
-    """The draft was saved elsewhere since this copy of it was opened (another tab)."""
-
-    def __init__(self, stored):
-        super().__init__("This draft was saved elsewhere after you opened it.")
-        self.stored = stored
-
-
-SIGNED_MESSAGE = "This note is signed and cannot be changed. Add an amendment instead."
-NOT_THE_AUTHOR = "Only the practitioner who wrote this draft can edit or sign it."
-UNREVIEWED_RED_FLAGS = (
-    "Red flags from the intake have not been reviewed: record the review on the intake "
-    "before signing the first note."
-)
-
-
-def refuse_if_signed(note):
-    """The parts of a signed note are locked with it."""
-    if getattr(note, "_signed_in_db", False):
-        raise SignedNoteError("This note is signed and cannot be changed; add an amendment.")
+# What a new note copies from the patient's last one ("repeat last treatment").
+REPEATED_FIELDS = [
+    "style", "needle_diameter_mm", "needle_length_mm", "needle_material", "depth_mm",
+    "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
+    "electro_intensity", "electro_waveform", "response_sought", "pattern_diagnosis",
+    "treatment_principle",
+]  # fmt: skip
 
 
 class TreatmentSessionQuerySet(models.QuerySet):
@@ -98,7 +59,7 @@ class TreatmentSessionQuerySet(models.QuerySet):
         return self.select_for_update(of=("self",)).select_related("patient").get(pk=pk)
 
 
-class TreatmentSession(CheckConstraintsInPython, models.Model):
+class TreatmentSession(NoteRules, CheckConstraintsInPython, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SIGNED = "signed", "Signed"
@@ -285,7 +246,7 @@ class TreatmentSession(CheckConstraintsInPython, models.Model):
     def save(self, *args, **kwargs):
         # A signed note is locked: corrections go into amendments.
         if getattr(self, "_signed_in_db", False):
-            raise SignedNoteError("This note is signed and cannot be changed; add an amendment.")
+            raise SignedNoteError(LOCKED_MESSAGE)
         super().save(*args, **kwargs)
         self._signed_in_db = self.status == self.Status.SIGNED
 
@@ -293,6 +254,26 @@ class TreatmentSession(CheckConstraintsInPython, models.Model):
         return reverse(
             "sessions:detail", kwargs={"patient": self.patient.uuid, "session": self.uuid}
         )
+
+    @classmethod
+    def start(cls, patient, practitioner):
+        """A new, unsaved note, begun from the patient's last one ("repeat last treatment")
+        or else from the practitioner's defaults; returned with that last note (or None).
+        NoteConflict when the patient is archived."""
+        if patient.is_archived:
+            raise NoteConflict(ARCHIVED_PATIENT)
+        last = patient.treatment_sessions.with_points().order_by("-started_at", "-id").first()
+        note = cls(patient=patient, practitioner=practitioner)
+        profile = getattr(practitioner, "practitioner_profile", None)
+        if last is not None:
+            for name in REPEATED_FIELDS:
+                setattr(note, name, getattr(last, name))
+        elif profile is not None:
+            note.style = profile.acupuncture_style
+            note.needle_diameter_mm = profile.default_needle_diameter_mm
+            note.needle_length_mm = profile.default_needle_length_mm
+            note.retention_minutes = profile.default_retention_minutes
+        return note, last
 
     def delete(self, *args, **kwargs):
         refuse_if_signed(self)
@@ -320,73 +301,6 @@ class TreatmentSession(CheckConstraintsInPython, models.Model):
     def co_interventions(self):
         names = ["moxibustion", "cupping", "gua_sha", "heat_lamp"]
         return [self._meta.get_field(name).verbose_name for name in names if getattr(self, name)]
-
-    def may_edit(self, user):
-        return not self.is_signed and user == self.practitioner
-
-    def edit_refusal(self, user):
-        """Why `user` may not edit or sign this note, or "" if they may."""
-        if self.is_signed:
-            return SIGNED_MESSAGE
-        if user != self.practitioner:
-            return NOT_THE_AUTHOR
-        return ""
-
-    @property
-    def version(self):
-        """What a form carries to tell a stale copy of this draft (another tab's)."""
-        return self.updated_at.isoformat() if self.updated_at else ""
-
-    def warnings(self, points=None):
-        """The safety review of this note (sessions.safety), for its points as stored or
-        for `points` (AcupuncturePoints) about to be stored."""
-        if points is None:
-            points = [row.point for row in self.points.all()]
-        return safety.review(self.patient, points, self.electrical)
-
-    def red_flags_block_signing(self):
-        """CLINICAL.md section 5: unreviewed red flags stop the first note being signed."""
-        patient = self.patient
-        if patient.treatment_sessions.filter(status=self.Status.SIGNED).exists():
-            return False
-        return patient.intakes.filter(has_red_flags=True, red_flag_review__isnull=True).exists()
-
-    def saving_problems(self, points=None):
-        """What stops this note from being saved: refusals and unacknowledged cautions, as
-        (field, message) pairs."""
-        blocking = safety.blocking(self.warnings(points), self.pregnancy_acknowledged)
-        return [(warning.field, warning.message) for warning in blocking]
-
-    def signing_problems(self, points=None):
-        """Everything that stops this note from being signed, as (field, message) pairs;
-        empty when it may be signed. The form, the sign button and the admin all ask this."""
-        problems = self.saving_problems(points)
-        if self.red_flags_block_signing():
-            problems.append(("", UNREVIEWED_RED_FLAGS))
-        return problems
-
-    @transaction.atomic
-    def sign(self, by, version=None):
-        """Sign the note as `by`. Inside the note's row lock it checks again that the
-        stored note is still a draft by `by`, unchanged since `version` was read (if given),
-        and that every signing rule holds, so a draft save or a second sign at the same
-        moment cannot undo or repeat it."""
-        Patient.objects.lock(self.patient_id)
-        stored = type(self).objects.locked(self.pk)
-        if stored.is_signed:
-            raise SignedNoteError("This note is already signed.")
-        if version is not None and stored.version != version:
-            raise StaleDraft(stored)
-        if by != stored.practitioner:
-            raise SigningRefused(NOT_THE_AUTHOR)
-        if problems := stored.signing_problems():
-            raise SigningRefused([message for _, message in problems])
-        self.status = stored.status = self.Status.SIGNED
-        self.signed_by = stored.signed_by = by
-        self.signed_at = stored.signed_at = timezone.now()
-        stored.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
-        self.updated_at = stored.updated_at
-        self._signed_in_db = True
 
 
 class NotePart(CheckConstraintsInPython, models.Model):
@@ -451,161 +365,5 @@ class SessionPoint(NotePart):
         return 2 if self.side == Side.BILATERAL else 1
 
 
-class ProtocolQuerySet(models.QuerySet):
-    def for_user(self, user):
-        points = ProtocolPoint.objects.select_related("point").order_by("order", "id")
-        return (
-            self.filter(Q(owner=user) | Q(shared=True))
-            .prefetch_related(Prefetch("points", queryset=points))
-            .order_by("name", "id")
-        )
-
-
-class Protocol(models.Model):
-    """A named set of points with sides: a practitioner's own, or shared with the clinic."""
-
-    name = models.CharField(max_length=100)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="protocols"
-    )
-    shared = models.BooleanField("shared with the clinic", default=True)
-    notes = models.TextField(blank=True)
-
-    objects = ProtocolQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="protocol_name_per_owner"),
-            models.CheckConstraint(condition=~Q(name=""), name="protocol_name_set"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class ProtocolPoint(models.Model):
-    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="points")
-    point = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
-    side = models.CharField(max_length=1, choices=Side)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["protocol", "point", "side"], name="protocolpoint_once_per_side"
-            ),
-            models.CheckConstraint(
-                condition=Q(side__in=["L", "R", "B", "M"]), name="protocolpoint_side_valid"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.point.code} {self.get_side_display().lower()}"
-
-    def clean(self):
-        if self.point_id and (error := side_error(self.point, self.side)):
-            raise ValidationError({"side": error})
-
-
-class AdverseEvent(NotePart):
-    """Categories and severities of CLINICAL.md section 4."""
-
-    class Category(models.TextChoices):
-        BLEEDING = "bleeding", "Bleeding or bruising"
-        NEEDLE_PAIN = "needle_pain", "Pain at needle site"
-        FLARE = "flare", "Symptom flare"
-        DIZZINESS = "dizziness", "Dizziness or fainting"
-        NAUSEA = "nausea", "Nausea"
-        DROWSINESS = "drowsiness", "Drowsiness or fatigue"
-        SKIN = "skin", "Local skin reaction"
-        BURN = "burn", "Burn (moxibustion)"
-        INFECTION = "infection", "Infection"
-        NEEDLE_FAULT = "needle_fault", "Stuck, bent or broken needle"
-        RETAINED = "retained", "Retained (forgotten) needle"
-        PNEUMOTHORAX = "pneumothorax", "Pneumothorax"
-        NERVE = "nerve", "Nerve injury"
-        OTHER = "other", "Other"
-
-    class Severity(models.TextChoices):
-        MILD = "mild", "Mild"
-        MODERATE = "moderate", "Moderate"
-        SERIOUS = "serious", "Serious"
-
-    session = models.ForeignKey(
-        TreatmentSession, on_delete=models.CASCADE, related_name="adverse_events"
-    )
-    category = models.CharField(max_length=16, choices=Category)
-    severity = models.CharField(max_length=8, choices=Severity)
-    description = models.TextField(blank=True)
-    action_taken = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(
-                    category__in=[
-                        "bleeding",
-                        "needle_pain",
-                        "flare",
-                        "dizziness",
-                        "nausea",
-                        "drowsiness",
-                        "skin",
-                        "burn",
-                        "infection",
-                        "needle_fault",
-                        "retained",
-                        "pneumothorax",
-                        "nerve",
-                        "other",
-                    ]
-                ),
-                name="adverseevent_category_valid",
-            ),  # fmt: skip
-            models.CheckConstraint(
-                condition=Q(severity__in=["mild", "moderate", "serious"]),
-                name="adverseevent_severity_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_category_display()} ({self.get_severity_display().lower()})"
-
-
-class Amendment(models.Model):
-    """A correction or addition to a signed note; the original stays as it was."""
-
-    session = models.ForeignKey(
-        TreatmentSession, on_delete=models.PROTECT, related_name="amendments"
-    )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        constraints = [models.CheckConstraint(condition=~Q(text=""), name="amendment_text_set")]
-
-    def __str__(self):
-        return f"Amendment by {self.author} on {self.created_at:%Y-%m-%d}"
-
-    KEPT = "An amendment is part of the signed record and cannot be changed or removed."
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise SignedNoteError(self.KEPT)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise SignedNoteError(self.KEPT)
-
-    @property
-    def audit_patient_uuid(self):
-        return self.session.patient.uuid
-
-
-for model in (TreatmentSession, SessionPoint, AdverseEvent, Amendment):
+for model in (TreatmentSession, SessionPoint):
     trail.track(model)

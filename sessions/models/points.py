@@ -13,6 +13,30 @@ CHANNEL_ALIASES = {
 EXTRA_GROUPS = ("HN", "CA", "B", "UE", "LE")
 CODE_QUERY = re.compile(r"^([A-Z]+)(\d*)$")
 SEARCH_LIMIT = 20
+MIDLINE_CHANNELS = {"GV", "CV"}
+PAIRED_CHANNELS = {
+    "LU", "LI", "ST", "SP", "HT", "SI", "BL", "KI", "PC", "TE", "GB", "LR",
+}  # fmt: skip
+
+
+class Side(models.TextChoices):
+    LEFT = "L", "Left"
+    RIGHT = "R", "Right"
+    BILATERAL = "B", "Bilateral"
+    MIDLINE = "M", "Midline"
+
+
+def side_error(point, side):
+    """Why this side is wrong for this point, or None: GV and CV lie on the midline."""
+    if point.channel in MIDLINE_CHANNELS and side != Side.MIDLINE:
+        return f"{point.code} lies on the midline: choose midline."
+    if point.channel in PAIRED_CHANNELS and side == Side.MIDLINE:
+        return f"{point.code} is a paired point: choose left, right or bilateral."
+    return None
+
+
+def default_side(point):
+    return Side.MIDLINE if point.channel in MIDLINE_CHANNELS else Side.BILATERAL
 
 
 def fold(text):
@@ -195,11 +219,15 @@ class AcupuncturePoint(models.Model):
     def is_midline(self):
         return self.channel in (self.Channel.GV, self.Channel.CV)
 
+    # A point's safety flags, named by their fields' labels ("over the lung field").
+    SAFETY_FLAGS = ["pregnancy_caution", "lung_field", "vessel_or_eye"]
+
+    @classmethod
+    def safety_flag_labels(cls):
+        """{field: label} of the safety flags, for the point picker's script."""
+        return {name: str(cls._meta.get_field(name).verbose_name) for name in cls.SAFETY_FLAGS}
+
     @property
     def safety_flags(self):
-        flags = [
-            (self.pregnancy_caution, "pregnancy caution"),
-            (self.lung_field, "over the lung field"),
-            (self.vessel_or_eye, "near a large vessel or the eye"),
-        ]
-        return [label for flagged, label in flags if flagged]
+        labels = self.safety_flag_labels()
+        return [labels[name] for name in self.SAFETY_FLAGS if getattr(self, name)]

@@ -14,6 +14,8 @@
   const needleCount = document.getElementById("needle-count");
   const protocols = JSON.parse(document.getElementById("protocol-data").textContent);
   const patientFlags = JSON.parse(document.getElementById("patient-flags").textContent);
+  // The point flags' labels and the messages below, as the server types them (sessions.safety).
+  const safety = JSON.parse(document.getElementById("picker-safety").textContent);
   const safetyLive = document.getElementById("safety-live");
   const electrical = document.getElementById("id_electrical");
   let found = [];
@@ -39,26 +41,30 @@
     needleCount.textContent = needles === 1 ? "1 needle" : needles + " needles";
   }
 
+  function says(name, code = "") {
+    return safety.messages[name].replace("{code}", code);
+  }
+
   // What the server will say on save, shown as points are picked (CLINICAL.md section 4).
   function updateSafety() {
     const notes = [];
     if (electrical && electrical.checked && patientFlags.implanted_device) {
-      notes.push("Electroacupuncture will be refused: the patient has an implanted device.");
+      notes.push(says("electro_refused"));
     }
     if (electrical && electrical.checked && patientFlags.epilepsy) {
-      notes.push("Epilepsy: take care with electroacupuncture.");
+      notes.push(says("epilepsy"));
     }
     liveRows().forEach((row) => {
       const code = row.querySelector(".point-code").value.toUpperCase();
       const flags = (row.dataset.flags || "").split("|");
-      if (patientFlags.pregnant && flags.includes("pregnancy caution")) {
-        notes.push(code + ": traditionally avoided in pregnancy. Acknowledge below to save.");
+      if (patientFlags.pregnant && flags.includes(safety.flags.pregnancy_caution)) {
+        notes.push(says("pregnancy_caution", code));
       }
-      if (flags.includes("over the lung field")) {
-        notes.push(code + " lies over the lung field: keep the depth and angle safe.");
+      if (flags.includes(safety.flags.lung_field)) {
+        notes.push(says("lung_field", code));
       }
-      if (flags.includes("near a large vessel or the eye")) {
-        notes.push(code + " lies near a large vessel or the eye.");
+      if (flags.includes(safety.flags.vessel_or_eye)) {
+        notes.push(says("vessel_or_eye", code));
       }
     });
     safetyLive.replaceChildren(...notes.map((text) => {

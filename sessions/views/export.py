@@ -16,7 +16,6 @@ import re
 import secrets
 from datetime import timedelta
 
-from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -24,22 +23,11 @@ from django.utils import timezone
 
 from audit import trail
 from audit.models import AuditEvent
-from core.text import NoControlCharacters
 from patients.models import OutcomeReading, Patient
+from sessions.forms import ExportForm
 from sessions.models import TreatmentSession
 
 MAX_SHIFT_DAYS = 180
-
-
-class ExportForm(NoControlCharacters, forms.Form):
-    what = forms.ChoiceField(
-        label="Data", choices=[("readings", "Outcome readings"), ("sessions", "Treatment sessions")]
-    )
-    deidentified = forms.BooleanField(
-        label="De-identified for research (no names, contacts or birth dates; dates shifted)",
-        required=False,
-        initial=True,
-    )
 
 
 class Echo:
@@ -107,7 +95,7 @@ def exported_patients(what):
     return Patient.objects.filter(pk__in=rows.objects.values("patient_id")).only("uuid")
 
 
-def reading_rows(deidentified):
+def reading_csv_rows(deidentified):
     names, today = Pseudonyms(), timezone.localdate()
     head = (
         ["study_id", "age_band", "sex"]
@@ -121,7 +109,7 @@ def reading_rows(deidentified):
         yield who(r.patient, deidentified, names, today) + [day, r.measure, r.value, r.source]
 
 
-def session_rows(deidentified):
+def session_csv_rows(deidentified):
     names, today = Pseudonyms(), timezone.localdate()
     head = (
         ["study_id", "age_band", "sex"]
@@ -175,14 +163,14 @@ def export(request):
     form = ExportForm(request.GET or None)
     if not form.is_bound or not form.is_valid():
         status = 400 if form.is_bound else 200
-        return render(request, "patients/export.html", {"form": form}, status=status)
+        return render(request, "sessions/export.html", {"form": form}, status=status)
     what, deidentified = form.cleaned_data["what"], form.cleaned_data["deidentified"]
     trail.record_shown(
         AuditEvent.Action.EXPORT,
         exported_patients(what),
         detail=f"{what} ({'de-identified' if deidentified else 'identified'})",
     )
-    rows = reading_rows(deidentified) if what == "readings" else session_rows(deidentified)
+    rows = reading_csv_rows(deidentified) if what == "readings" else session_csv_rows(deidentified)
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
         (writer.writerow([neutralised(cell) for cell in row]) for row in rows),

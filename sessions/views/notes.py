@@ -1,0 +1,89 @@
+"""A treatment note's own page, its print view, and its sign and amend buttons."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.transactions import retry_on_conflict
+from sessions.access import get_session_for_user
+from sessions.forms import AmendmentForm
+from sessions.models import SignedNoteError, SigningRefused, StaleDraft
+
+CHANGE = "treatment_sessions.change_treatmentsession"
+
+
+def refuse(request, patient, error, note=None):
+    """The page for what the note refused (`error`, as the note raised or returned it):
+    403 when the person may not do it, 409 when the note's state does not allow it."""
+    status = 403 if isinstance(error, SigningRefused) else 409
+    context = {"patient": patient, "note": note, "reason": " ".join(error.messages)}
+    return render(request, "sessions/refused.html", context, status=status)
+
+
+def session_detail(request, patient, session):
+    note = get_session_for_user(request, patient, session)
+    return render_detail(request, note, AmendmentForm())
+
+
+def render_detail(request, note, amendment_form, status=200):
+    context = {
+        "note": note,
+        "patient": note.patient,
+        "warnings": note.warnings(),
+        "adverse_events": note.adverse_events.all(),
+        "amendments": note.amendments.select_related("author__practitioner_profile"),
+        "amendment_form": amendment_form,
+        "may_edit": note.may_edit(request.user),
+        "just_saved": request.GET.get("saved") == "draft",
+    }
+    return render(request, "sessions/session_detail.html", context, status=status)
+
+
+def session_print(request, patient, session):
+    note = get_session_for_user(request, patient, session)
+    context = {
+        "note": note,
+        "patient": note.patient,
+        "adverse_events": note.adverse_events.all(),
+        "amendments": note.amendments.select_related("author__practitioner_profile"),
+    }
+    return render(request, "sessions/session_print.html", context)
+
+
+@require_POST
+@retry_on_conflict
+def session_sign(request, patient, session):
+    note = get_session_for_user(request, patient, session, CHANGE)
+    if refusal := note.edit_refusal(request.user):
+        return refuse(request, note.patient, refusal, note)
+    try:
+        note.sign(by=request.user, version=request.POST.get("version"))
+    except SignedNoteError as error:  # signed by a request at the same moment
+        return refuse(request, note.patient, error, note)
+    except StaleDraft:
+        messages.error(request, "This draft was changed after you opened this page: read it "
+                       "again and sign when it is right.")  # fmt: skip
+        return redirect(note)
+    except SigningRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        messages.error(request, "Open the draft, resolve the above, and sign from there.")
+        return redirect(note)
+    messages.success(request, f"Session {note.session_number} signed.")
+    return redirect(note)
+
+
+@require_POST
+@retry_on_conflict
+def session_amend(request, patient, session):
+    note = get_session_for_user(request, patient, session, "treatment_sessions.add_amendment")
+    if refusal := note.amend_refusal():
+        return refuse(request, note.patient, refusal, note)
+    form = AmendmentForm(request.POST)
+    if not form.is_valid():
+        return render_detail(request, note, form, status=400)
+    form.instance.session = note
+    form.instance.author = request.user
+    form.save()
+    messages.success(request, "Amendment added.")
+    return redirect(note)
