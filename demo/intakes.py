@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from demo.bulk import insert_rows, new_ids
 from demo.course import ACTIVITIES, COMPLAINTS, peg, psfs
-from patients.intake import RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
 from patients.models import (
     CheckIn,
     ConsentVersion,
@@ -21,6 +20,7 @@ from patients.models import (
     RedFlagReview,
     token_hash,
 )
+from patients.models.intake import RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
 from patients.models.readings import CHECKIN_SCORES
 
 MEASURES = [*CHECKIN_SCORES, "peg", "psfs"]  # plain strings: COPY writes an enum by its name

@@ -1,16 +1,12 @@
 """Writes that span several models: atomic, and audited through the models they touch."""
 
-from datetime import date
-
 from django.db import transaction
 from django.utils import timezone
 
 from audit import trail
 from audit.models import AuditEvent
-from patients.intake import STEP_KEYS, URGENT_FLAGS, red_flags_in
 from patients.models import (
     CheckIn,
-    ConsentVersion,
     Intake,
     OutcomeReading,
     Patient,
@@ -40,14 +36,13 @@ def submit_intake(intake_id, consent_version, ip_address):
     intake = Intake.objects.select_for_update().select_related("link", "patient").get(pk=intake_id)
     if intake.status != Intake.Status.STARTED:
         return intake
-    missing = [step for step in STEP_KEYS if step not in intake.answers]
-    if missing:
+    if missing := intake.missing_steps():
         raise IntakeIncomplete(missing)
     now = timezone.now()
-    flags = red_flags_in(intake.answers)
+    flags = intake.answered_red_flags()
     intake.red_flags = flags
     intake.has_red_flags = bool(flags)
-    intake.urgent = bool(URGENT_FLAGS.intersection(flags))
+    intake.urgent = intake.answered_urgent()
     intake.status = Intake.Status.SUBMITTED
     intake.submitted_at = now
     intake.consent_version = consent_version
@@ -72,37 +67,9 @@ def accept_intake(intake, by):
     intake = Intake.objects.select_for_update().select_related("patient").get(pk=intake.pk)
     if intake.status != Intake.Status.SUBMITTED:
         return intake.patient
-    answers = intake.answers
     patient = intake.patient
-    about, health, measures = answers["about"], answers["health"], answers["measures"]
-    for name in [
-        "given_name",
-        "family_name",
-        "email",
-        "phone",
-        "emergency_contact_name",
-        "emergency_contact_phone",
-    ]:
-        setattr(patient, name, about.get(name, ""))
-    patient.date_of_birth = date.fromisoformat(about["date_of_birth"])
-    patient.pregnant = health["pregnant"] in ("yes", "unsure")
-    patient.pregnancy_due_date = (
-        date.fromisoformat(health["due_date"])
-        if patient.pregnant and health.get("due_date")
-        else None
-    )
-    for key in [
-        "anticoagulants",
-        "bleeding_disorder",
-        "implanted_device",
-        "epilepsy",
-        "needle_fear",
-        "metal_allergy",
-        "diabetes_or_neuropathy",
-        "immunosuppressed",
-    ]:
-        setattr(patient, key, health[key] == "yes")
-    patient.lymphoedema_limb = health.get("lymphoedema_limb", "")
+    measures = intake.answers["measures"]
+    intake.fill_record(patient)
     patient.status = Patient.Status.ACTIVE
     if patient.practitioner_id is None:
         patient.practitioner = by
@@ -110,15 +77,12 @@ def accept_intake(intake, by):
     patient.save()
 
     taken_on = timezone.localdate(intake.submitted_at)
+    named = intake.psfs_answers()
     activities = PsfsActivity.objects.bulk_create(
-        PsfsActivity(patient=patient, name=measures[f"psfs_{n}"].strip(), position=position)
-        for position, n in enumerate(
-            [n for n in range(1, 6) if measures.get(f"psfs_{n}", "").strip()], start=1
-        )
+        PsfsActivity(patient=patient, name=name, position=position)
+        for position, (name, _) in enumerate(named, start=1)
     )
-    ratings = [
-        measures[f"psfs_{n}_rating"] for n in range(1, 6) if measures.get(f"psfs_{n}", "").strip()
-    ]
+    ratings = [rating for _, rating in named]
     PsfsRating.objects.bulk_create(
         PsfsRating(activity=activity, value=value, taken_on=taken_on, intake=intake)
         for activity, value in zip(activities, ratings, strict=True)
@@ -154,10 +118,6 @@ def accept_intake(intake, by):
     change_phase(patient, Phase.CALM, taken_on, by, reason="Intake accepted")
     trail.record(AuditEvent.Action.CREATE, intake, detail="baseline readings from intake")
     return patient
-
-
-def current_consent():
-    return ConsentVersion.current()
 
 
 @transaction.atomic

@@ -97,7 +97,8 @@ def change_phase(patient, phase, started_on, by, reason=""):
 
 
 @transaction.atomic
-def decide(suggestion, accept, by):
+def accept_or_dismiss(suggestion, accept, by):
+    """Accept the suggestion (changing the phase it suggests, if any) or dismiss it."""
     Patient.objects.lock(suggestion.patient_id)
     suggestion.status = Status.ACCEPTED if accept else Status.DISMISSED
     suggestion.decided_by = by
@@ -180,7 +181,7 @@ def progress(patient):
     }
 
 
-def reading_rows(readings):
+def readings_by_day(readings):
     """One row a date and source, a column a measure: the charts' data as a table."""
     rows = {}
     for r in readings:

@@ -12,8 +12,8 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from patients.intake import RED_FLAGS, STEP_KEYS
 from patients.models import Intake, Patient, PatientLink
+from patients.models.intake import RED_FLAGS, STEP_KEYS
 from tests.factories import PatientFactory
 
 # What the patient types, step by step, as the browser posts it.

@@ -11,12 +11,17 @@ from django.test import Client
 from django.urls import reverse
 
 from core import text
-from patients.forms import InviteForm, PatientFilterForm, PatientForm, SafetyFlagsForm
-from patients.intake import STEP_FORMS
+from patients.forms import (
+    STEP_FORMS,
+    CheckInForm,
+    InviteForm,
+    PatientFilterForm,
+    PatientForm,
+    PhaseChangeForm,
+    RedFlagReviewForm,
+    SafetyFlagsForm,
+)
 from patients.models import Intake, Patient, PatientLink
-from patients.views.checkins import CheckInForm
-from patients.views.progress import PhaseChangeForm
-from patients.views.review import RedFlagReviewForm
 from sessions.forms import ExportForm
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory

@@ -16,11 +16,16 @@ from django import forms
 from django.utils.safestring import mark_safe
 
 from clinic.templatetags.fields import bs_field
-from patients import intake
-from patients.forms import InviteForm, PatientFilterForm, PatientForm, SafetyFlagsForm
+from patients.forms import (
+    CheckInForm,
+    InviteForm,
+    PatientFilterForm,
+    PatientForm,
+    PhaseChangeForm,
+    SafetyFlagsForm,
+    intake,
+)
 from patients.models import Patient
-from patients.views.checkins import CheckInForm
-from patients.views.progress import PhaseChangeForm
 from sessions.forms import AdverseEventFormSet, AmendmentForm, SessionForm
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory

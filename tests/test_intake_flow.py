@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from patients.intake import STEP_KEYS
 from patients.models import ConsentVersion, Intake, Patient
+from patients.models.intake import STEP_KEYS
 from tests.intake_helpers import (
     PATIENT_ACTOR,
     VALID_ANSWERS,

@@ -1,10 +1,102 @@
-"""The patient's intake: answered step by step through a link, then reviewed."""
+"""The patient's intake: answered step by step through a link, then reviewed.
+
+The answers are kept as JSON on the Intake while the patient fills it in, each step saved
+as they go (and what was typed but not yet valid, as a draft of the step); on acceptance
+they are copied into the patient's record (patients.actions.accept_intake). The steps'
+questions are the forms of patients.forms.intake, one form a step.
+"""
+
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from patients.models.links import PatientLink
+from patients.scoring import PSFS_MAX_ACTIVITIES
+
+# The steps, in the order the patient answers them: (key, title).
+STEPS = [
+    ("about", "About you"),
+    ("pain", "Your pain"),
+    ("measures", "How you are doing"),
+    ("health", "Your health"),
+    ("red_flags", "Important symptoms"),
+    ("goals", "Your goals"),
+    ("consent", "Consent"),
+]
+STEP_KEYS = [key for key, _ in STEPS]
+STEP_TITLES = dict(STEPS)
+DRAFTS = "_drafts"  # answers[DRAFTS][step]: what was typed at a step and is not yet valid
+
+# CLINICAL.md section 5 (AHCPR 1994; NICE), in plain language. Urgent: same-day referral.
+RED_FLAGS = [
+    ("weight_loss", "Have you lost weight recently without trying?", False),
+    ("fever", "Have you had a fever, chills or night sweats?", False),
+    ("cancer", "Have you ever had cancer?", False),
+    ("night_pain", "Is the pain severe at night, or worse when you lie down?", False),
+    ("trauma", "Did the pain start after a bad fall, accident or other injury?", False),
+    (
+        "steroids",
+        "Have you taken steroid tablets for a long time, or been told you have "
+        "thin bones (osteoporosis)?",
+        False,
+    ),
+    (
+        "immune",
+        "Have you ever injected drugs, or do you have an illness or medicine that "
+        "weakens your immune system?",
+        False,
+    ),
+    ("new_after_50", "Is this a new pain that started after you turned 50?", False),
+    (
+        "saddle",
+        "Do you have numbness or tingling around your bottom, genitals or inner "
+        "thighs (where you would sit on a saddle)?",
+        True,
+    ),
+    (
+        "bladder_bowel",
+        "Have you had new problems controlling your bladder or bowels, or passing urine?",
+        True,
+    ),
+    ("leg_weakness", "Are your legs getting weaker or more numb?", True),
+]
+URGENT_FLAGS = {key for key, _, urgent in RED_FLAGS if urgent}
+RED_FLAG_LABELS = {key: question for key, question, _ in RED_FLAGS}
+
+# The health step's yes/no questions, each answering the patient's safety flag of its name.
+SAFETY_QUESTIONS = [
+    (
+        "anticoagulants",
+        "Do you take blood-thinning medicine (for example warfarin, apixaban, "
+        "clopidogrel or daily aspirin)?",
+    ),
+    ("bleeding_disorder", "Do you have a bleeding disorder, such as haemophilia?"),
+    ("implanted_device", "Do you have a pacemaker or another electrical device in your body?"),
+    ("epilepsy", "Do you have epilepsy or seizures?"),
+    ("needle_fear", "Are you afraid of needles, or have you ever fainted at injections?"),
+    ("metal_allergy", "Are you allergic to metal, such as nickel?"),
+    ("diabetes_or_neuropathy", "Do you have diabetes, or numbness in your hands or feet?"),
+    ("immunosuppressed", "Does an illness or medicine weaken your immune system?"),
+]
+
+# The first step's answers that are the patient's details of the same names (and the
+# clinic's values of them, offered to check on that step).
+PATIENT_DETAILS = [
+    "given_name",
+    "family_name",
+    "email",
+    "phone",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+]
+PSFS_ACTIVITIES = range(1, PSFS_MAX_ACTIVITIES + 1)  # the measures step's psfs_1, psfs_2...
+
+
+def to_json(cleaned):
+    """Cleaned data as JSON-safe values (dates as ISO strings)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in cleaned.items()}
 
 
 class ConsentVersion(models.Model):
@@ -115,6 +207,98 @@ class Intake(models.Model):
     @property
     def needs_red_flag_review(self):
         return self.has_red_flags and not hasattr(self, "red_flag_review")
+
+    # The steps
+
+    @staticmethod
+    def step_after(step):
+        """The step that follows `step` (the last is followed by itself)."""
+        index = STEP_KEYS.index(step)
+        return STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)]
+
+    def missing_steps(self):
+        return [step for step in STEP_KEYS if step not in self.answers]
+
+    @property
+    def all_answered(self):
+        return not self.missing_steps()
+
+    # The answers, as they are stored
+
+    def draft(self, step):
+        """What was typed at `step` and was not yet valid, as {field: [values]}, or None."""
+        return self.answers.get(DRAFTS, {}).get(step)
+
+    def initial(self, step):
+        """The answers a step's form starts from: the saved ones, or for the first step
+        what the clinic already knows, for the patient to check."""
+        answer = self.answers.get(step)
+        if answer is None and step == "about":
+            patient = self.patient
+            answer = {name: getattr(patient, name) for name in PATIENT_DETAILS}
+            if patient.date_of_birth:
+                answer["date_of_birth"] = patient.date_of_birth.isoformat()
+        return answer or {}
+
+    def save_answer(self, step, cleaned):
+        """Keep a step's valid answers (its form's cleaned data), drop its draft, and
+        resume at the next step."""
+        self.answers.setdefault(DRAFTS, {}).pop(step, None)
+        self.answers[step] = to_json(cleaned)
+        self.step = self.step_after(step)
+        self.save(update_fields=["answers", "step", "updated_at"])
+
+    def save_draft(self, step, values):
+        """Keep what was typed at `step`, valid or not, so nothing is lost if the tab is
+        closed now; resume at that step."""
+        self.answers.setdefault(DRAFTS, {})[step] = values
+        self.step = step
+        self.save(update_fields=["answers", "step", "updated_at"])
+
+    def signed_consent(self):
+        """The consent version the patient signed, or None (not signed, or gone since)."""
+        version = self.answers.get("consent", {}).get("version")
+        return ConsentVersion.objects.filter(pk=version).first()
+
+    def forget_consent(self):
+        """The text they signed is gone: they sign the current one again."""
+        self.answers.pop("consent", None)
+        self.step = "consent"
+        self.save(update_fields=["answers", "step", "updated_at"])
+
+    def answered_red_flags(self):
+        """The red flags answered yes, in the order they are asked."""
+        step = self.answers.get("red_flags", {})
+        return [key for key, _, _ in RED_FLAGS if step.get(key) == "yes"]
+
+    def answered_urgent(self):
+        return bool(URGENT_FLAGS.intersection(self.answered_red_flags()))
+
+    def psfs_answers(self):
+        """The measures step's named activities, as [(name, rating)] in their order."""
+        measures = self.answers["measures"]
+        return [
+            (measures[f"psfs_{n}"].strip(), measures[f"psfs_{n}_rating"])
+            for n in PSFS_ACTIVITIES
+            if measures.get(f"psfs_{n}", "").strip()
+        ]
+
+    def fill_record(self, patient):
+        """Copy the answers onto the patient's record: details, date of birth, pregnancy,
+        safety flags, lymphoedema (not saved)."""
+        about, health = self.answers["about"], self.answers["health"]
+        for name in PATIENT_DETAILS:
+            setattr(patient, name, about.get(name, ""))
+        patient.date_of_birth = date.fromisoformat(about["date_of_birth"])
+        patient.pregnant = health["pregnant"] in ("yes", "unsure")
+        patient.pregnancy_due_date = (
+            date.fromisoformat(health["due_date"])
+            if patient.pregnant and health.get("due_date")
+            else None
+        )
+        for key, _ in SAFETY_QUESTIONS:
+            setattr(patient, key, health[key] == "yes")
+        patient.lymphoedema_limb = health.get("lymphoedema_limb", "")
 
 
 class RedFlagReview(models.Model):

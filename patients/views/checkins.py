@@ -1,7 +1,6 @@
 """The patient's check-in through their personal link: a short form and their own last
 few readings, nothing else."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
@@ -9,35 +8,14 @@ from django.views.decorators.cache import never_cache
 
 from audit import trail
 from audit.models import AuditEvent
-from core.text import NoControlCharacters
 from core.transactions import retry_on_conflict
 from patients.actions import record_checkin
-from patients.intake import SCORE, SCORE_WIDGET, MeasuresForm
+from patients.forms import CheckInForm
 from patients.models import Patient, PatientLink
-from patients.models.readings import CHECKIN_SCORES
 from patients.ratelimit import rate_limited
 from patients.views.public import link_not_working, link_or_none
 
 RECENT = 5
-
-
-class CheckInForm(NoControlCharacters, forms.Form):
-    def __init__(self, *args, activities, **kwargs):
-        super().__init__(*args, **kwargs)
-        measures = MeasuresForm()
-        for name in CHECKIN_SCORES:
-            self.fields[name] = measures.fields[name]
-        self.activities = activities
-        for activity in activities:
-            self.fields[f"psfs_{activity.pk}"] = forms.IntegerField(
-                label=f"How well can you do this now: {activity.name}?",
-                help_text="0 = unable to do it, 10 = as well as before the problem",
-                widget=SCORE_WIDGET,
-                **SCORE,
-            )
-
-    def activity_fields(self):
-        return [self[f"psfs_{activity.pk}"] for activity in self.activities]
 
 
 @login_not_required

@@ -1,51 +1,15 @@
 """A patient's progress through the phases of care: charts, tables, suggestions, report."""
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.text import NoControlCharacters
 from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
+from patients.forms import PhaseChangeForm
 from patients.models import Phase, PhaseSuggestion
-from patients.progress import change_phase, decide, progress, reading_rows
-
-
-class PhaseChangeForm(NoControlCharacters, forms.Form):
-    phase = forms.TypedChoiceField(choices=Phase.choices, coerce=int, label="New phase")
-    started_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(max_length=300, required=False, label="Reason")
-
-    def __init__(self, *args, patient, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.patient = patient
-        self.fields["started_on"].initial = timezone.localdate
-
-    def clean_phase(self):
-        phase = self.cleaned_data["phase"]
-        current = self.patient.phase_changes.order_by("-started_on", "-id").first()
-        if current and current.phase == phase:
-            raise forms.ValidationError(f"The patient is already in phase {phase}.")
-        return phase
-
-    def clean_started_on(self):
-        started = self.cleaned_data["started_on"]
-        if started > timezone.localdate():
-            raise forms.ValidationError("A phase cannot start in the future.")
-        first = self.patient.phase_changes.order_by("started_on").first()
-        if first and started < first.started_on:
-            raise forms.ValidationError(
-                f"The course began on {first.started_on:%-d %b %Y}, with the intake."
-            )
-        current = self.patient.phase_changes.order_by("-started_on", "-id").first()
-        if current and started < current.started_on:
-            raise forms.ValidationError(
-                f"The current phase began on {current.started_on:%-d %b %Y}; a new one cannot "
-                "start before it."
-            )
-        return started
+from patients.progress import accept_or_dismiss, change_phase, progress, readings_by_day
 
 
 def with_any(rows, *measures):
@@ -54,7 +18,7 @@ def with_any(rows, *measures):
 
 def context_for(patient, form=None):
     data = progress(patient)
-    rows = reading_rows(data["readings"])
+    rows = readings_by_day(data["readings"])
     return {
         "patient": patient,
         **data,
@@ -101,7 +65,7 @@ def decide_suggestion(request, patient, suggestion, accept):
     suggestion = get_object_or_404(
         PhaseSuggestion, pk=suggestion, patient=patient, status=PhaseSuggestion.Status.OPEN
     )
-    decide(suggestion, accept=accept, by=request.user)
+    accept_or_dismiss(suggestion, accept=accept, by=request.user)
     messages.success(request, "Suggestion accepted." if accept else "Suggestion dismissed.")
     if request.POST.get("next") == "detail":
         return redirect(patient)

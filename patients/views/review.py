@@ -1,6 +1,5 @@
 """Practitioners review submitted intakes: red flags first, then accept."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -10,26 +9,13 @@ from django.views.decorators.http import require_POST
 
 from audit import trail
 from audit.models import AuditEvent
-from core.text import NoControlCharacters
 from core.transactions import retry_on_conflict
 from patients import bodymap
 from patients.access import get_patient_for_user
 from patients.actions import accept_intake
-from patients.intake import RED_FLAG_LABELS, URGENT_FLAGS
-from patients.models import Intake, RedFlagReview
-from patients.views.intake import review_sections
-
-
-class RedFlagReviewForm(NoControlCharacters, forms.ModelForm):
-    class Meta:
-        model = RedFlagReview
-        fields = ["action", "notes"]
-        labels = {"action": "Action taken"}
-        widgets = {"action": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = RedFlagReview.Action.choices  # no empty choice
+from patients.forms import RedFlagReviewForm, answer_sections
+from patients.models import Intake
+from patients.models.intake import RED_FLAG_LABELS, URGENT_FLAGS
 
 
 @permission_required("patients.view_intake", raise_exception=True)
@@ -58,7 +44,7 @@ def render_review(request, intake, review_form=None, status=200):
     context = {
         "patient": intake.patient,
         "intake": intake,
-        "sections": review_sections(answers),
+        "sections": answer_sections(answers),
         "regions": [bodymap.LABELS[key] for key in answers.get("pain", {}).get("regions", [])],
         "red_flags": [(RED_FLAG_LABELS[key], key in URGENT_FLAGS) for key in flags],
         "review_form": review_form or RedFlagReviewForm(),

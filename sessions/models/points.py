@@ -215,10 +215,6 @@ class AcupuncturePoint(models.Model):
     def channel_name(self):
         return self.get_channel_display()
 
-    @property
-    def is_midline(self):
-        return self.channel in (self.Channel.GV, self.Channel.CV)
-
     # A point's safety flags, named by their fields' labels ("over the lung field").
     SAFETY_FLAGS = ["pregnancy_caution", "lung_field", "vessel_or_eye"]
 

@@ -1,59 +1,22 @@
-"""The intake's questions, step by step, as the patient sees them on a phone.
-
-Answers are kept as JSON on the Intake while the patient fills it in (each step saved as
-they go); on acceptance they are copied into the patient's record, safety flags, PSFS
-activities and baseline readings (patients.actions.accept_intake).
-"""
+"""The intake's questions, one form a step, as the patient sees them on a phone; and the
+practitioner's red-flag review. The steps' order and the answers' storage are the
+Intake's (patients.models.intake)."""
 
 from datetime import date
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from core.text import NoControlCharacters, without_control_characters
 from patients import bodymap
-from patients.models import Limb, phone_validator
+from patients.models import Limb, RedFlagReview, phone_validator
+from patients.models.intake import RED_FLAGS, SAFETY_QUESTIONS, STEP_KEYS, STEP_TITLES
 from patients.scoring import PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SCORE = {"min_value": 0, "max_value": 10}
 SCORE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10})
-
-# CLINICAL.md section 5 (AHCPR 1994; NICE), in plain language. Urgent: same-day referral.
-RED_FLAGS = [
-    ("weight_loss", "Have you lost weight recently without trying?", False),
-    ("fever", "Have you had a fever, chills or night sweats?", False),
-    ("cancer", "Have you ever had cancer?", False),
-    ("night_pain", "Is the pain severe at night, or worse when you lie down?", False),
-    ("trauma", "Did the pain start after a bad fall, accident or other injury?", False),
-    (
-        "steroids",
-        "Have you taken steroid tablets for a long time, or been told you have "
-        "thin bones (osteoporosis)?",
-        False,
-    ),
-    (
-        "immune",
-        "Have you ever injected drugs, or do you have an illness or medicine that "
-        "weakens your immune system?",
-        False,
-    ),
-    ("new_after_50", "Is this a new pain that started after you turned 50?", False),
-    (
-        "saddle",
-        "Do you have numbness or tingling around your bottom, genitals or inner "
-        "thighs (where you would sit on a saddle)?",
-        True,
-    ),
-    (
-        "bladder_bowel",
-        "Have you had new problems controlling your bladder or bowels, or passing urine?",
-        True,
-    ),
-    ("leg_weakness", "Are your legs getting weaker or more numb?", True),
-]
-URGENT_FLAGS = {key for key, _, urgent in RED_FLAGS if urgent}
-RED_FLAG_LABELS = {key: question for key, question, _ in RED_FLAGS}
 
 SINCE = [
     ("lt_6w", "Less than 6 weeks"),
@@ -72,20 +35,6 @@ FEELS_LIKE = [
     ("stiff", "Stiff"),
     ("cramping", "Cramping"),
     ("shooting", "Shooting"),
-]
-SAFETY_QUESTIONS = [
-    (
-        "anticoagulants",
-        "Do you take blood-thinning medicine (for example warfarin, apixaban, "
-        "clopidogrel or daily aspirin)?",
-    ),
-    ("bleeding_disorder", "Do you have a bleeding disorder, such as haemophilia?"),
-    ("implanted_device", "Do you have a pacemaker or another electrical device in your body?"),
-    ("epilepsy", "Do you have epilepsy or seizures?"),
-    ("needle_fear", "Are you afraid of needles, or have you ever fainted at injections?"),
-    ("metal_allergy", "Are you allergic to metal, such as nickel?"),
-    ("diabetes_or_neuropathy", "Do you have diabetes, or numbness in your hands or feet?"),
-    ("immunosuppressed", "Does an illness or medicine weaken your immune system?"),
 ]
 
 
@@ -305,12 +254,15 @@ class GoalsForm(StepForm):
 
 
 class ConsentForm(StepForm):
+    """Signed against `consent`, the clinic's current ConsentVersion; its answer keeps the
+    version's id."""
+
     agree = forms.BooleanField(label="I have read the consent text above and I agree to it.")
     signature = forms.CharField(label="Type your full name as your signature", max_length=200)
 
-    def __init__(self, *args, expected_name="", **kwargs):
+    def __init__(self, *args, consent=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.expected_name = expected_name
+        self.consent = consent
 
     def clean_signature(self):
         signature = " ".join(self.cleaned_data["signature"].split())
@@ -318,26 +270,76 @@ class ConsentForm(StepForm):
             raise forms.ValidationError("Type your full name.")
         return signature
 
-
-STEPS = [
-    ("about", "About you", AboutForm),
-    ("pain", "Your pain", PainForm),
-    ("measures", "How you are doing", MeasuresForm),
-    ("health", "Your health", HealthForm),
-    ("red_flags", "Important symptoms", RedFlagsForm),
-    ("goals", "Your goals", GoalsForm),
-    ("consent", "Consent", ConsentForm),
-]
-STEP_KEYS = [key for key, _, _ in STEPS]
-STEP_TITLES = {key: title for key, title, _ in STEPS}
-STEP_FORMS = {key: form for key, _, form in STEPS}
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if self.consent is None:
+            raise forms.ValidationError("The clinic has not published its consent text yet.")
+        data["version"] = self.consent.pk
+        return data
 
 
-def to_json(cleaned):
-    """Cleaned data as JSON-safe values (dates as ISO strings)."""
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in cleaned.items()}
+STEP_FORMS = {
+    "about": AboutForm,
+    "pain": PainForm,
+    "measures": MeasuresForm,
+    "health": HealthForm,
+    "red_flags": RedFlagsForm,
+    "goals": GoalsForm,
+    "consent": ConsentForm,
+}
 
 
-def red_flags_in(answers):
-    step = answers.get("red_flags", {})
-    return [key for key, _, _ in RED_FLAGS if step.get(key) == "yes"]
+def step_form(intake, step, data=None, consent=None):
+    """The form of `step`: bound to `data` when posted; else to the step's draft, if what
+    was typed there was not yet valid (shown again, with what to correct); else unbound,
+    starting from the saved answers."""
+    kwargs = {"consent": consent} if step == "consent" else {}
+    if data is None and (draft := intake.draft(step)):
+        data = QueryDict(mutable=True)
+        for name, values in draft.items():
+            data.setlist(name, values)
+    if data is not None:
+        return STEP_FORMS[step](data, **kwargs)
+    return STEP_FORMS[step](initial=intake.initial(step), **kwargs)
+
+
+def answer_sections(answers):
+    """The answers as (step, title, [(question, answer)]), for the patient and the clinic."""
+    labels = (
+        dict(SINCE)
+        | dict(FEELS_LIKE)
+        | bodymap.LABELS
+        | {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+    )
+    sections = []
+    for step in STEP_KEYS:
+        if step not in answers:
+            continue
+        form = STEP_FORMS[step]()
+        rows = []
+        for name, value in answers[step].items():
+            if name not in form.fields or value in ("", None, []):
+                continue
+            if isinstance(value, list):
+                shown = ", ".join(labels.get(v, v) for v in value)
+            elif isinstance(value, bool):
+                shown = "Yes" if value else "No"
+            else:
+                shown = labels.get(value, value) if isinstance(value, str) else value
+            rows.append((str(form.fields[name].label), shown))
+        sections.append((step, STEP_TITLES[step], rows))
+    return sections
+
+
+class RedFlagReviewForm(NoControlCharacters, forms.ModelForm):
+    class Meta:
+        model = RedFlagReview
+        fields = ["action", "notes"]
+        labels = {"action": "Action taken"}
+        widgets = {"action": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = RedFlagReview.Action.choices  # no empty choice
