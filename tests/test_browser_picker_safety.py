@@ -1,0 +1,34 @@
+"""In a real Chromium: the point picker's live safety notes are the messages the server
+gives it (sessions.safety.PICKER_MESSAGES, through json_script), not its own."""
+
+import pytest
+from playwright.sync_api import expect
+
+from sessions.safety import PICKER_MESSAGES
+from tests.factories import PASSWORD, PatientFactory, PractitionerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
+
+
+def test_the_picker_says_the_servers_messages(live_server, page):
+    lin = PractitionerFactory(username="lin")
+    patient = PatientFactory(practitioner=lin, implanted_device=True, epilepsy=True)
+    page.goto(f"{live_server.url}/accounts/login/?next=/patients/{patient.uuid}/sessions/new/")
+    page.get_by_label("Username").fill("lin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    notes = page.locator("#safety-live")
+    expect(notes).to_be_hidden()
+
+    page.locator("#section-stricta summary").click()
+    page.get_by_label("Electrical stimulation").check()
+    expect(notes).to_contain_text(PICKER_MESSAGES["electro_refused"])
+    expect(notes).to_contain_text(PICKER_MESSAGES["epilepsy"])
+
+    page.get_by_label("Add a point").fill("ST9")
+    expect(page.get_by_role("option", name="ST9", exact=False)).to_be_visible()
+    page.get_by_label("Add a point").press("Enter")
+    expect(notes).to_contain_text(PICKER_MESSAGES["vessel_or_eye"].format(code="ST9"))
+
+    page.get_by_label("Electrical stimulation").uncheck()
+    expect(notes).not_to_contain_text(PICKER_MESSAGES["epilepsy"])
