@@ -7,10 +7,12 @@ the link pages' addresses, and a walk through the steps with the test client.
 """
 
 import copy
+import datetime
 import re
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from patients.models import Intake, Patient, PatientLink
 from patients.models.intake import RED_FLAGS, STEP_KEYS
@@ -134,6 +136,18 @@ def invited_patient(**fields):
     return PatientFactory(**values)
 
 
+def someone(given, family):
+    """An invited patient not yet assigned to a practitioner."""
+    email = f"{given.lower()}@example.org"
+    return invited_patient(given_name=given, family_name=family, email=email, practitioner=None)
+
+
+def accept_url(intake):
+    """The practitioner's button that accepts a submitted intake."""
+    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
+    return reverse("patients:accept_intake", kwargs=kwargs)
+
+
 def intake_link(patient):
     """A new intake link for `patient`: (link, token)."""
     return PatientLink.issue(patient, PatientLink.Purpose.INTAKE)
@@ -148,6 +162,24 @@ def submitted_intake(patient, **changes):
     response = client.post(submit_url(token))
     assert response.status_code == 302 and "thanks" in response["Location"]
     return Intake.objects.get(link=link)
+
+
+def flagged_intake(patient):
+    """The patient sends an intake with one urgent and one other red flag, and safety
+    answers to copy (anticoagulants, needle fear, pregnant and due in 120 days, lymphoedema
+    of the left arm)."""
+    due = timezone.localdate() + datetime.timedelta(days=120)
+    return submitted_intake(
+        patient,
+        red_flags={"saddle": "yes", "fever": "yes"},
+        health={
+            "anticoagulants": "yes",
+            "needle_fear": "yes",
+            "pregnant": "yes",
+            "due_date": due.isoformat(),
+            "lymphoedema_limb": "left_arm",
+        },
+    )
 
 
 def field_html(response, field_id):

@@ -1,28 +1,27 @@
-"""Practitioners review submitted intakes: the queue, the answers, the red flags (CLINICAL.md
-section 5), then accepting the intake into the patient's record."""
+"""Practitioners review a submitted intake: the answers, the red flags (CLINICAL.md
+section 5), then accepting the intake into the patient's record. (The queue of intakes:
+test_intake_queue.py; unreviewed red flags and signing: test_red_flags_and_signing.py.)"""
 
 import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
-from sessions.models import UNREVIEWED_RED_FLAGS, TreatmentSession
 from tests.intake_helpers import (
     BASELINE_PEG,
     BASELINE_PSFS,
-    answer_steps,
-    intake_link,
+    accept_url,
+    flagged_intake,
     invited_patient,
+    someone,
     submitted_intake,
 )
-from tests.session_factories import TreatmentSessionFactory, field_error, session_data
+from tests.session_factories import field_error
 
-QUEUE = reverse("patients:intake_queue")
 DUE = timezone.localdate() + datetime.timedelta(days=120)
 
 
@@ -33,15 +32,6 @@ def review_url(intake):
 def red_flags_url(intake):
     kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
     return reverse("patients:review_red_flags", kwargs=kwargs)
-
-
-def accept_url(intake):
-    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
-    return reverse("patients:accept_intake", kwargs=kwargs)
-
-
-def new_session_url(patient):
-    return reverse("sessions:new", kwargs={"patient": patient.uuid})
 
 
 @pytest.fixture
@@ -58,94 +48,7 @@ def plain(invited):
 @pytest.fixture
 def flagged(invited):
     """An intake with one urgent and one other red flag, and safety answers to copy."""
-    return submitted_intake(
-        invited,
-        red_flags={"saddle": "yes", "fever": "yes"},
-        health={
-            "anticoagulants": "yes",
-            "needle_fear": "yes",
-            "pregnant": "yes",
-            "due_date": DUE.isoformat(),
-            "lymphoedema_limb": "left_arm",
-        },
-    )
-
-
-def someone(given, family):
-    """An invited patient not yet assigned to a practitioner."""
-    email = f"{given.lower()}@example.org"
-    return invited_patient(given_name=given, family_name=family, email=email, practitioner=None)
-
-
-# The queue
-
-
-def test_an_anonymous_visitor_is_sent_to_log_in_from_the_queue(client, db):
-    response = client.get(QUEUE)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_a_user_without_a_role_cannot_see_the_queue(outsider_client, plain):
-    assert outsider_client.get(QUEUE).status_code == 403
-
-
-def test_the_queue_puts_urgent_first_then_other_red_flags_then_the_rest(
-    practitioner_client, practitioner
-):
-    submitted_intake(someone("Olga", "Oldest"))
-    submitted_intake(someone("Rita", "Redflag"), red_flags={"cancer": "yes"})
-    submitted_intake(someone("Uma", "Urgent"), red_flags={"leg_weakness": "yes"})
-    submitted_intake(someone("Nina", "Newest"))
-
-    response = practitioner_client.get(QUEUE)
-    assert response.status_code == 200
-    cards = response.content.decode().split('<li class="card')[1:]
-    names = [
-        next(name for name in ["Uma", "Rita", "Olga", "Nina"] if f"{name} " in card)
-        for card in cards
-    ]
-    assert names == ["Uma", "Rita", "Olga", "Nina"]
-    assert "Same-day medical referral" in cards[0]
-    assert "border-danger" in cards[0]
-    assert all("Same-day medical referral" not in card for card in cards[1:])
-    assert "Red flags" in cards[1]
-    assert "not reviewed" in cards[0] and "not reviewed" in cards[1]
-    assert all("not reviewed" not in card for card in cards[2:])
-
-
-def test_the_queue_leaves_out_intakes_being_filled_in_and_accepted(
-    practitioner_client, practitioner
-):
-    filling = someone("Fay", "Filling")
-    _, token = intake_link(filling)
-    answer_steps(Client(), token, ["about", "pain"])
-    accepted = submitted_intake(someone("Ada", "Accepted"))
-    practitioner_client.post(accept_url(accepted))
-    waiting = submitted_intake(someone("Wes", "Waiting"))
-
-    response = practitioner_client.get(QUEUE)
-    assert [intake.pk for intake in response.context["intakes"]] == [waiting.pk]
-    page = response.content.decode()
-    assert "Fay Filling" not in page
-    assert "Wes Waiting" in page
-
-
-def test_an_empty_queue_says_so(practitioner_client):
-    assert "No intakes are waiting." in practitioner_client.get(QUEUE).content.decode()
-
-
-@pytest.mark.parametrize("size", [1, 6])
-def test_the_queue_query_count_does_not_grow_with_the_intakes(
-    practitioner_client, practitioner, size, django_assert_num_queries
-):
-    for n in range(size):
-        submitted_intake(someone(f"Pat{n}", "Queue"), red_flags={"fever": "yes"})
-    # 1 session, 2 user, 3 permissions, 4 the count for the pagination, 5 the page of
-    # intakes with their patients and red-flag reviews, 6 audit insert.
-    with django_assert_num_queries(6):
-        response = practitioner_client.get(QUEUE)
-    assert len(response.context["intakes"]) == size
+    return flagged_intake(invited)
 
 
 # The review page
@@ -429,56 +332,3 @@ def test_a_second_submitted_intake_of_an_accepted_patient_is_refused_cleanly(
     response = practitioner_client.post(accept_url(second))
     assert response.status_code == 302
     assert PsfsActivity.objects.filter(patient=invited).count() == 3
-
-
-# Unreviewed red flags stop the first note from being signed
-
-
-def test_unreviewed_red_flags_stop_the_first_note_from_being_signed(
-    practitioner_client, practitioner, flagged
-):
-    patient = flagged.patient
-    response = practitioner_client.post(new_session_url(patient), session_data(action="sign"))
-    assert response.status_code == 400
-    assert UNREVIEWED_RED_FLAGS in response.content.decode()
-    assert not TreatmentSession.objects.exists()
-
-    practitioner_client.post(red_flags_url(flagged), {"action": "safe"})
-    response = practitioner_client.post(new_session_url(patient), session_data(action="sign"))
-    assert response.status_code == 302
-    note = TreatmentSession.objects.get(patient=patient)
-    assert (note.status, note.signed_by) == ("signed", practitioner)
-
-
-def test_unreviewed_red_flags_still_allow_a_draft(practitioner_client, flagged):
-    response = practitioner_client.post(
-        new_session_url(flagged.patient), session_data(action="draft")
-    )
-    assert response.status_code == 302
-    assert TreatmentSession.objects.get().status == "draft"
-
-
-def test_unreviewed_red_flags_stop_signing_a_draft_from_its_page(
-    practitioner_client, practitioner, flagged
-):
-    draft = TreatmentSessionFactory(patient=flagged.patient, practitioner=practitioner)
-    url = reverse("sessions:sign", kwargs={"patient": flagged.patient.uuid, "session": draft.uuid})
-    response = practitioner_client.post(url, follow=True)
-    assert UNREVIEWED_RED_FLAGS in response.content.decode()
-    draft.refresh_from_db()
-    assert draft.status == "draft"
-
-
-def test_red_flags_do_not_block_once_a_note_is_signed(practitioner_client, practitioner, flagged):
-    TreatmentSessionFactory(patient=flagged.patient, practitioner=practitioner, signed=True)
-    response = practitioner_client.post(
-        new_session_url(flagged.patient), session_data(action="sign")
-    )
-    assert response.status_code == 302
-    assert TreatmentSession.objects.filter(status="signed").count() == 2
-
-
-def test_an_intake_without_red_flags_does_not_block_signing(practitioner_client, plain):
-    response = practitioner_client.post(new_session_url(plain.patient), session_data(action="sign"))
-    assert response.status_code == 302
-    assert TreatmentSession.objects.get().status == "signed"

@@ -1,5 +1,5 @@
-"""A saved treatment note: its page, print view, signing, amendments, the admin's view of it,
-and the point search the form uses."""
+"""A saved treatment note: its page, print view, signing, amendments, the admin's view of
+it. (The point search the form uses: test_point_search.py.)"""
 
 import datetime
 import uuid
@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from sessions.models import (
-    SEARCH_LIMIT,
     AdverseEvent,
     Amendment,
     SessionPoint,
@@ -349,52 +348,6 @@ def test_a_clinic_admin_can_amend_a_signed_note(admin_client_, clinic_admin, sig
 def test_the_amendment_form_shows_only_on_a_signed_note(practitioner_client, draft, signed):
     assert url("amend", signed) in practitioner_client.get(url("detail", signed)).content.decode()
     assert url("amend", draft) not in practitioner_client.get(url("detail", draft)).content.decode()
-
-
-# The point search behind the point picker
-
-SEARCH = reverse("point_search")
-
-
-def test_the_point_search_sends_an_anonymous_visitor_to_log_in(client, db):
-    response = client.get(SEARCH, {"q": "ST36"})
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-
-
-def test_the_point_search_refuses_a_user_without_a_role(outsider_client):
-    assert outsider_client.get(SEARCH, {"q": "ST36"}).status_code == 403
-
-
-def test_the_point_search_finds_a_legacy_spelling_first(practitioner_client):
-    response = practitioner_client.get(SEARCH, {"q": "liv 3"})
-    assert response.status_code == 200
-    first = response.json()["points"][0]
-    assert first == {
-        "code": "LR3",
-        "pinyin": "Taichong",
-        "channel": "Liver",
-        "region": "Foot",
-        "side": "B",
-        "flags": [],
-    }
-
-
-def test_the_point_search_gives_the_side_and_flags_for_the_picker(practitioner_client):
-    points = {p["code"]: p for p in practitioner_client.get(SEARCH, {"q": "GV2"}).json()["points"]}
-    assert points["GV20"]["side"] == "M"
-    gb21 = practitioner_client.get(SEARCH, {"q": "GB21"}).json()["points"][0]
-    assert gb21["flags"] == ["pregnancy caution", "over the lung field"]
-
-
-def test_the_point_search_gives_at_most_twenty_points(practitioner_client):
-    points = practitioner_client.get(SEARCH, {"q": "BL"}).json()["points"]
-    assert len(points) == SEARCH_LIMIT == 20
-    assert [p["code"] for p in points[:3]] == ["BL1", "BL2", "BL3"]
-
-
-def test_an_empty_point_search_finds_nothing(practitioner_client):
-    assert practitioner_client.get(SEARCH, {"q": "  "}).json() == {"points": []}
 
 
 def test_the_points_and_adverse_events_of_a_signed_note_are_locked_with_it(practitioner, patient):

@@ -1,0 +1,91 @@
+"""The queue of submitted intakes waiting for a practitioner's review: urgent first, then
+other red flags, oldest first within each."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.intake_helpers import (
+    accept_url,
+    answer_steps,
+    intake_link,
+    invited_patient,
+    someone,
+    submitted_intake,
+)
+
+QUEUE = reverse("patients:intake_queue")
+
+
+@pytest.fixture
+def plain(practitioner):
+    """An intake without red flags."""
+    return submitted_intake(invited_patient(practitioner=practitioner))
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in_from_the_queue(client, db):
+    response = client.get(QUEUE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_user_without_a_role_cannot_see_the_queue(outsider_client, plain):
+    assert outsider_client.get(QUEUE).status_code == 403
+
+
+def test_the_queue_puts_urgent_first_then_other_red_flags_then_the_rest(
+    practitioner_client, practitioner
+):
+    submitted_intake(someone("Olga", "Oldest"))
+    submitted_intake(someone("Rita", "Redflag"), red_flags={"cancer": "yes"})
+    submitted_intake(someone("Uma", "Urgent"), red_flags={"leg_weakness": "yes"})
+    submitted_intake(someone("Nina", "Newest"))
+
+    response = practitioner_client.get(QUEUE)
+    assert response.status_code == 200
+    cards = response.content.decode().split('<li class="card')[1:]
+    names = [
+        next(name for name in ["Uma", "Rita", "Olga", "Nina"] if f"{name} " in card)
+        for card in cards
+    ]
+    assert names == ["Uma", "Rita", "Olga", "Nina"]
+    assert "Same-day medical referral" in cards[0]
+    assert "border-danger" in cards[0]
+    assert all("Same-day medical referral" not in card for card in cards[1:])
+    assert "Red flags" in cards[1]
+    assert "not reviewed" in cards[0] and "not reviewed" in cards[1]
+    assert all("not reviewed" not in card for card in cards[2:])
+
+
+def test_the_queue_leaves_out_intakes_being_filled_in_and_accepted(
+    practitioner_client, practitioner
+):
+    filling = someone("Fay", "Filling")
+    _, token = intake_link(filling)
+    answer_steps(Client(), token, ["about", "pain"])
+    accepted = submitted_intake(someone("Ada", "Accepted"))
+    practitioner_client.post(accept_url(accepted))
+    waiting = submitted_intake(someone("Wes", "Waiting"))
+
+    response = practitioner_client.get(QUEUE)
+    assert [intake.pk for intake in response.context["intakes"]] == [waiting.pk]
+    page = response.content.decode()
+    assert "Fay Filling" not in page
+    assert "Wes Waiting" in page
+
+
+def test_an_empty_queue_says_so(practitioner_client):
+    assert "No intakes are waiting." in practitioner_client.get(QUEUE).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_queue_query_count_does_not_grow_with_the_intakes(
+    practitioner_client, practitioner, size, django_assert_num_queries
+):
+    for n in range(size):
+        submitted_intake(someone(f"Pat{n}", "Queue"), red_flags={"fever": "yes"})
+    # 1 session, 2 user, 3 permissions, 4 the count for the pagination, 5 the page of
+    # intakes with their patients and red-flag reviews, 6 audit insert.
+    with django_assert_num_queries(6):
+        response = practitioner_client.get(QUEUE)
+    assert len(response.context["intakes"]) == size
