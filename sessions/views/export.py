@@ -75,6 +75,13 @@ class Pseudonyms:
         return (day + self.shifts[patient_id]).isoformat()
 
 
+def who_columns(deidentified):
+    """The header of the columns `who` fills."""
+    if deidentified:
+        return ["study_id", "age_band", "sex"]
+    return ["patient_uuid", "given_name", "family_name", "date_of_birth", "email", "phone"]
+
+
 def who(patient, deidentified, names, today):
     if deidentified:
         return [names.study_id(patient.pk), age_band(patient.date_of_birth, today), patient.sex]
@@ -97,11 +104,7 @@ def exported_patients(what):
 
 def reading_csv_rows(deidentified):
     names, today = Pseudonyms(), timezone.localdate()
-    head = (
-        ["study_id", "age_band", "sex"]
-        if deidentified
-        else ["patient_uuid", "given_name", "family_name", "date_of_birth", "email", "phone"]
-    )
+    head = who_columns(deidentified)
     yield head + ["date", "measure", "value", "source"]
     readings = OutcomeReading.objects.select_related("patient").order_by("patient_id", "taken_on")
     for r in readings.iterator(chunk_size=2000):
@@ -111,11 +114,7 @@ def reading_csv_rows(deidentified):
 
 def session_csv_rows(deidentified):
     names, today = Pseudonyms(), timezone.localdate()
-    head = (
-        ["study_id", "age_band", "sex"]
-        if deidentified
-        else ["patient_uuid", "given_name", "family_name", "date_of_birth", "email", "phone"]
-    )
+    head = who_columns(deidentified)
     yield head + [
         "date",
         "session_number",
