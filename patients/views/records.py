@@ -103,19 +103,10 @@ def patient_create(request):
 
 @retry_on_conflict
 def patient_edit(request, patient):
-    patient = get_patient_for_user(request, patient, perm="patients.change_patient")
-    if request.method == "POST":
-        Patient.objects.lock(patient.pk)  # checked for a stale page and saved in the lock
-    form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
-    if request.method == "POST" and form.is_valid():
-        if not form.has_changed():
-            return redirect(patient)
-        if form.save_unless_duplicate() is not None:
-            messages.success(request, "Changes saved.")
-            return redirect(patient)
-    status = (409 if form.stale else 400) if form.is_bound else 200
-    context = {"form": form, "patient": patient, "title": f"Edit {patient.full_name}"}
-    return render(request, "patients/patient_form.html", context, status=status)
+    return edit_record(
+        request, patient, PatientForm, PatientForm.save_unless_duplicate,
+        "patients/patient_form.html", "Changes saved.",
+    )  # fmt: skip
 
 
 @retry_on_conflict
@@ -140,16 +131,25 @@ def patient_restore(request, patient):
 
 @retry_on_conflict
 def patient_safety(request, patient):
+    return edit_record(
+        request, patient, SafetyFlagsForm, SafetyFlagsForm.save,
+        "patients/safety_form.html", "Safety flags saved.",
+    )  # fmt: skip
+
+
+def edit_record(request, patient, form_class, save, template, saved):
+    """A form on the patient's own record: checked for a stale page (409) and saved under the
+    patient's lock; `save(form)` returns None if it refused (its error is on the form)."""
     patient = get_patient_for_user(request, patient, perm="patients.change_patient")
     if request.method == "POST":
-        Patient.objects.lock(patient.pk)  # checked for a stale page and saved in the lock
-    form = SafetyFlagsForm(request.POST if request.method == "POST" else None, instance=patient)
+        Patient.objects.lock(patient.pk)
+    form = form_class(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        if form.has_changed():
-            form.save()
-            messages.success(request, "Safety flags saved.")
-        return redirect(patient)
+        if not form.has_changed():
+            return redirect(patient)
+        if save(form) is not None:
+            messages.success(request, saved)
+            return redirect(patient)
     status = (409 if form.stale else 400) if form.is_bound else 200
-    return render(
-        request, "patients/safety_form.html", {"form": form, "patient": patient}, status=status
-    )
+    context = {"form": form, "patient": patient, "title": f"Edit {patient.full_name}"}
+    return render(request, template, context, status=status)
