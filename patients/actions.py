@@ -20,7 +20,6 @@ from patients.scoring import peg_score, psfs_score
 from patients.summary import refresh_summary
 
 Measure = OutcomeReading.Measure
-Source = OutcomeReading.Source
 
 
 class IntakeIncomplete(Exception):
@@ -100,17 +99,7 @@ def accept_intake(intake, by):
         Measure.CONFIDENCE: measures["confidence"],
         Measure.ACTIVE_MINUTES: measures["active_minutes"],
     }
-    OutcomeReading.objects.bulk_create(
-        OutcomeReading(
-            patient=patient,
-            measure=measure,
-            value=value,
-            taken_on=taken_on,
-            source=Source.INTAKE,
-            intake=intake,
-        )
-        for measure, value in values.items()
-    )
+    OutcomeReading.objects.record(values, patient_id=patient.pk, taken_on=taken_on, intake=intake)
     intake.status = Intake.Status.ACCEPTED
     intake.accepted_at = timezone.now()
     intake.accepted_by = by
@@ -144,17 +133,7 @@ def record_checkin(patient, link, cleaned, activities):
     )
     if len(ratings) >= 3:
         values[Measure.PSFS] = psfs_score(ratings)
-    OutcomeReading.objects.bulk_create(
-        OutcomeReading(
-            patient=patient,
-            measure=measure,
-            value=value,
-            taken_on=today,
-            source=Source.CHECKIN,
-            checkin=checkin,
-        )
-        for measure, value in values.items()
-    )
+    OutcomeReading.objects.record(values, patient_id=patient.pk, taken_on=today, checkin=checkin)
     link.last_used_at = timezone.now()
     link.save(update_fields=["last_used_at"])
     refresh_summary(patient)
@@ -169,15 +148,7 @@ def record_session_readings(note):
         Measure.SESSION_PAIN_BEFORE: note.pain_before,
         Measure.SESSION_PAIN_AFTER: note.pain_after,
     }
-    OutcomeReading.objects.bulk_create(
-        OutcomeReading(
-            patient_id=note.patient_id,
-            measure=measure,
-            value=value,
-            taken_on=timezone.localdate(note.started_at),
-            source=Source.SESSION,
-            session=note,
-        )
-        for measure, value in values.items()
-        if value is not None
+    taken_on = timezone.localdate(note.started_at)
+    OutcomeReading.objects.record(
+        values, patient_id=note.patient_id, taken_on=taken_on, session=note
     )

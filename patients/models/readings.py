@@ -22,6 +22,26 @@ NRS_MEASURES = [
 ]
 
 
+class OutcomeReadingQuerySet(models.QuerySet):
+    def record(self, values, *, patient_id, taken_on, **origin):
+        """The readings of one intake, check-in or session (`origin`: intake=, checkin= or
+        session=, which is also their source), measure -> value, in one INSERT; a value
+        of None was not measured and is not stored."""
+        ((name, row),) = origin.items()
+        return self.bulk_create(
+            self.model(
+                patient_id=patient_id,
+                measure=measure,
+                value=value,
+                taken_on=taken_on,
+                source=self.model.Source(name),
+                **{name: row},
+            )  # fmt: skip
+            for measure, value in values.items()
+            if value is not None
+        )
+
+
 class OutcomeReading(models.Model):
     class Measure(models.TextChoices):
         PAIN_NOW = "pain_now", "Pain now"
@@ -65,6 +85,8 @@ class OutcomeReading(models.Model):
         on_delete=models.CASCADE,
         related_name="readings",
     )
+
+    objects = OutcomeReadingQuerySet.as_manager()
 
     class Meta:
         ordering = ["taken_on", "id"]
