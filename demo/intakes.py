@@ -20,7 +20,7 @@ from patients.models import (
     RedFlagReview,
     token_hash,
 )
-from patients.models.intake import RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
+from patients.models.intake import PATIENT_DETAILS, RED_FLAGS, SAFETY_QUESTIONS, URGENT_FLAGS
 from patients.models.readings import CHECKIN_SCORES
 
 MEASURES = [*CHECKIN_SCORES, "peg", "psfs"]  # plain strings: COPY writes an enum by its name
@@ -47,17 +47,7 @@ WAITING_SCORES = {
 
 
 def answers_for(patient, rng, complaint, scores, activities, flags=()):
-    about = {
-        name: getattr(patient, name)
-        for name in [
-            "given_name",
-            "family_name",
-            "email",
-            "phone",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-        ]
-    }
+    about = {name: getattr(patient, name) for name in PATIENT_DETAILS}
     about["date_of_birth"] = patient.date_of_birth.isoformat()
     measures = dict(scores)
     for n, (name, rating) in enumerate(activities, start=1):

@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from patients.forms import STEP_FORMS, ConsentForm, step_form
 from patients.models import ConsentVersion, Intake, Patient
-from patients.models.intake import DRAFTS, STEP_KEYS
+from patients.models.intake import DRAFTS, SAFETY_QUESTIONS, STEP_KEYS
 from tests.intake_helpers import answers_for, intake_link, invited_patient
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,7 @@ def test_the_named_psfs_activities_with_their_ratings(intake):
         ("Gardening", 3),
         ("Sitting through a film", 6),
     ]
+
+
+def test_each_health_question_answers_the_patients_flag_of_its_name_in_order():
+    assert [flag for flag, _ in SAFETY_QUESTIONS] == Patient.CONDITION_FLAGS

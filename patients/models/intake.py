@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from patients.models.links import PatientLink
+from patients.models.records import Patient
 from patients.scoring import PSFS_MAX_ACTIVITIES
 
 # The steps, in the order the patient answers them: (key, title).
@@ -65,7 +66,8 @@ RED_FLAGS = [
 URGENT_FLAGS = {key for key, _, urgent in RED_FLAGS if urgent}
 RED_FLAG_LABELS = {key: question for key, question, _ in RED_FLAGS}
 
-# The health step's yes/no questions, each answering the patient's safety flag of its name.
+# The health step's yes/no questions, each answering the patient's safety flag of its name
+# (Patient.CONDITION_FLAGS, in that order).
 SAFETY_QUESTIONS = [
     (
         "anticoagulants",
@@ -83,14 +85,7 @@ SAFETY_QUESTIONS = [
 
 # The first step's answers that are the patient's details of the same names (and the
 # clinic's values of them, offered to check on that step).
-PATIENT_DETAILS = [
-    "given_name",
-    "family_name",
-    "email",
-    "phone",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-]
+PATIENT_DETAILS = ["given_name", "family_name", *Patient.CONTACT_FIELDS]
 PSFS_ACTIVITIES = range(1, PSFS_MAX_ACTIVITIES + 1)  # the measures step's psfs_1, psfs_2...
 
 

@@ -273,10 +273,13 @@ class Patient(CheckConstraintsInPython, models.Model):
     def is_archived(self):
         return self.status == self.Status.ARCHIVED
 
-    SAFETY_FLAGS = [
-        "pregnant", "anticoagulants", "bleeding_disorder", "implanted_device", "epilepsy",
-        "needle_fear", "metal_allergy", "diabetes_or_neuropathy", "immunosuppressed",
+    # The record's field groups, for the forms, the intake and the note to share.
+    CONTACT_FIELDS = ["email", "phone", "emergency_contact_name", "emergency_contact_phone"]
+    CONDITION_FLAGS = [  # the yes/no safety flags; pregnancy has a date and a trimester too
+        "anticoagulants", "bleeding_disorder", "implanted_device", "epilepsy", "needle_fear",
+        "metal_allergy", "diabetes_or_neuropathy", "immunosuppressed",
     ]  # fmt: skip
+    SAFETY_FLAGS = ["pregnant", *CONDITION_FLAGS]
 
     @property
     def safety_flags(self):
