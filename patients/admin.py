@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from audit.admin import AuditedAdmin, AuditedModelAdmin
+from audit.admin import AuditedAdmin, AuditedModelAdmin, ReadOnlyAdmin
 from patients.models import (
     CheckIn,
     ConsentVersion,
@@ -134,7 +134,7 @@ class CheckInAdmin(AuditedModelAdmin):
         return False  # part of the record, like the readings it made
 
 
-class ReadOnlyAudited(AuditedModelAdmin):
+class ReadOnlyAudited(ReadOnlyAdmin, AuditedModelAdmin):
     """Records written only by the app's own actions: browsed here, never edited."""
 
     list_select_related = ["patient"]
@@ -142,15 +142,6 @@ class ReadOnlyAudited(AuditedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutcomeReading)
