@@ -6,7 +6,7 @@ from audit.models import AuditEvent
 
 
 class AuditContextMiddleware:
-    PATIENT_URL_KWARG = "patient"
+    PATIENT_URL_KWARG = "patient_uuid"
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -13,7 +13,7 @@ patient_pages = patient_urls.urlpatterns + [path("export/", export, name="export
 urlpatterns = [
     path("", views.home, name="home"),
     path("patients/", include((patient_pages, patient_urls.app_name))),
-    path("patients/<uuid:patient>/sessions/", include("sessions.urls")),
+    path("patients/<uuid:patient_uuid>/sessions/", include("sessions.urls")),
     path("points/search/", point_search, name="point_search"),
     path("p/intake/", include("patients.public_urls")),
     path("p/checkin/<str:token>/", checkin, name="checkin"),

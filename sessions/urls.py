@@ -5,9 +5,9 @@ from sessions.views import edit, notes
 app_name = "sessions"
 urlpatterns = [
     path("new/", edit.session_new, name="new"),
-    path("<uuid:session>/", notes.session_detail, name="detail"),
-    path("<uuid:session>/edit/", edit.session_edit, name="edit"),
-    path("<uuid:session>/sign/", notes.session_sign, name="sign"),
-    path("<uuid:session>/amend/", notes.session_amend, name="amend"),
-    path("<uuid:session>/print/", notes.session_print, name="print"),
+    path("<uuid:session_uuid>/", notes.session_detail, name="detail"),
+    path("<uuid:session_uuid>/edit/", edit.session_edit, name="edit"),
+    path("<uuid:session_uuid>/sign/", notes.session_sign, name="sign"),
+    path("<uuid:session_uuid>/amend/", notes.session_amend, name="amend"),
+    path("<uuid:session_uuid>/print/", notes.session_print, name="print"),
 ]

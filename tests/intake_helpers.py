@@ -144,7 +144,7 @@ def someone(given, family):
 
 def accept_url(intake):
     """The practitioner's button that accepts a submitted intake."""
-    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
+    kwargs = {"patient_uuid": intake.patient.uuid, "intake_id": intake.pk}
     return reverse("patients:accept_intake", kwargs=kwargs)
 
 

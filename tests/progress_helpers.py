@@ -134,24 +134,24 @@ def session(patient, by, on, before=6, after=3, points=("ST36",)):
 
 
 def progress_url(patient):
-    return reverse("patients:progress", kwargs={"patient": patient.uuid})
+    return reverse("patients:progress", kwargs={"patient_uuid": patient.uuid})
 
 
 def report_url(patient):
-    return reverse("patients:report", kwargs={"patient": patient.uuid})
+    return reverse("patients:report", kwargs={"patient_uuid": patient.uuid})
 
 
 def phase_url(patient):
-    return reverse("patients:phase_change", kwargs={"patient": patient.uuid})
+    return reverse("patients:phase_change", kwargs={"patient_uuid": patient.uuid})
 
 
 def accept_url(suggestion):
-    kwargs = {"patient": suggestion.patient.uuid, "suggestion": suggestion.pk}
+    kwargs = {"patient_uuid": suggestion.patient.uuid, "suggestion_id": suggestion.pk}
     return reverse("patients:accept_suggestion", kwargs=kwargs)
 
 
 def dismiss_url(suggestion):
-    kwargs = {"patient": suggestion.patient.uuid, "suggestion": suggestion.pk}
+    kwargs = {"patient_uuid": suggestion.patient.uuid, "suggestion_id": suggestion.pk}
     return reverse("patients:dismiss_suggestion", kwargs=kwargs)
 
 

@@ -13,14 +13,14 @@ from audit.models import AuditEvent
 from patients.models import Patient
 
 
-def forgetful_view(request, patient):
+def forgetful_view(request, patient_uuid):
     """A patient page whose author forgot to call trail.record."""
-    get_object_or_404(Patient, uuid=patient)
+    get_object_or_404(Patient, uuid=patient_uuid)
     return HttpResponse("ok")
 
 
 urlpatterns = [
-    path("forgetful/<uuid:patient>/", forgetful_view),
+    path("forgetful/<uuid:patient_uuid>/", forgetful_view),
     path("", include("clinic.urls")),
 ]
 

@@ -288,7 +288,7 @@ def session_readings(note):
 
 
 def test_a_logged_session_records_pain_before_and_after_as_readings(practitioner_client, patient):
-    url = reverse("sessions:new", kwargs={"patient": patient.uuid})
+    url = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     data = session_data(started_at="2025-03-04T10:30", pain_before="7", pain_after="2")
     assert practitioner_client.post(url, data).status_code == 302
     note = patient.treatment_sessions.get()
@@ -300,11 +300,13 @@ def test_a_logged_session_records_pain_before_and_after_as_readings(practitioner
 
 
 def test_editing_a_draft_replaces_its_readings(practitioner_client, practitioner, patient):
-    new = reverse("sessions:new", kwargs={"patient": patient.uuid})
+    new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     practitioner_client.post(new, session_data(pain_before="7", pain_after="2"))
     note = patient.treatment_sessions.get()
     [row] = note.points.all()
-    edit = reverse("sessions:edit", kwargs={"patient": patient.uuid, "session": note.uuid})
+    edit = reverse(
+        "sessions:edit", kwargs={"patient_uuid": patient.uuid, "session_uuid": note.uuid}
+    )
     data = session_data(
         points=[point_row("ST36", "B", id=row.pk)],
         initial_points=1,

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_session_url(patient):
-    return reverse("sessions:new", kwargs={"patient": patient.uuid})
+    return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
 
 
 @pytest.mark.parametrize("total", ["abc", "5000000", "-1"])
@@ -73,7 +73,7 @@ def test_a_phase_change_to_the_current_phase_is_refused(practitioner_client, pra
     PhaseChange.objects.create(
         patient=patient, phase=1, started_on=timezone.localdate(), changed_by=practitioner
     )
-    url = reverse("patients:phase_change", kwargs={"patient": patient.uuid})
+    url = reverse("patients:phase_change", kwargs={"patient_uuid": patient.uuid})
     response = practitioner_client.post(
         url, {"phase": "1", "started_on": timezone.localdate().isoformat()}
     )

@@ -23,13 +23,13 @@ def note(patient, practitioner):
     "url",
     [
         lambda patient, note: patient.get_absolute_url(),
-        lambda patient, note: reverse("patients:progress", kwargs={"patient": patient.uuid}),
-        lambda patient, note: reverse("patients:report", kwargs={"patient": patient.uuid}),
+        lambda patient, note: reverse("patients:progress", kwargs={"patient_uuid": patient.uuid}),
+        lambda patient, note: reverse("patients:report", kwargs={"patient_uuid": patient.uuid}),
         lambda patient, note: reverse(
-            "sessions:detail", kwargs={"patient": patient.uuid, "session": note.uuid}
+            "sessions:detail", kwargs={"patient_uuid": patient.uuid, "session_uuid": note.uuid}
         ),
         lambda patient, note: reverse(
-            "sessions:edit", kwargs={"patient": patient.uuid, "session": note.uuid}
+            "sessions:edit", kwargs={"patient_uuid": patient.uuid, "session_uuid": note.uuid}
         ),
         lambda patient, note: reverse("patients:list"),
         lambda patient, note: reverse("home"),

@@ -26,11 +26,13 @@ DUE = timezone.localdate() + datetime.timedelta(days=120)
 
 
 def review_url(intake):
-    return reverse("patients:intake", kwargs={"patient": intake.patient.uuid, "intake": intake.pk})
+    return reverse(
+        "patients:intake", kwargs={"patient_uuid": intake.patient.uuid, "intake_id": intake.pk}
+    )
 
 
 def red_flags_url(intake):
-    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
+    kwargs = {"patient_uuid": intake.patient.uuid, "intake_id": intake.pk}
     return reverse("patients:review_red_flags", kwargs=kwargs)
 
 
@@ -65,7 +67,7 @@ def test_a_user_without_a_role_cannot_see_an_intake(outsider_client, plain):
 
 
 def test_an_intake_under_another_patients_uuid_is_a_404(practitioner_client, plain, patient):
-    url = reverse("patients:intake", kwargs={"patient": patient.uuid, "intake": plain.pk})
+    url = reverse("patients:intake", kwargs={"patient_uuid": patient.uuid, "intake_id": plain.pk})
     assert practitioner_client.get(url).status_code == 404
 
 

@@ -77,7 +77,7 @@ def invited(practitioner):
 
 
 def send_url(patient, purpose):
-    return reverse(f"patients:send_{purpose}_link", kwargs={"patient": patient.uuid})
+    return reverse(f"patients:send_{purpose}_link", kwargs={"patient_uuid": patient.uuid})
 
 
 def messages_of(response):

@@ -211,7 +211,7 @@ def test_it_finds_the_runs_notes_by_their_marker(patient):
 
 @pytest.mark.django_db
 def test_the_new_session_form_read_from_its_page_saves_a_draft(practitioner_client, patient):
-    new = reverse("sessions:new", kwargs={"patient": patient.uuid})
+    new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     page = practitioner_client.get(new).content.decode()
     response = practitioner_client.post(new, note_fields(page, "Load test cd34 n1", 7))
     assert response.status_code == 302

@@ -164,7 +164,9 @@ def test_no_note_is_started_for_an_archived_patient(practitioner, patient):
 
 
 def test_the_form_page_gives_the_picker_its_messages_and_flag_labels(practitioner_client, patient):
-    response = practitioner_client.get(reverse("sessions:new", kwargs={"patient": patient.uuid}))
+    response = practitioner_client.get(
+        reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
+    )
     script = re.search(
         r'<script id="picker-safety" type="application/json">(.*?)</script>',
         response.content.decode(),

@@ -6,7 +6,7 @@ from audit.models import AuditEvent
 
 
 def url(patient_uuid):
-    return reverse("patients:detail", kwargs={"patient": patient_uuid})
+    return reverse("patients:detail", kwargs={"patient_uuid": patient_uuid})
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, patient):

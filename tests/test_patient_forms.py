@@ -28,7 +28,7 @@ def valid_data(**overrides):
 
 
 def edit_url(patient):
-    return reverse("patients:edit", kwargs={"patient": patient.uuid})
+    return reverse("patients:edit", kwargs={"patient_uuid": patient.uuid})
 
 
 class TestCreate:
@@ -138,7 +138,7 @@ class TestEdit:
 
 class TestArchive:
     def url(self, patient, action="archive"):
-        return reverse(f"patients:{action}", kwargs={"patient": patient.uuid})
+        return reverse(f"patients:{action}", kwargs={"patient_uuid": patient.uuid})
 
     def test_anonymous_visitor_cannot_archive(self, client, patient):
         assert client.post(self.url(patient)).status_code == 302

@@ -41,15 +41,17 @@ URL_SAFE = re.compile(r"[A-Za-z0-9_\-]+")
 
 
 def send_intake_url(patient):
-    return reverse("patients:send_intake_link", kwargs={"patient": patient.uuid})
+    return reverse("patients:send_intake_link", kwargs={"patient_uuid": patient.uuid})
 
 
 def send_checkin_url(patient):
-    return reverse("patients:send_checkin_link", kwargs={"patient": patient.uuid})
+    return reverse("patients:send_checkin_link", kwargs={"patient_uuid": patient.uuid})
 
 
 def revoke_url(link):
-    return reverse("patients:revoke_link", kwargs={"patient": link.patient.uuid, "link": link.pk})
+    return reverse(
+        "patients:revoke_link", kwargs={"patient_uuid": link.patient.uuid, "link_id": link.pk}
+    )
 
 
 INVITE_URL = reverse("patients:invite")
@@ -360,7 +362,9 @@ def test_a_link_cannot_be_revoked_under_another_patients_uuid(
     practitioner_client, invited, patient
 ):
     link, _ = intake_link(invited)
-    wrong = reverse("patients:revoke_link", kwargs={"patient": patient.uuid, "link": link.pk})
+    wrong = reverse(
+        "patients:revoke_link", kwargs={"patient_uuid": patient.uuid, "link_id": link.pk}
+    )
     assert practitioner_client.post(wrong).status_code == 404
     link.refresh_from_db()
     assert link.state == "active"

@@ -36,7 +36,7 @@ def ana(practitioner_client):
     """Invited, intake sent with average pain 8, accepted: phase 1 from today."""
     patient = invited_patient()
     intake = submitted_intake(patient, measures={"pain_average": "8"})
-    kwargs = {"patient": patient.uuid, "intake": intake.pk}
+    kwargs = {"patient_uuid": patient.uuid, "intake_id": intake.pk}
     practitioner_client.post(reverse("patients:accept_intake", kwargs=kwargs))
     return Patient.objects.get(pk=patient.pk)
 
@@ -53,7 +53,7 @@ def check_in(client, patient, pain_average):
 
 
 def log_session(client, patient, **fields):
-    url = reverse("sessions:new", kwargs={"patient": patient.uuid})
+    url = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     response = client.post(url, session_data(started_at=f"{YESTERDAY}T10:00", **fields))
     assert response.status_code == 302, response.content.decode()[:500]
     return patient.treatment_sessions.latest("session_number")
@@ -107,7 +107,7 @@ def test_a_session_note_counts_and_its_adverse_event_too(ana, practitioner_clien
 
 def test_editing_a_draft_note_leaves_the_count_and_updates_its_readings(ana, practitioner_client):
     note = log_session(practitioner_client, ana)
-    url = reverse("sessions:edit", kwargs={"patient": ana.uuid, "session": note.uuid})
+    url = reverse("sessions:edit", kwargs={"patient_uuid": ana.uuid, "session_uuid": note.uuid})
     data = session_data(
         [point_row("ST36", id=note.points.get().pk)],
         started_at=f"{YESTERDAY}T10:00",
@@ -122,7 +122,7 @@ def test_editing_a_draft_note_leaves_the_count_and_updates_its_readings(ana, pra
 
 def test_a_phase_change_moves_the_phase_and_counts_the_sessions_before_it(ana, practitioner_client):
     log_session(practitioner_client, ana)
-    url = reverse("patients:phase_change", kwargs={"patient": ana.uuid})
+    url = reverse("patients:phase_change", kwargs={"patient_uuid": ana.uuid})
     posted = {"phase": "2", "started_on": TODAY.isoformat(), "reason": "Pain well down"}
     assert practitioner_client.post(url, posted).status_code == 302
     summary = summary_of(ana)

@@ -10,7 +10,7 @@ from tests.test_patient_forms import valid_data
 
 
 def edit_url(patient, page="edit"):
-    return reverse(f"patients:{page}", kwargs={"patient": patient.uuid})
+    return reverse(f"patients:{page}", kwargs={"patient_uuid": patient.uuid})
 
 
 def opened_version(client, patient, page="edit"):

@@ -410,7 +410,8 @@ def test_a_suggestion_is_decided_only_through_its_own_patient(
 ):
     other = PatientFactory(practitioner=second_practitioner)
     url = reverse(
-        "patients:accept_suggestion", kwargs={"patient": other.uuid, "suggestion": suggestion.pk}
+        "patients:accept_suggestion",
+        kwargs={"patient_uuid": other.uuid, "suggestion_id": suggestion.pk},
     )
     assert practitioner_client.post(url).status_code == 404
     suggestion.refresh_from_db()

@@ -31,7 +31,9 @@ postgres_only = pytest.mark.skipif(
 
 
 def url(name, note):
-    return reverse(f"sessions:{name}", kwargs={"patient": note.patient.uuid, "session": note.uuid})
+    return reverse(
+        f"sessions:{name}", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+    )
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from tests.session_factories import TreatmentSessionFactory, session_data
 
 
 def red_flags_url(intake):
-    kwargs = {"patient": intake.patient.uuid, "intake": intake.pk}
+    kwargs = {"patient_uuid": intake.patient.uuid, "intake_id": intake.pk}
     return reverse("patients:review_red_flags", kwargs=kwargs)
 
 
 def new_session_url(patient):
-    return reverse("sessions:new", kwargs={"patient": patient.uuid})
+    return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
 
 
 @pytest.fixture
@@ -62,7 +62,9 @@ def test_unreviewed_red_flags_stop_signing_a_draft_from_its_page(
     practitioner_client, practitioner, flagged
 ):
     draft = TreatmentSessionFactory(patient=flagged.patient, practitioner=practitioner)
-    url = reverse("sessions:sign", kwargs={"patient": flagged.patient.uuid, "session": draft.uuid})
+    url = reverse(
+        "sessions:sign", kwargs={"patient_uuid": flagged.patient.uuid, "session_uuid": draft.uuid}
+    )
     response = practitioner_client.post(url, follow=True)
     assert UNREVIEWED_RED_FLAGS in response.content.decode()
     draft.refresh_from_db()

@@ -24,11 +24,13 @@ from tests.session_factories import (
 
 
 def new_url(patient):
-    return reverse("sessions:new", kwargs={"patient": patient.uuid})
+    return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
 
 
 def edit_url(note):
-    return reverse("sessions:edit", kwargs={"patient": note.patient.uuid, "session": note.uuid})
+    return reverse(
+        "sessions:edit", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+    )
 
 
 def saved_points(note):
@@ -603,7 +605,7 @@ def test_a_crafted_post_to_the_edit_page_of_a_signed_note_changes_nothing(
 
 def test_an_edit_url_under_another_patient_is_a_404(practitioner_client, draft):
     other = PatientFactory()
-    url = reverse("sessions:edit", kwargs={"patient": other.uuid, "session": draft.uuid})
+    url = reverse("sessions:edit", kwargs={"patient_uuid": other.uuid, "session_uuid": draft.uuid})
     assert practitioner_client.get(url).status_code == 404
 
 

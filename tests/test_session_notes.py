@@ -26,7 +26,9 @@ WRITE_ENDPOINTS = ["sign", "amend"]
 
 def url(name, note, patient=None):
     patient_uuid = (patient or note.patient).uuid
-    return reverse(f"sessions:{name}", kwargs={"patient": patient_uuid, "session": note.uuid})
+    return reverse(
+        f"sessions:{name}", kwargs={"patient_uuid": patient_uuid, "session_uuid": note.uuid}
+    )
 
 
 @pytest.fixture
@@ -134,7 +136,9 @@ def test_a_note_under_another_patients_uuid_is_a_404(practitioner_client, draft,
 
 @pytest.mark.parametrize("name", ["detail", "print", "edit"])
 def test_an_unknown_note_is_a_404(practitioner_client, patient, name):
-    path = reverse(f"sessions:{name}", kwargs={"patient": patient.uuid, "session": uuid.uuid4()})
+    path = reverse(
+        f"sessions:{name}", kwargs={"patient_uuid": patient.uuid, "session_uuid": uuid.uuid4()}
+    )
     assert practitioner_client.get(path).status_code == 404
 
 

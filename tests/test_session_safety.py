@@ -163,7 +163,7 @@ def test_blocking_keeps_refusals_and_unacknowledged_cautions(warnings, acknowled
 
 
 def new_url(patient):
-    return reverse("sessions:new", kwargs={"patient": patient.uuid})
+    return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
 
 
 def flag(patient, **flags):
@@ -273,7 +273,9 @@ def test_the_note_page_shows_the_safety_warnings_of_its_points(
 
 
 def edit_url(note):
-    return reverse("sessions:edit", kwargs={"patient": note.patient.uuid, "session": note.uuid})
+    return reverse(
+        "sessions:edit", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+    )
 
 
 def test_save_and_sign_on_the_edit_page_checks_the_points_already_in_the_draft(
@@ -313,7 +315,9 @@ def test_save_and_sign_on_the_edit_page_checks_a_point_added_to_the_draft(
 
 
 def sign_url(note):
-    return reverse("sessions:sign", kwargs={"patient": note.patient.uuid, "session": note.uuid})
+    return reverse(
+        "sessions:sign", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+    )
 
 
 def test_it_refuses_to_sign_a_draft_whose_patient_became_pregnant(

@@ -12,7 +12,7 @@ from tests.session_factories import AdverseEventFactory, TreatmentSessionFactory
 
 
 def patient_url(patient, page=None):
-    path = reverse("patients:detail", kwargs={"patient": patient.uuid})
+    path = reverse("patients:detail", kwargs={"patient_uuid": patient.uuid})
     return path if page is None else f"{path}?page={page}"
 
 
@@ -140,7 +140,7 @@ def test_the_patient_page_query_count_does_not_grow_with_sessions(
 
 
 def safety_url(patient):
-    return reverse("patients:safety", kwargs={"patient": patient.uuid})
+    return reverse("patients:safety", kwargs={"patient_uuid": patient.uuid})
 
 
 NO_FLAGS = {"lymphoedema_limb": "", "safety_notes": ""}

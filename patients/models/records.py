@@ -252,7 +252,7 @@ class Patient(CheckConstraintsInPython, models.Model):
         refresh_summary(self)  # its status and practitioner, which the dashboard counts by
 
     def get_absolute_url(self):
-        return reverse("patients:detail", kwargs={"patient": self.uuid})
+        return reverse("patients:detail", kwargs={"patient_uuid": self.uuid})
 
     @property
     def audit_patient_uuid(self):

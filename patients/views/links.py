@@ -67,8 +67,8 @@ def issue_and_show(request, patient, purpose):
 
 
 @require_POST
-def send_intake_link(request, patient):
-    patient = get_patient_for_user(request, patient, perm="patients.add_patientlink")
+def send_intake_link(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.add_patientlink")
     if patient.is_archived or patient.intakes.filter(status__in=["submitted", "accepted"]):
         messages.error(request, "This patient's intake is already sent; review it instead.")
         return redirect(patient)
@@ -76,8 +76,8 @@ def send_intake_link(request, patient):
 
 
 @require_POST
-def send_checkin_link(request, patient):
-    patient = get_patient_for_user(request, patient, perm="patients.add_patientlink")
+def send_checkin_link(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.add_patientlink")
     if patient.status != Patient.Status.ACTIVE:
         messages.error(request, "Check-in links are for active patients.")
         return redirect(patient)
@@ -85,9 +85,9 @@ def send_checkin_link(request, patient):
 
 
 @require_POST
-def revoke_link(request, patient, link):
-    patient = get_patient_for_user(request, patient, perm="patients.change_patientlink")
-    link = get_object_or_404(PatientLink, pk=link, patient=patient)
+def revoke_link(request, patient_uuid, link_id):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patientlink")
+    link = get_object_or_404(PatientLink, pk=link_id, patient=patient)
     link.revoke()
     messages.success(request, f"The {link.get_purpose_display().lower()} link is revoked.")
     return redirect(patient)

@@ -30,13 +30,13 @@ def context_for(patient, form=None):
     }
 
 
-def patient_progress(request, patient):
-    patient = get_patient_for_user(request, patient)
+def patient_progress(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid)
     return render(request, "patients/progress.html", context_for(patient))
 
 
-def patient_report(request, patient):
-    patient = get_patient_for_user(request, patient)
+def patient_report(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid)
     context = context_for(patient)
     context["printed_on"] = timezone.localdate()
     return render(request, "patients/report.html", context)
@@ -44,29 +44,29 @@ def patient_report(request, patient):
 
 @require_POST
 @retry_on_conflict
-def phase_change(request, patient):
-    patient = get_patient_for_user(request, patient, perm="patients.add_phasechange")
+def phase_change(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.add_phasechange")
     if not patient.phase_changes.exists():
         messages.error(request, "The course starts when the intake is accepted.")
-        return redirect("patients:progress", patient=patient.uuid)
+        return redirect("patients:progress", patient_uuid=patient.uuid)
     form = PhaseChangeForm(request.POST, patient=patient)
     if not form.is_valid():
         return render(request, "patients/progress.html", context_for(patient, form), status=400)
     data = form.cleaned_data
     change_phase(patient, data["phase"], data["started_on"], request.user, data["reason"])
     messages.success(request, f"Phase changed to {Phase(data['phase']).label.lower()}.")
-    return redirect("patients:progress", patient=patient.uuid)
+    return redirect("patients:progress", patient_uuid=patient.uuid)
 
 
 @require_POST
 @retry_on_conflict
-def decide_suggestion(request, patient, suggestion, accept):
-    patient = get_patient_for_user(request, patient, perm="patients.add_phasechange")
+def decide_suggestion(request, patient_uuid, suggestion_id, accept):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.add_phasechange")
     suggestion = get_object_or_404(
-        PhaseSuggestion, pk=suggestion, patient=patient, status=PhaseSuggestion.Status.OPEN
+        PhaseSuggestion, pk=suggestion_id, patient=patient, status=PhaseSuggestion.Status.OPEN
     )
     accept_or_dismiss(suggestion, accept=accept, by=request.user)
     messages.success(request, "Suggestion accepted." if accept else "Suggestion dismissed.")
     if request.POST.get("next") == "detail":
         return redirect(patient)
-    return redirect("patients:progress", patient=patient.uuid)
+    return redirect("patients:progress", patient_uuid=patient.uuid)

@@ -67,8 +67,8 @@ def timeline_page(sessions, number):
     return Page(rows, number, paginator)
 
 
-def patient_detail(request, patient):
-    patient = get_patient_for_user(request, patient)
+def patient_detail(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid)
     context = {
         "patient": patient,
         "summary": getattr(patient, "summary", None),
@@ -102,16 +102,16 @@ def patient_create(request):
 
 
 @retry_on_conflict
-def patient_edit(request, patient):
+def patient_edit(request, patient_uuid):
     return edit_record(
-        request, patient, PatientForm, PatientForm.save_unless_duplicate,
+        request, patient_uuid, PatientForm, PatientForm.save_unless_duplicate,
         "patients/patient_form.html", "Changes saved.",
     )  # fmt: skip
 
 
 @retry_on_conflict
-def patient_archive(request, patient):
-    patient = get_patient_for_user(request, patient, perm="patients.change_patient")
+def patient_archive(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if request.method == "POST":
         patient.archive()
         messages.success(request, f"{patient.full_name} was archived.")
@@ -121,8 +121,8 @@ def patient_archive(request, patient):
 
 @require_POST
 @retry_on_conflict
-def patient_restore(request, patient):
-    patient = get_patient_for_user(request, patient, perm="patients.change_patient")
+def patient_restore(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if patient.is_archived:
         patient.restore()
         messages.success(request, f"{patient.full_name} was restored.")
@@ -130,17 +130,17 @@ def patient_restore(request, patient):
 
 
 @retry_on_conflict
-def patient_safety(request, patient):
+def patient_safety(request, patient_uuid):
     return edit_record(
-        request, patient, SafetyFlagsForm, SafetyFlagsForm.save,
+        request, patient_uuid, SafetyFlagsForm, SafetyFlagsForm.save,
         "patients/safety_form.html", "Safety flags saved.",
     )  # fmt: skip
 
 
-def edit_record(request, patient, form_class, save, template, saved):
+def edit_record(request, patient_uuid, form_class, save, template, saved):
     """A form on the patient's own record: checked for a stale page (409) and saved under the
     patient's lock; `save(form)` returns None if it refused (its error is on the form)."""
-    patient = get_patient_for_user(request, patient, perm="patients.change_patient")
+    patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if request.method == "POST":
         Patient.objects.lock(patient.pk)
     form = form_class(request.POST if request.method == "POST" else None, instance=patient)

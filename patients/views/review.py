@@ -29,11 +29,11 @@ def intake_queue(request):
     )
 
 
-def get_intake(request, patient, intake, perm="patients.view_intake"):
-    patient = get_patient_for_user(request, patient, perm=perm)
+def get_intake(request, patient_uuid, intake_id, perm="patients.view_intake"):
+    patient = get_patient_for_user(request, patient_uuid, perm=perm)
     return get_object_or_404(
         Intake.objects.select_related("consent_version", "red_flag_review__reviewed_by"),
-        pk=intake,
+        pk=intake_id,
         patient=patient,
     )
 
@@ -52,16 +52,16 @@ def render_review(request, intake, review_form=None, status=200):
     return render(request, "patients/intake_review.html", context, status=status)
 
 
-def intake_review(request, patient, intake):
-    return render_review(request, get_intake(request, patient, intake))
+def intake_review(request, patient_uuid, intake_id):
+    return render_review(request, get_intake(request, patient_uuid, intake_id))
 
 
 @require_POST
 @retry_on_conflict
-def review_red_flags(request, patient, intake):
-    intake = get_intake(request, patient, intake, perm="patients.change_intake")
+def review_red_flags(request, patient_uuid, intake_id):
+    intake = get_intake(request, patient_uuid, intake_id, perm="patients.change_intake")
     if not intake.needs_red_flag_review:
-        return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+        return redirect("patients:intake", patient_uuid=intake.patient.uuid, intake_id=intake.pk)
     form = RedFlagReviewForm(request.POST)
     if not form.is_valid():
         return render_review(request, intake, form, status=400)
@@ -69,13 +69,13 @@ def review_red_flags(request, patient, intake):
     form.instance.reviewed_by = request.user
     form.save()
     messages.success(request, "Red flag review recorded.")
-    return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+    return redirect("patients:intake", patient_uuid=intake.patient.uuid, intake_id=intake.pk)
 
 
 @require_POST
 @retry_on_conflict
-def accept(request, patient, intake):
-    intake = get_intake(request, patient, intake, perm="patients.change_intake")
+def accept(request, patient_uuid, intake_id):
+    intake = get_intake(request, patient_uuid, intake_id, perm="patients.change_intake")
     if intake.status != Intake.Status.SUBMITTED:
         messages.error(request, "Only a submitted intake can be accepted.")
     elif intake.patient.intakes.filter(status=Intake.Status.ACCEPTED).exists():
@@ -94,11 +94,13 @@ def accept(request, patient, intake):
                 message for messages_ in error.message_dict.values() for message in messages_
             )
             messages.error(request, f"The intake cannot be accepted as it is: {problems}")
-            return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+            return redirect(
+                "patients:intake", patient_uuid=intake.patient.uuid, intake_id=intake.pk
+            )
         messages.success(
             request,
             f"Intake accepted: {patient.full_name} is active, with "
             "baseline readings and safety flags from the intake.",
         )
         return redirect(patient)
-    return redirect("patients:intake", patient=intake.patient.uuid, intake=intake.pk)
+    return redirect("patients:intake", patient_uuid=intake.patient.uuid, intake_id=intake.pk)

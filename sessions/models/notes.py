@@ -252,7 +252,7 @@ class TreatmentSession(NoteRules, CheckConstraintsInPython, models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "sessions:detail", kwargs={"patient": self.patient.uuid, "session": self.uuid}
+            "sessions:detail", kwargs={"patient_uuid": self.patient.uuid, "session_uuid": self.uuid}
         )
 
     @classmethod

@@ -35,8 +35,8 @@ MAX_POINT_ROWS = 200  # more points than any session has; the formset refuses mo
 
 
 @retry_on_conflict
-def session_new(request, patient):
-    patient = get_patient_for_user(request, patient, "treatment_sessions.add_treatmentsession")
+def session_new(request, patient_uuid):
+    patient = get_patient_for_user(request, patient_uuid, "treatment_sessions.add_treatmentsession")
     try:
         note, last = TreatmentSession.start(patient, practitioner=request.user)
     except NoteConflict as refusal:
@@ -50,8 +50,8 @@ def session_new(request, patient):
 
 
 @retry_on_conflict
-def session_edit(request, patient, session):
-    note = get_session_for_user(request, patient, session, CHANGE)
+def session_edit(request, patient_uuid, session_uuid):
+    note = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
     if refusal := note.edit_refusal(request.user):
         return refuse(request, note.patient, refusal, note)
     return edit_note(request, note, [])

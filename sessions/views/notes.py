@@ -20,8 +20,8 @@ def refuse(request, patient, error, note=None):
     return render(request, "sessions/refused.html", context, status=status)
 
 
-def session_detail(request, patient, session):
-    note = get_session_for_user(request, patient, session)
+def session_detail(request, patient_uuid, session_uuid):
+    note = get_session_for_user(request, patient_uuid, session_uuid)
     return render_detail(request, note, AmendmentForm())
 
 
@@ -39,8 +39,8 @@ def render_detail(request, note, amendment_form, status=200):
     return render(request, "sessions/session_detail.html", context, status=status)
 
 
-def session_print(request, patient, session):
-    note = get_session_for_user(request, patient, session)
+def session_print(request, patient_uuid, session_uuid):
+    note = get_session_for_user(request, patient_uuid, session_uuid)
     context = {
         "note": note,
         "patient": note.patient,
@@ -52,8 +52,8 @@ def session_print(request, patient, session):
 
 @require_POST
 @retry_on_conflict
-def session_sign(request, patient, session):
-    note = get_session_for_user(request, patient, session, CHANGE)
+def session_sign(request, patient_uuid, session_uuid):
+    note = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
     if refusal := note.edit_refusal(request.user):
         return refuse(request, note.patient, refusal, note)
     try:
@@ -75,8 +75,10 @@ def session_sign(request, patient, session):
 
 @require_POST
 @retry_on_conflict
-def session_amend(request, patient, session):
-    note = get_session_for_user(request, patient, session, "treatment_sessions.add_amendment")
+def session_amend(request, patient_uuid, session_uuid):
+    note = get_session_for_user(
+        request, patient_uuid, session_uuid, "treatment_sessions.add_amendment"
+    )
     if refusal := note.amend_refusal():
         return refuse(request, note.patient, refusal, note)
     form = AmendmentForm(request.POST)

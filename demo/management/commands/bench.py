@@ -99,7 +99,7 @@ class Command(BaseCommand):
         return json.dumps({"info": info, "pages": results}, indent=2)
 
     def pages(self, patient, user):
-        session_form = reverse("sessions:new", kwargs={"patient": patient.uuid})
+        session_form = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
         _, checkin_token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN, by=user)
         invited = Patient.objects.create(
             given_name="Bench", family_name=f"Invitee {time.time()}", status="invited"

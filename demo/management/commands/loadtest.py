@@ -172,13 +172,13 @@ class Command(BaseCommand):
             {
                 "detail": patient.get_absolute_url(),
                 "progress": reverse("patients:progress", args=[patient.uuid]),
-                "session_new": reverse("sessions:new", kwargs={"patient": patient.uuid}),
+                "session_new": reverse("sessions:new", kwargs={"patient_uuid": patient.uuid}),
             }
             for patient in patients[:200]
         ]
         notes = []
         for patient in patients:
-            new = reverse("sessions:new", kwargs={"patient": patient.uuid})
+            new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
             notes.append({"uuid": str(patient.uuid), "new": new, "notes": new.removesuffix("new/")})
         names = Patient.objects.values_list("family_name", flat=True).distinct()[:40]
         return {

@@ -178,7 +178,7 @@ class Command(BaseCommand):
 
     def new_note(self, browser, patient, marker, pain, statuses):
         """Save a draft through the new-session form: the note's address, or None."""
-        new = reverse("sessions:new", kwargs={"patient": patient.uuid})
+        new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
         status, _, page = browser.get(new)
         statuses["note form"][status] += 1
         if status != 200:
