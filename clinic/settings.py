@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -86,6 +87,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Fields drawn with `{{ form.field.as_field_group }}`: templates/django/forms/field.html.
+FORM_RENDERER = "clinic.renderers.FormRenderer"
 
 try:
     DATABASES = {

@@ -1,4 +1,5 @@
-"""`|bs_field` draws every field exactly as crispy-bootstrap5's `|as_crispy_field` does.
+"""`{{ field.as_field_group }}` (the project's FORM_RENDERER and its field template) draws
+every field exactly as crispy-bootstrap5's `|as_crispy_field` does.
 
 Each form the pages draw field by field is checked unbound, with values, and bound with
 bad data plus one more error on every field (as the session form's safety check adds them),
@@ -8,14 +9,16 @@ whitespace and dropping it between tags, where it renders nothing.
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from crispy_forms.helper import FormHelper
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from clinic.templatetags.fields import bs_field
+from clinic.renderers import WRITTEN
 from patients.forms import (
     CheckInForm,
     InviteForm,
@@ -39,7 +42,7 @@ def normalised(html):
 def assert_drawn_as_crispy(form):
     for name in form.fields:
         # Ours first: crispy adds its classes to the widget's attrs as it draws.
-        ours = bs_field(form[name])
+        ours = form[name].as_field_group()
         assert normalised(ours) == normalised(as_crispy_field(form[name])), name
 
 
@@ -176,7 +179,7 @@ class TestPatientLinkPages:
         data = first | {"regions": [first["regions"]], "feels_like": [first["feels_like"]]}
         form = intake.PainForm(data | {"complaint": "Neck pain"})
         assert form.is_valid()
-        assert 'id="id_since_0" required checked>' in normalised(bs_field(form["since"]))
+        assert 'id="id_since_0" required checked>' in normalised(form["since"].as_field_group())
         assert_drawn_as_crispy(form)
 
     @pytest.mark.parametrize(
@@ -197,6 +200,10 @@ GROUPED = [
 ]
 
 
+class OwnTemplate(forms.TextInput):
+    template_name = "django/forms/widgets/input.html"
+
+
 class Oddities(forms.Form):
     """What the app's forms do not (yet) use, so that a new form is drawn right too."""
 
@@ -215,6 +222,7 @@ class Oddities(forms.Form):
     amount = forms.DecimalField(localize=True, initial=1234.5)
     secret = forms.CharField(widget=forms.HiddenInput, initial="s")
     passcode = forms.CharField(widget=forms.PasswordInput)
+    own_template = forms.CharField(widget=OwnTemplate, required=False)  # drawn by its template
     upload = forms.FileField(required=False)  # drawn by crispy itself
     when = forms.SplitDateTimeField(required=False)  # drawn by crispy itself
 
@@ -243,5 +251,17 @@ class TestOtherFields:
         form = Oddities()
         form.helper = FormHelper()  # its layout settings are not reproduced here
         form.helper.form_show_labels = False
-        assert "<label" not in bs_field(form["styled"])
+        assert "<label" not in form["styled"].as_field_group()
         assert_drawn_as_crispy(form)
+
+
+def test_the_widgets_written_in_python_have_django_s_own_templates():
+    """clinic/renderers.py writes plain widgets as Django's templates draw them: no project
+    template may override those."""
+    django_forms = Path(forms.__file__).parent
+    names = {"django/forms/widgets/input.html", "django/forms/widgets/attrs.html"}  # included
+    for widget in WRITTEN:
+        names |= {widget.template_name, getattr(widget, "option_template_name", None)} - {None}
+    for name in names:
+        origin = Path(get_template(name).origin.name)
+        assert origin.is_relative_to(django_forms), (name, origin)
