@@ -1,4 +1,4 @@
-"""clinic.constraints decides plain check constraints in Python, as the database would,
+"""core.constraints decides plain check constraints in Python, as the database would,
 and still names the failing constraint when one fails."""
 
 import datetime
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 
-from clinic.constraints import NotPlain, decide, field_names
+from core.constraints import NotPlain, decide, field_names
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit import trail
-from clinic.constraints import CheckConstraintsInPython
+from core.constraints import CheckConstraintsInPython
 from staff.roles import PRACTITIONERS
 
 phone_validator = RegexValidator(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit import trail
-from clinic.constraints import CheckConstraintsInPython
+from core.constraints import CheckConstraintsInPython
 from sessions.models.points import AcupuncturePoint, Side
 from sessions.models.signing import (
     ARCHIVED_PATIENT,
