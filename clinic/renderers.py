@@ -7,7 +7,7 @@ kind of field, its label, errors and help text, and the widget with crispy's cla
 
 Plain widgets (inputs, selects, textareas with Django's own templates) are written here
 from the context Django gives their template: Django's widget templates include one
-another (a select two templates an option), which made the log-session page 30 % slower
+another (a select two templates an option), which made the log-session page 40 % slower
 (docs/performance.md). Any other widget is drawn by its template.
 """
 

@@ -6,7 +6,8 @@ mixin decides the plain conditions (a field compared with a constant: exact, in,
 gt, gte, isnull; combined with AND, OR and NOT) in Python, with SQL's three-valued logic,
 and asks the database about the rest in one query. Only if something fails does it fall
 back to Django's one-by-one check, which names the failing constraint and its message.
-The database enforces every constraint whatever happens here.
+The database enforces every constraint whatever happens here. Measured against Django's own
+`validate_constraints()` in docs/performance.md (the session POST: 27 queries, not 120).
 """
 
 import operator
