@@ -89,3 +89,38 @@ def test_moving_the_audit_and_staff_models_keeps_every_row(migrator, practitione
     )
     assert not ContentType.objects.filter(app_label="clinic").exists()
     assert User.objects.get(pk=clinic_admin.pk).has_perm("audit.view_auditevent")
+
+
+def test_the_summary_migrations_fill_it_as_the_live_refresh_does(
+    browser_db, migrator, practitioner
+):
+    """0007, 0010 and 0012 fill the summary with frozen copies of the code; on a database
+    with a history they agree with PatientSummary.objects.refresh as it is today."""
+    from patients.models import PatientSummary, PhaseChange
+    from patients.summary import refresh_summary
+    from sessions.models import AdverseEvent
+    from tests.factories import PatientFactory
+    from tests.progress_helpers import checkin, days_ago, session, start_course
+
+    ana = PatientFactory(practitioner=practitioner)
+    start_course(ana, practitioner, on=days_ago(40), pain_average=8)
+    first = session(ana, practitioner, days_ago(35), points=[("ST36", "B"), "LI4"])
+    AdverseEvent.objects.create(session=first, category="bleeding", severity="mild")
+    session(ana, practitioner, days_ago(28))
+    checkin(ana, days_ago(21), pain_average=5)
+    for phase, days in [(2, 20), (3, 5)]:
+        PhaseChange.objects.create(
+            patient=ana, phase=phase, started_on=days_ago(days), changed_by=practitioner
+        )
+    refresh_summary(ana)
+    PatientFactory(status="invited")  # nothing to summarise yet
+    live = list(PatientSummary.objects.order_by("pk").values())
+
+    migrator.migrate([("patients", "0006_phases_one_accepted_intake")])
+    migrator = MigrationExecutor(connection)
+    migrator.migrate(migrator.loader.graph.leaf_nodes())
+
+    assert list(PatientSummary.objects.order_by("pk").values()) == live
+    summary = live[0]  # ana's: two sessions, both before phase 3, three bilateral points
+    assert (summary["sessions"], summary["adverse_events"], summary["needles"]) == (2, 1, 6)
+    assert (summary["phase"], summary["sessions_before_phase_3"]) == (3, 2)

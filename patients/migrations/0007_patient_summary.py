@@ -2,12 +2,78 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
-from patients.summary import refresh_summaries
+# A frozen copy of how patients.summary derived these columns when this migration was
+# written, on the historical models: the live code follows the model as it is today.
+OWN = OuterRef("patient_id")
+
+
+def counted(queryset, patient="patient", what="id", distinct=False):
+    counted = queryset.order_by().values(patient)
+    counted = counted.annotate(n=Count(what, distinct=distinct)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def summarise_every_patient(apps, schema_editor):
-    refresh_summaries(apps.get_model("patients", "Patient").objects.all(), apps=apps)
+    Patient = apps.get_model("patients", "Patient")
+    Summary = apps.get_model("patients", "PatientSummary")
+    Reading = apps.get_model("patients", "OutcomeReading")
+    PhaseChange = apps.get_model("patients", "PhaseChange")
+    Session = apps.get_model("treatment_sessions", "TreatmentSession")
+    AdverseEvent = apps.get_model("treatment_sessions", "AdverseEvent")
+    missing = Patient.objects.filter(summary__isnull=True).values_list("pk", flat=True)
+    Summary.objects.bulk_create(
+        (Summary(patient_id=pk) for pk in missing.iterator()), batch_size=5000
+    )
+    phases = PhaseChange.objects.filter(patient=OWN)
+    latest_phase = phases.order_by("-started_on", "-id")
+    pain = Reading.objects.filter(patient=OWN, measure="pain_average")
+    latest_pain = pain.exclude(source="intake").order_by("-taken_on", "-id")
+    values = {
+        "phase": Subquery(latest_phase.values("phase")[:1]),
+        "phase_started_on": Subquery(latest_phase.values("started_on")[:1]),
+        "reached_phase_2_on": Subquery(
+            phases.filter(phase=2).order_by("started_on").values("started_on")[:1]
+        ),
+        "reached_phase_3_on": Subquery(
+            phases.filter(phase=3).order_by("started_on").values("started_on")[:1]
+        ),
+        "baseline_pain": Subquery(
+            pain.filter(source="intake").order_by("taken_on", "id").values("value")[:1]
+        ),
+        "latest_pain": Subquery(latest_pain.values("value")[:1]),
+        "latest_pain_on": Subquery(latest_pain.values("taken_on")[:1]),
+        "last_reading_on": Subquery(
+            Reading.objects.filter(patient=OWN).order_by("-taken_on").values("taken_on")[:1]
+        ),
+        "sessions": counted(Session.objects.filter(patient=OWN)),
+        "sessions_with_adverse_event": counted(
+            AdverseEvent.objects.filter(session__patient=OWN),
+            "session__patient",
+            what="session",
+            distinct=True,
+        ),
+    }
+    for phase in (2, 3):
+        entered = PhaseChange.objects.filter(patient=OWN, phase=phase)
+        first_day = PhaseChange.objects.filter(patient=OuterRef(OWN), phase=phase)
+        first_day = first_day.order_by("started_on").values("started_on")[:1]
+        before = Session.objects.filter(patient=OWN, started_at__date__lt=Subquery(first_day))
+        values[f"sessions_before_phase_{phase}"] = Case(
+            When(Exists(entered), then=counted(before)), default=None
+        )
+    Summary.objects.update(**values)
 
 
 class Migration(migrations.Migration):
