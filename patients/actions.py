@@ -10,6 +10,7 @@ from patients.models import (
     Intake,
     OutcomeReading,
     Patient,
+    PatientSummary,
     Phase,
     PsfsActivity,
     PsfsRating,
@@ -17,7 +18,6 @@ from patients.models import (
 from patients.models.readings import CHECKIN_SCORES
 from patients.progress import change_phase, refresh_suggestion
 from patients.scoring import peg_score, psfs_score
-from patients.summary import refresh_summary
 
 Measure = OutcomeReading.Measure
 
@@ -55,6 +55,7 @@ def submit_intake(intake_id, consent_version, ip_address):
     if patient.status == Patient.Status.INVITED:
         patient.status = Patient.Status.INTAKE_SUBMITTED
         patient.save(update_fields=["status", "updated_at"])
+        PatientSummary.objects.refresh(patient)  # the status it copies
     return intake
 
 
@@ -104,6 +105,7 @@ def accept_intake(intake, by):
     intake.accepted_at = timezone.now()
     intake.accepted_by = by
     intake.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    # The phase change refreshes the summary, once, for everything written above.
     change_phase(patient, Phase.CALM, taken_on, by, reason="Intake accepted")
     trail.record(AuditEvent.Action.CREATE, intake, detail="baseline readings from intake")
     return patient
@@ -136,7 +138,7 @@ def record_checkin(patient, link, cleaned, activities):
     OutcomeReading.objects.record(values, patient_id=patient.pk, taken_on=today, checkin=checkin)
     link.last_used_at = timezone.now()
     link.save(update_fields=["last_used_at"])
-    refresh_summary(patient)
+    PatientSummary.objects.refresh(patient)
     refresh_suggestion(patient)
     return checkin
 

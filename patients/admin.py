@@ -37,6 +37,12 @@ class PatientAdmin(AuditedAdmin):
         # Patients are archived; only a superuser may erase a record outright.
         return request.user.is_superuser
 
+    # The change page saves in a transaction of its own; a restored version does not.
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        PatientSummary.objects.refresh(obj)  # its status and practitioner
+
 
 @admin.register(PatientLink)
 class PatientLinkAdmin(AuditedModelAdmin):
@@ -164,7 +170,8 @@ class PhaseSuggestionAdmin(ReadOnlyAudited):
 
 @admin.register(PatientSummary)
 class PatientSummaryAdmin(ReadOnlyAudited):
-    """Derived from the history by every write (patients.summary); shown to check it."""
+    """Derived from the patient and the history by every write that changes it
+    (PatientSummary.objects.refresh); shown to check it."""
 
     list_display = ["patient", "status", "phase", "sessions", "baseline_pain", "latest_pain"]
     list_filter = ["status", "phase"]

@@ -6,10 +6,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import Patient, Phase, PhaseChange, PhaseSuggestion
+from patients.models import Patient, PatientSummary, Phase, PhaseChange, PhaseSuggestion
 from patients.rules import Course, Reading, suggest
 from patients.scoring import improvement_percent, responder_category
-from patients.summary import refresh_summary
 
 RULE_MEASURES = ["pain_average", "confidence", "psfs", "active_minutes"]
 CHART_MEASURES = RULE_MEASURES + ["peg", "session_pain_before", "session_pain_after"]
@@ -91,7 +90,7 @@ def change_phase(patient, phase, started_on, by, reason=""):
     change = PhaseChange.objects.create(
         patient=patient, phase=phase, started_on=started_on, changed_by=by, reason=reason
     )
-    refresh_summary(patient)
+    PatientSummary.objects.refresh(patient)
     refresh_suggestion(patient)
     return change
 

@@ -1,15 +1,12 @@
-"""Keep PatientSummary in step with the history it summarises.
+"""What a patient's summary says: one expression per column of PatientSummary, over the
+patient's row and history, correlated on the summary's own patient_id.
 
-refresh_summary(patient) is called in the same transaction as every write that changes a
-patient's summary: Patient.save, patients.actions (intake accepted, check-in),
-patients.progress (phase change), sessions.actions (a session note) and the session
-admin. It locks the row and rewrites it from the history with one UPDATE, so it is right
-whatever happened before. refresh_summaries() does the same for many patients at once, in
-one set-based UPDATE: for the demo seed, migrations and `manage.py refresh_summaries`.
+They are written by PatientSummary.objects.refresh() and refresh_many()
+(patients.models.summary), the one way into the table. The migrations that filled it keep
+frozen copies of the columns they had, so this module may follow the model.
 """
 
-from django.apps import apps as global_apps
-from django.db import connections, router, transaction
+from django.apps import apps
 from django.db.models import (
     Case,
     Count,
@@ -22,8 +19,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.sql import UpdateQuery
-from django.utils import timezone
 
 OWN = OuterRef("patient_id")
 
@@ -35,8 +30,9 @@ def _counted(queryset, patient="patient", what="id", distinct=False):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _course(apps):
-    """Phase, dates, baseline and latest readings: what the history says today."""
+def _course():
+    """The patient's status and practitioner (copied, so that the dashboard counts one
+    table), phase and its dates, baseline and latest pain, and the sessions' counts."""
     Reading = apps.get_model("patients", "OutcomeReading")
     PhaseChange = apps.get_model("patients", "PhaseChange")
     Session = apps.get_model("treatment_sessions", "TreatmentSession")
@@ -91,7 +87,7 @@ def _course(apps):
     }
 
 
-def _sessions_before_phases(apps):
+def _sessions_before_phases():
     """Sessions before the patient first entered phases 2 and 3 (NULL if never)."""
     PhaseChange = apps.get_model("patients", "PhaseChange")
     Session = apps.get_model("treatment_sessions", "TreatmentSession")
@@ -107,58 +103,6 @@ def _sessions_before_phases(apps):
     return counts
 
 
-def _fresh(apps):
-    """Every column's new value; in a migration, only the columns the table has by then.
-
-    Migrations 0007, 0010 and 0012 fill the table through refresh_summaries() with their
-    historical models: a change here that reads a field added by a later migration must
-    give those migrations a frozen copy of this code instead."""
-    columns = {field.name for field in apps.get_model("patients", "PatientSummary")._meta.fields}
-    values = _course(apps) | _sessions_before_phases(apps)
-    return {name: value for name, value in values.items() if name in columns}
-
-
-# One patient's UPDATE is compiled once a process (per database and time zone) and run
-# with the patient's id in place of this stand-in: building and compiling its fourteen
-# subqueries takes Django about 8 ms, running it about 1 ms.
-STAND_IN = -424242
-_compiled = {}
-
-
-def _update_for_one(using):
-    key = (using, timezone.get_current_timezone_name())
-    if key not in _compiled:
-        Summary = global_apps.get_model("patients", "PatientSummary")
-        query = Summary.objects.filter(patient_id=STAND_IN).query.chain(UpdateQuery)
-        query.add_update_values(_fresh(global_apps))
-        sql, params = query.get_compiler(using).as_sql()
-        assert [type(p) is int and p == STAND_IN for p in params].count(True) == 1
-        _compiled[key] = sql, params
-    return _compiled[key]
-
-
-@transaction.atomic(savepoint=False)
-def refresh_summary(patient):
-    """Rewrite one patient's summary from the history (creating it the first time)."""
-    Summary = global_apps.get_model("patients", "PatientSummary")
-    using = router.db_for_write(Summary)
-    sql, params = _update_for_one(using)
-    params = [patient.pk if type(p) is int and p == STAND_IN else p for p in params]
-    # Lock the row first: on PostgreSQL an UPDATE that waits for another transaction's
-    # lock would then compute from data as it was before that transaction committed.
-    # After the lock, the UPDATE is a new statement and sees it.
-    if not Summary.objects.select_for_update().filter(patient_id=patient.pk).exists():
-        Summary.objects.get_or_create(patient_id=patient.pk)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def refresh_summaries(patients, apps=global_apps):
-    """Rewrite the summaries of every patient in the queryset `patients`: for the demo
-    seed, the migrations that add columns, and `manage.py refresh_summaries`."""
-    Summary = apps.get_model("patients", "PatientSummary")
-    missing = patients.filter(summary__isnull=True).values_list("pk", flat=True)
-    Summary.objects.bulk_create(
-        (Summary(patient_id=pk) for pk in missing.iterator()), batch_size=5000
-    )
-    Summary.objects.filter(patient__in=patients.values("pk")).update(**_fresh(apps))
+def fresh_values():
+    """Every column's new value, for QuerySet.update() on the summaries."""
+    return _course() | _sessions_before_phases()

@@ -6,9 +6,8 @@ from django.db.models import Max
 from audit import trail
 from audit.models import AuditEvent
 from patients.actions import record_session_readings
-from patients.models import Patient
-from patients.summary import refresh_summary
-from sessions.models import SessionPoint
+from patients.models import Patient, PatientSummary
+from sessions.models import SessionPoint, TreatmentSession
 
 
 @transaction.atomic
@@ -46,8 +45,25 @@ def save_note(form, point_formset, adverse_event_formset, *, version=None, sign_
     trail.record_many(AuditEvent.Action.CREATE, added)
     adverse_event_formset.instance = note
     adverse_event_formset.save()
-    record_session_readings(note)
-    refresh_summary(note.patient)
+    note_saved(note)
     if sign_by is not None:
         note.sign(by=sign_by)
     return note
+
+
+def note_saved(note):
+    """What follows a note's save: its pain readings and the patient's summary. Once in
+    each transaction that writes a note: save_note's, and the admin's correction of a
+    draft (TreatmentSessionAdmin.save_related, after the note's parts)."""
+    record_session_readings(note)
+    PatientSummary.objects.refresh(note.patient)
+
+
+@transaction.atomic
+def delete_drafts(notes):
+    """Delete the drafts among the queryset `notes` (a signed note is kept) and rewrite
+    their patients' summaries."""
+    drafts = notes.filter(status=TreatmentSession.Status.DRAFT)
+    patients = Patient.objects.filter(pk__in=list(drafts.values_list("patient", flat=True)))
+    drafts.delete()
+    PatientSummary.objects.refresh_many(patients)

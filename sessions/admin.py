@@ -1,13 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from audit.admin import AuditedAdmin
 from core.text import NoControlCharacters
-from patients.actions import record_session_readings
-from patients.models import Patient
-from patients.summary import refresh_summaries, refresh_summary
+from sessions.actions import delete_drafts, note_saved
 from sessions.forms import SessionForm
 from sessions.models import (
     AcupuncturePoint,
@@ -167,31 +164,25 @@ class TreatmentSessionAdmin(AuditedAdmin):
             raise PermissionDenied("A treatment note is not restored from its history.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    # A draft corrected here leaves its readings and the patient's summary as the charting
-    # form would (sessions.actions.save_note), under the same locks.
+    # A draft corrected here is saved under the charting form's locks and leaves its
+    # readings and the patient's summary as the form would (sessions.actions.save_note):
+    # the note, then its parts, then note_saved, in the admin's one transaction.
     def save_model(self, request, obj, form, change):
         try:
             obj.lock_draft()
         except SignedNoteError as error:
             raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
-        record_session_readings(obj)
-        refresh_summary(obj.patient)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        refresh_summary(form.instance.patient)
+        note_saved(form.instance)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        refresh_summary(obj.patient)
+        delete_drafts(TreatmentSession.objects.filter(pk=obj.pk))
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        queryset = queryset.filter(status=TreatmentSession.Status.DRAFT)
-        patients = Patient.objects.filter(pk__in=list(queryset.values_list("patient", flat=True)))
-        super().delete_queryset(request, queryset)
-        refresh_summaries(patients)
+        delete_drafts(queryset)
 
 
 class ProtocolPointInline(admin.TabularInline):

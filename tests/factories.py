@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from patients.models import Patient
+from patients.models import Patient, PatientSummary
 from staff.models import PractitionerProfile
 from staff.roles import CLINIC_ADMINS, PRACTITIONERS
 
@@ -42,6 +42,7 @@ class ClinicAdminFactory(UserFactory):
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
+        skip_postgeneration_save = True
 
     given_name = factory.Sequence(lambda n: f"Given{n}")
     family_name = factory.Sequence(lambda n: f"Family{n}")
@@ -50,3 +51,8 @@ class PatientFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda p: f"{p.given_name.lower()}@example.org")
     phone = "07700 900123"
     status = Patient.Status.ACTIVE
+
+    @factory.post_generation
+    def summary(patient, create, extracted, **kwargs):
+        if create:  # as the pages that add a patient leave it
+            PatientSummary.objects.refresh(patient)

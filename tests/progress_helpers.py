@@ -25,10 +25,10 @@ from patients.models import (
     Intake,
     OutcomeReading,
     PatientLink,
+    PatientSummary,
     PhaseChange,
 )
 from patients.models.readings import CHECKIN_SCORES
-from patients.summary import refresh_summary
 from tests.session_factories import TreatmentSessionFactory, add_points
 
 # What the intake's baseline readings are, unless a test says otherwise.
@@ -87,7 +87,7 @@ def start_course(patient, by, on=None, **measures):
     PhaseChange.objects.create(
         patient=patient, phase=1, started_on=on, changed_by=by, reason="Intake accepted"
     )
-    refresh_summary(patient)
+    PatientSummary.objects.refresh(patient)
     return intake
 
 
@@ -105,7 +105,7 @@ def checkin(patient, on, pain_average=5, **measures):
         )
         for m, v in values.items()
     )
-    refresh_summary(patient)
+    PatientSummary.objects.refresh(patient)
     return entry
 
 
@@ -126,7 +126,7 @@ def session(patient, by, on, before=6, after=3, points=("ST36",)):
         for m, v in [("session_pain_before", before), ("session_pain_after", after)]
         if v is not None
     )
-    refresh_summary(patient)
+    PatientSummary.objects.refresh(patient)
     return note
 
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from patients.summary import refresh_summary
+from patients.models import PatientSummary
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -81,7 +81,7 @@ class TreatmentSessionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def summary(note, create, extracted, **kwargs):
         if create:  # as sessions.actions.save_note leaves it
-            refresh_summary(note.patient)
+            PatientSummary.objects.refresh(note.patient)
 
 
 LOCKS = importlib.import_module("sessions.migrations.0005_signed_notes_locked")
@@ -118,7 +118,7 @@ class LockBypassingFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         with signed_note_locks_lifted():
             row = model_class.objects.bulk_create([model_class(*args, **kwargs)])[0]
-        refresh_summary(row.session.patient)  # as save_note leaves it
+        PatientSummary.objects.refresh(row.session.patient)  # as save_note leaves it
         return row
 
 

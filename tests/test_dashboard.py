@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from clinic import dashboard
-from patients.models import Patient, PhaseChange, PhaseSuggestion
-from patients.summary import refresh_summaries
+from patients.models import Patient, PatientSummary, PhaseChange, PhaseSuggestion
 from sessions.models import AdverseEvent
 from tests.factories import PatientFactory
 from tests.intake_helpers import invited_patient, submitted_intake
@@ -64,7 +63,7 @@ def clinic(practitioner, second_practitioner):
         patient=ben, kind="phase_3", to_phase=3, reason="test", evidence=[],
         evidence_through=days_ago(3),
     )  # fmt: skip
-    refresh_summaries(Patient.objects.all())  # after the phase changes made directly
+    PatientSummary.objects.refresh_many(Patient.objects.all())  # after the direct phase changes
     return {"amy": amy, "ben": ben, "cat": cat, "dan": dan, "eve": eve}
 
 

@@ -97,7 +97,6 @@ def test_the_summary_migrations_fill_it_as_the_live_refresh_does(
     """0007, 0010 and 0012 fill the summary with frozen copies of the code; on a database
     with a history they agree with PatientSummary.objects.refresh as it is today."""
     from patients.models import PatientSummary, PhaseChange
-    from patients.summary import refresh_summary
     from sessions.models import AdverseEvent
     from tests.factories import PatientFactory
     from tests.progress_helpers import checkin, days_ago, session, start_course
@@ -112,7 +111,7 @@ def test_the_summary_migrations_fill_it_as_the_live_refresh_does(
         PhaseChange.objects.create(
             patient=ana, phase=phase, started_on=days_ago(days), changed_by=practitioner
         )
-    refresh_summary(ana)
+    PatientSummary.objects.refresh(ana)
     PatientFactory(status="invited")  # nothing to summarise yet
     live = list(PatientSummary.objects.order_by("pk").values())
 

@@ -92,12 +92,11 @@ def test_each_demo_patients_open_suggestion_is_what_the_rules_say(debug):
 
 def test_the_demo_patients_summaries_match_their_history(debug):
     from patients.models import PatientSummary
-    from patients.summary import refresh_summaries
 
     seed(patients=60)
     seeded = list(PatientSummary.objects.order_by("pk").values())
     PatientSummary.objects.all().delete()
-    refresh_summaries(Patient.objects.all())
+    PatientSummary.objects.refresh_many(Patient.objects.all())
     assert list(PatientSummary.objects.order_by("pk").values()) == seeded
     assert len(seeded) == Patient.objects.count()
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -60,7 +60,7 @@ class PatientQuerySet(models.QuerySet):
     #   1. the patient's row, first of all, with Patient.objects.lock(pk);
     #   2. the record being written: the treatment note (TreatmentSession.objects.locked),
     #      the intake, the check-in of the day;
-    #   3. the patient's summary (patients.summary.refresh_summary);
+    #   3. the patient's summary (PatientSummary.objects.refresh);
     #   4. the patient's open phase suggestion (patients.progress.refresh_suggestion).
     # Rows of other tables that reference the patient (readings, notes, check-ins) lock it
     # in KEY SHARE mode as they are inserted; lock 1 is FOR NO KEY UPDATE, which lets those
@@ -243,13 +243,6 @@ class Patient(CheckConstraintsInPython, models.Model):
 
     def __str__(self):
         return self.full_name
-
-    @transaction.atomic
-    def save(self, *args, **kwargs):
-        from patients.summary import refresh_summary
-
-        super().save(*args, **kwargs)
-        refresh_summary(self)  # its status and practitioner, which the dashboard counts by
 
     def get_absolute_url(self):
         return reverse("patients:detail", kwargs={"patient_uuid": self.uuid})

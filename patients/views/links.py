@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.mail import send_mail
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from patients.access import get_patient_for_user
 from patients.forms import InviteForm
-from patients.models import Patient, PatientLink
+from patients.models import Patient, PatientLink, PatientSummary
 
 LINK_URL_NAMES = {
     PatientLink.Purpose.INTAKE: "intake:start",
@@ -101,7 +102,9 @@ def invite_new_patient(request):
         patient.status = Patient.Status.INVITED
         if hasattr(request.user, "practitioner_profile"):
             patient.practitioner = request.user
-        patient.save()
+        with transaction.atomic():
+            patient.save()
+            PatientSummary.objects.refresh(patient)
         return issue_and_show(request, patient, PatientLink.Purpose.INTAKE)
     status = 400 if form.is_bound else 200
     return render(request, "patients/invite_form.html", {"form": form}, status=status)

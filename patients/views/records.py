@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
-from patients.models import Patient
+from patients.models import Patient, PatientSummary
 
 PAGE_SIZE = 25
 
@@ -94,6 +94,7 @@ def patient_create(request):
     if request.method == "POST" and form.is_valid():
         patient = form.save_unless_duplicate()
         if patient is not None:
+            PatientSummary.objects.refresh(patient)
             messages.success(request, f"{patient.full_name} was added.")
             return redirect(patient)
     status = 400 if form.is_bound else 200
@@ -114,6 +115,7 @@ def patient_archive(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if request.method == "POST":
         patient.archive()
+        PatientSummary.objects.refresh(patient)
         messages.success(request, f"{patient.full_name} was archived.")
         return redirect(patient)
     return render(request, "patients/patient_archive.html", {"patient": patient})
@@ -125,6 +127,7 @@ def patient_restore(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if patient.is_archived:
         patient.restore()
+        PatientSummary.objects.refresh(patient)
         messages.success(request, f"{patient.full_name} was restored.")
     return redirect(patient)
 
@@ -148,6 +151,7 @@ def edit_record(request, patient_uuid, form_class, save, template, saved):
         if not form.has_changed():
             return redirect(patient)
         if save(form) is not None:
+            PatientSummary.objects.refresh(patient)  # its status and practitioner
             messages.success(request, saved)
             return redirect(patient)
     status = (409 if form.stale else 400) if form.is_bound else 200

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demo.management.commands.seed_demo import is_demo_database
-from patients.models import Patient, PatientLink
+from patients.models import Patient, PatientLink, PatientSummary
 from patients.views.links import link_path
 
 
@@ -104,6 +104,7 @@ class Command(BaseCommand):
         invited = Patient.objects.create(
             given_name="Bench", family_name=f"Invitee {time.time()}", status="invited"
         )
+        PatientSummary.objects.refresh(invited)
         _, intake_token = PatientLink.issue(invited, PatientLink.Purpose.INTAKE, by=user)
         checkin = {
             "pain_now": 4,

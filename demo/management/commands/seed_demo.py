@@ -33,7 +33,6 @@ from patients.models import (
     RedFlagReview,
 )
 from patients.progress import refresh_suggestion
-from patients.summary import refresh_summaries
 from sessions.models import AdverseEvent, SessionPoint, TreatmentSession
 from staff.models import AcupunctureStyle, PractitionerProfile
 from staff.roles import CLINIC_ADMINS, PRACTITIONERS
@@ -186,7 +185,9 @@ class Command(BaseCommand):
                 intakes__isnull=True,
             ).order_by("pk")
             intakes += seed_waiting_intakes(waiting)
-            refresh_summaries(Patient.objects.all())  # bulk inserts bypass the actions
+            PatientSummary.objects.refresh_many(
+                Patient.objects.all()
+            )  # bulk inserts bypass the actions
             analyze([Patient, PatientSummary])  # planned for their size, as bulk_load does
             # The rules' suggestions: one evaluation a patient, for those whose planned
             # course ends on one (demo.course applies the same rules).

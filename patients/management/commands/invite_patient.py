@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from patients.models import Patient, PatientLink
+from patients.models import Patient, PatientLink, PatientSummary
 from patients.views.links import link_path
 
 
@@ -41,5 +41,6 @@ class Command(BaseCommand):
             patient = Patient.objects.create(
                 given_name=given, family_name=family, email=email, status=Patient.Status.INVITED
             )
+            PatientSummary.objects.refresh(patient)
         link, token = PatientLink.issue(patient, PatientLink.Purpose.INTAKE)
         self.stdout.write(settings.CLINIC_BASE_URL + link_path(link.purpose, token))

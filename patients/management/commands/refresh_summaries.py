@@ -6,8 +6,7 @@ outside the app (a restore, a hand-made fix in the database)."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from patients.models import Patient
-from patients.summary import refresh_summaries
+from patients.models import Patient, PatientSummary
 
 
 class Command(BaseCommand):
@@ -15,5 +14,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            refresh_summaries(Patient.objects.all())
+            PatientSummary.objects.refresh_many(Patient.objects.all())
         self.stdout.write(f"Summaries rewritten for {Patient.objects.count()} patients.")
