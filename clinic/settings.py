@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "staff",
     "patients",
     "sessions.apps.TreatmentSessionsConfig",
+    "dashboard",
     "demo",
     "clinic",
 ]

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import views
 from patients import urls as patient_urls
 from patients.views.checkins import checkin
 from sessions.views.export import export
@@ -11,7 +10,7 @@ from sessions.views.points import point_search
 patient_pages = patient_urls.urlpatterns + [path("export/", export, name="export")]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("patients/", include((patient_pages, patient_urls.app_name))),
     path("patients/<uuid:patient_uuid>/sessions/", include("sessions.urls")),
     path("points/search/", point_search, name="point_search"),

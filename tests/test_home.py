@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.urls import resolve, reverse
 
+from dashboard import views
 from patients.models import Patient
 from tests.factories import PatientFactory
 
@@ -20,6 +22,11 @@ def card(page, status):
 def make_patients(statuses):
     for status, count in statuses.items():
         PatientFactory.create_batch(count, status=status)
+
+
+def test_it_is_home_at_the_root_of_the_site():
+    assert reverse("home") == "/"
+    assert resolve("/").func is views.home
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client):

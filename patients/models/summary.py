@@ -8,12 +8,17 @@ pages, admin and commands (its status and practitioner), the intake actions, a c
 a phase change, a session note from the form or the admin.
 """
 
+from decimal import Decimal
+from statistics import median
+
 from django.conf import settings
 from django.db import connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from patients.models.phases import Phase
+from patients.models.intake import Intake
+from patients.models.phases import Phase, PhaseSuggestion
+from patients.models.records import Patient, evaluable, quiet_since, responding
 from patients.summary import fresh_values
 
 # One patient's UPDATE is compiled once a process (per database and time zone) and run
@@ -48,7 +53,83 @@ def _statement_for_one(queryset):
     return _statements[key]
 
 
-class PatientSummaryManager(models.Manager):
+class PatientSummaryQuerySet(models.QuerySet):
+    def for_dashboard(self, practitioner=None, today=None):
+        """Everything the clinic dashboard shows, for the clinic or for one practitioner's
+        patients, in four queries whatever the size of the register: patients by status,
+        active patients by phase, quiet, evaluable and responding, the treatments behind
+        them (one pass over the summaries), the sessions before phases 2 and 3 (one over
+        those that reached them), waiting intakes and open suggestions."""
+        today = today or timezone.localdate()
+        summaries = self
+        intakes = Intake.objects.filter(Q(status=Intake.Status.SUBMITTED) | Q(has_red_flags=True))
+        suggestions = PhaseSuggestion.objects.filter(status=PhaseSuggestion.Status.OPEN)
+        if practitioner is not None:
+            summaries = summaries.filter(practitioner=practitioner)
+            intakes = intakes.filter(patient__practitioner=practitioner)
+            suggestions = suggestions.filter(patient__practitioner=practitioner)
+        active = Q(status=Patient.Status.ACTIVE)
+        per_status = {
+            f"status_{status}": Count("pk", filter=Q(status=status)) for status in Patient.Status
+        }
+        per_phase = {
+            f"phase_{phase}": Count("pk", filter=active & Q(phase=phase)) for phase in Phase
+        }
+        counts = summaries.aggregate(
+            **per_status,
+            **per_phase,
+            not_started=Count("pk", filter=active & Q(phase__isnull=True)),
+            quiet=Count("pk", filter=active & quiet_since(today, via="")),
+            evaluable=Count("pk", filter=evaluable(via="")),
+            responders=Count("pk", filter=responding(via="")),
+            sessions=Sum("sessions", default=0),
+            with_adverse_event=Sum("sessions_with_adverse_event", default=0),
+        )
+        rows = summaries.filter(
+            Q(sessions_before_phase_2__isnull=False) | Q(sessions_before_phase_3__isnull=False)
+        ).values_list("sessions_before_phase_2", "sessions_before_phase_3")
+        to_2 = [row[0] for row in rows if row[0] is not None]
+        to_3 = [row[1] for row in rows if row[1] is not None]
+        # Only waiting or flagged intakes, through their partial indexes.
+        waiting = intakes.exclude(status=Intake.Status.STARTED).aggregate(
+            total=Count("id", filter=Q(status=Intake.Status.SUBMITTED)),
+            urgent=Count("id", filter=Q(status=Intake.Status.SUBMITTED, urgent=True)),
+            unreviewed_flags=Count(
+                "id", filter=Q(has_red_flags=True, red_flag_review__isnull=True)
+            ),
+        )
+        response = {"total": counts["evaluable"], "responders": counts["responders"]}
+        treatments = {
+            "sessions": counts["sessions"],
+            "with_adverse_event": counts["with_adverse_event"],
+        }
+        by_status = [(status, counts[f"status_{status}"]) for status in Patient.Status]
+        return {
+            "counts": by_status,
+            "current": sum(n for status, n in by_status if status != Patient.Status.ARCHIVED),
+            "phases": [(phase, counts[f"phase_{phase}"]) for phase in Phase],
+            "not_started": counts["not_started"],
+            "waiting": waiting,
+            "suggestions": suggestions.count(),
+            "quiet": counts["quiet"],
+            "response": response,
+            "responder_percent": (
+                Decimal(response["responders"] * 100) / response["total"]
+                if response["total"]
+                else None
+            ),
+            "to_phase_2": median(to_2) if to_2 else None,
+            "to_phase_3": median(to_3) if to_3 else None,
+            "treatments": treatments,
+            "ae_rate": (
+                Decimal(treatments["with_adverse_event"] * 100) / treatments["sessions"]
+                if treatments["sessions"]
+                else None
+            ),
+        }
+
+
+class PatientSummaryManager(models.Manager.from_queryset(PatientSummaryQuerySet)):
     @transaction.atomic(savepoint=False)
     def refresh(self, patient):
         """Rewrite `patient`'s summary from the history (creating it the first time): the
