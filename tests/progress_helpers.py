@@ -109,7 +109,7 @@ def checkin(patient, on, pain_average=5, **measures):
     return entry
 
 
-def session(patient, by, on, before=6, after=3, points=("ST36",)):
+def session_on(patient, by, on, before=6, after=3, points=("ST36",)):
     """A treatment session at 10:30 on `on` with its points (codes, or (code, side)) and its
     pain before and after as readings, as save_note leaves them."""
     started = timezone.make_aware(

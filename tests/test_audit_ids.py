@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from patients.models import Patient
 from tests.factories import PatientFactory
 from tests.intake_helpers import submitted_intake
-from tests.progress_helpers import checkin, days_ago, session, start_course
+from tests.progress_helpers import checkin, days_ago, session_on, start_course
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def exported(ana_and_ben, practitioner):
     ana, ben = ana_and_ben
     cat = PatientFactory(given_name="Cat", practitioner=practitioner)
     start_course(ana, practitioner, on=days_ago(10))
-    session(ana, practitioner, days_ago(5))
+    session_on(ana, practitioner, days_ago(5))
     checkin(cat, days_ago(1))
     return {"ana": ana, "ben": ben, "cat": cat}
 

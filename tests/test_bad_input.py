@@ -33,7 +33,7 @@ from tests.intake_helpers import (
     step_url,
     submitted_intake,
 )
-from tests.progress_helpers import days_ago, session, start_course, today
+from tests.progress_helpers import days_ago, session_on, start_course, today
 from tests.session_factories import field_error
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_a_timeline_page_out_of_range_shows_the_last_or_first_page(
     practitioner_client, practitioner, patient, number, shown
 ):
     for n in range(12):
-        session(patient, practitioner, days_ago(40 - n))
+        session_on(patient, practitioner, days_ago(40 - n))
     url = reverse("patients:detail", args=[patient.uuid])
     response = practitioner_client.get(url, {"page": number})
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from sessions.views.export import neutralised
 from tests.factories import PatientFactory
-from tests.progress_helpers import checkin, days_ago, session, start_course
+from tests.progress_helpers import checkin, days_ago, session_on, start_course
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def hostile_patients(practitioner):
         patient = PatientFactory(given_name=f"Eve{n}", family_name=surname)
         start_course(patient, practitioner, on=days_ago(10))
         checkin(patient, days_ago(3))
-        session(patient, practitioner, days_ago(5))
+        session_on(patient, practitioner, days_ago(5))
         patients.append(patient)
     return patients
 

@@ -13,7 +13,7 @@ from patients.models import Patient, PatientSummary, PhaseChange, PhaseSuggestio
 from sessions.models import AdverseEvent
 from tests.factories import PatientFactory
 from tests.intake_helpers import invited_patient, submitted_intake
-from tests.progress_helpers import checkin, days_ago, session, start_course
+from tests.progress_helpers import checkin, days_ago, session_on, start_course
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,14 @@ def clinic(practitioner, second_practitioner):
     for patient in (amy, ben, cat, eve):
         start_course(patient, practitioner, on=days_ago(60), pain_average=8)
     for n in range(4):
-        note = session(amy, practitioner, days_ago(50 - 7 * n))
+        note = session_on(amy, practitioner, days_ago(50 - 7 * n))
         if n == 0:
             AdverseEvent.objects.bulk_create(
                 [AdverseEvent(session=note, category="bleeding", severity="mild")]
             )
-        session(ben, practitioner, days_ago(50 - 7 * n))
+        session_on(ben, practitioner, days_ago(50 - 7 * n))
     for n in range(5):
-        session(cat, practitioner, days_ago(55 - 7 * n))
+        session_on(cat, practitioner, days_ago(55 - 7 * n))
     checkin(amy, days_ago(3), pain_average=5)
     checkin(ben, days_ago(3), pain_average=7)
     PhaseChange.objects.create(

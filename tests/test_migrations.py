@@ -99,13 +99,13 @@ def test_the_summary_migrations_fill_it_as_the_live_refresh_does(
     from patients.models import PatientSummary, PhaseChange
     from sessions.models import AdverseEvent
     from tests.factories import PatientFactory
-    from tests.progress_helpers import checkin, days_ago, session, start_course
+    from tests.progress_helpers import checkin, days_ago, session_on, start_course
 
     ana = PatientFactory(practitioner=practitioner)
     start_course(ana, practitioner, on=days_ago(40), pain_average=8)
-    first = session(ana, practitioner, days_ago(35), points=[("ST36", "B"), "LI4"])
+    first = session_on(ana, practitioner, days_ago(35), points=[("ST36", "B"), "LI4"])
     AdverseEvent.objects.create(session=first, category="bleeding", severity="mild")
-    session(ana, practitioner, days_ago(28))
+    session_on(ana, practitioner, days_ago(28))
     checkin(ana, days_ago(21), pain_average=5)
     for phase, days in [(2, 20), (3, 5)]:
         PhaseChange.objects.create(

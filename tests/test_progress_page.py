@@ -16,7 +16,7 @@ from tests.progress_helpers import (
     progress_data,
     progress_url,
     report_url,
-    session,
+    session_on,
     start_course,
     summary_value,
     today,
@@ -46,11 +46,13 @@ def history(patient, practitioner, second_practitioner):
      7 days ago  check-in: pain 4, PEG 4.67, PSFS 6, confidence 7, 150 minutes
     """
     start_course(patient, practitioner, on=days_ago(28))
-    session(patient, practitioner, days_ago(27), before=7, after=4, points=["ST36", ("GV20", "M")])
+    session_on(
+        patient, practitioner, days_ago(27), before=7, after=4, points=["ST36", ("GV20", "M")]
+    )
     checkin(patient, days_ago(21), 6, peg="6.33", psfs="4.00", confidence=4, active_minutes=90)
     checkin(patient, days_ago(14), 5, peg="5.67", psfs="5.33", confidence=6, active_minutes=120)
     points = ["LI4", ("SP6", "L")]
-    second = session(patient, practitioner, days_ago(13), before=5, after=2, points=points)
+    second = session_on(patient, practitioner, days_ago(13), before=5, after=2, points=points)
     AdverseEventFactory(session=second)
     change_phase(patient, 2, days_ago(13), practitioner, reason="Pain down by a third")
     checkin(patient, days_ago(7), 4, peg="4.67", psfs="6.00", confidence=7, active_minutes=150)
@@ -58,7 +60,9 @@ def history(patient, practitioner, second_practitioner):
     other = PatientFactory(practitioner=second_practitioner)
     start_course(other, second_practitioner, on=days_ago(10), pain_average=3)
     checkin(other, days_ago(3), 1)
-    AdverseEventFactory(session=session(other, second_practitioner, days_ago(2), points=["ST36"]))
+    AdverseEventFactory(
+        session=session_on(other, second_practitioner, days_ago(2), points=["ST36"])
+    )
     return patient
 
 
@@ -219,7 +223,7 @@ def test_the_summary_counts_every_adverse_event_of_a_session(
     practitioner_client, practitioner, patient
 ):
     start_course(patient, practitioner, on=days_ago(7))
-    note = session(patient, practitioner, days_ago(6), points=[("ST36", "R"), ("ST36", "L")])
+    note = session_on(patient, practitioner, days_ago(6), points=[("ST36", "R"), ("ST36", "L")])
     AdverseEventFactory(session=note)
     AdverseEventFactory(session=note, description="Felt faint for a minute.")
     response = practitioner_client.get(progress_url(patient))
@@ -245,7 +249,7 @@ def test_a_patient_with_no_readings_gets_a_page_that_says_so(practitioner_client
 def test_a_patient_with_a_session_but_no_accepted_intake_gets_a_report(
     practitioner_client, practitioner, patient
 ):
-    session(patient, practitioner, days_ago(1), before=6, after=3)
+    session_on(patient, practitioner, days_ago(1), before=6, after=3)
     response = practitioner_client.get(report_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Average pain") == "no baseline yet"
@@ -277,7 +281,7 @@ def test_readings_all_on_one_day_give_one_row_a_source_and_a_change(
 ):
     start_course(patient, practitioner)
     checkin(patient, today(), 6)
-    session(patient, practitioner, today(), before=6, after=2)
+    session_on(patient, practitioner, today(), before=6, after=2)
     response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Change since baseline") == (
@@ -339,7 +343,7 @@ def long_or_short_history(patient, by, checkins, sessions):
     for n in range(checkins):
         checkin(patient, days_ago(390 - 7 * n), 7 - n % 4, peg="5.33", psfs="4.00", confidence=5)
     for n in range(sessions):
-        note = session(patient, by, days_ago(395 - 7 * n), points=["ST36", ("GV20", "M")])
+        note = session_on(patient, by, days_ago(395 - 7 * n), points=["ST36", ("GV20", "M")])
         if n % 5 == 0:
             AdverseEventFactory(session=note)
     change_phase(patient, 2, days_ago(300), by)
