@@ -143,14 +143,14 @@ def record_checkin(patient, link, cleaned, activities):
     return checkin
 
 
-def record_session_readings(note):
-    """A session's pain before and after, as readings (called inside save_note's atomic)."""
-    note.readings.all().delete()
+def record_session_readings(session):
+    """A session's pain before and after, as readings (called inside save_session's atomic)."""
+    session.readings.all().delete()
     values = {
-        Measure.SESSION_PAIN_BEFORE: note.pain_before,
-        Measure.SESSION_PAIN_AFTER: note.pain_after,
+        Measure.SESSION_PAIN_BEFORE: session.pain_before,
+        Measure.SESSION_PAIN_AFTER: session.pain_after,
     }
-    taken_on = timezone.localdate(note.started_at)
+    taken_on = timezone.localdate(session.started_at)
     OutcomeReading.objects.record(
-        values, patient_id=note.patient_id, taken_on=taken_on, session=note
+        values, patient_id=session.patient_id, taken_on=taken_on, session=session
     )

@@ -16,6 +16,6 @@ def get_session_for_user(
     queryset = TreatmentSession.objects.with_points().select_related(
         "patient", "practitioner__practitioner_profile", "signed_by__practitioner_profile"
     )
-    note = get_object_or_404(queryset, uuid=session_uuid, patient__uuid=patient_uuid)
-    trail.record(AuditEvent.Action.VIEW, note)
-    return note
+    session = get_object_or_404(queryset, uuid=session_uuid, patient__uuid=patient_uuid)
+    trail.record(AuditEvent.Action.VIEW, session)
+    return session

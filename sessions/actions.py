@@ -11,30 +11,30 @@ from sessions.models import SessionPoint, TreatmentSession
 
 
 @transaction.atomic
-def save_note(form, point_formset, adverse_event_formset, *, version=None, sign_by=None):
+def save_session(form, point_formset, adverse_event_formset, *, version=None, sign_by=None):
     """Save a note from its valid forms, and sign it if `sign_by` is given.
 
     Under the patient's and then the note's row lock (the order at PatientQuerySet.lock)
-    it checks the stored note again: still a draft (SignedNoteError), not saved elsewhere
+    it checks the stored note again: still a draft (SignedSessionError), not saved elsewhere
     since `version` was read (StaleDraft), and the safety rules still hold for the patient
     as stored now (SigningRefused). Nothing is written when one fails."""
-    note = form.save(commit=False)
-    if note.pk is None:
-        Patient.objects.lock(note.patient_id)
-        last = note.patient.treatment_sessions.aggregate(n=Max("session_number"))["n"]
-        note.session_number = (last or 0) + 1
+    session = form.save(commit=False)
+    if session.pk is None:
+        Patient.objects.lock(session.patient_id)
+        last = session.patient.treatment_sessions.aggregate(n=Max("session_number"))["n"]
+        session.session_number = (last or 0) + 1
     else:
-        note.lock_draft(version)
-    note.patient.refresh_from_db()  # its safety flags as they are under the lock
-    note.check_may_save(point_formset.chosen_points())
-    note.save()
-    point_formset.instance = note
+        session.lock_draft(version)
+    session.patient.refresh_from_db()  # its safety flags as they are under the lock
+    session.check_may_save(point_formset.chosen_points())
+    session.save()
+    point_formset.instance = session
     rows = point_formset.save(commit=False)
     for row in point_formset.deleted_objects:
         row.delete()
     order = {id(form.instance): index for index, form in enumerate(point_formset.forms)}
     for row in rows:
-        row.session = note
+        row.session = session
         row.order = order.get(id(row), row.order)
     for row in rows:
         if row.pk is not None:
@@ -43,20 +43,20 @@ def save_note(form, point_formset, adverse_event_formset, *, version=None, sign_
     # note was saved as a draft above, so its parts are not locked.
     added = SessionPoint.objects.bulk_create(row for row in rows if row.pk is None)
     trail.record_many(AuditEvent.Action.CREATE, added)
-    adverse_event_formset.instance = note
+    adverse_event_formset.instance = session
     adverse_event_formset.save()
-    note_saved(note)
+    note_saved(session)
     if sign_by is not None:
-        note.sign(by=sign_by)
-    return note
+        session.sign(by=sign_by)
+    return session
 
 
-def note_saved(note):
+def note_saved(session):
     """What follows a note's save: its pain readings and the patient's summary. Once in
-    each transaction that writes a note: save_note's, and the admin's correction of a
+    each transaction that writes a note: save_session's, and the admin's correction of a
     draft (TreatmentSessionAdmin.save_related, after the note's parts)."""
-    record_session_readings(note)
-    PatientSummary.objects.refresh(note.patient)
+    record_session_readings(session)
+    PatientSummary.objects.refresh(session.patient)
 
 
 @transaction.atomic

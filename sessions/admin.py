@@ -13,7 +13,7 @@ from sessions.models import (
     Protocol,
     ProtocolPoint,
     SessionPoint,
-    SignedNoteError,
+    SignedSessionError,
     SigningRefused,
     TreatmentSession,
 )
@@ -71,7 +71,7 @@ class AcupuncturePointAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-class NoteAdminForm(NoControlCharacters, forms.ModelForm):
+class SessionAdminForm(NoControlCharacters, forms.ModelForm):
     """A superuser's correction of a draft keeps the note's own rules."""
 
     class Meta:
@@ -86,12 +86,12 @@ class NoteAdminForm(NoControlCharacters, forms.ModelForm):
             self.add_error(None, refused.by_field(self.fields))
 
 
-def may_correct(request, note):
+def may_correct(request, session):
     """Only a superuser corrects a note in the admin, and only a draft; clinic admins read."""
-    return request.user.is_superuser and (note is None or not note.is_signed)
+    return request.user.is_superuser and (session is None or not session.is_signed)
 
 
-class NotePartInline:
+class SessionPartInline:
     """A note's rows: read-only unless the note itself may be corrected."""
 
     extra = 0
@@ -106,12 +106,12 @@ class NotePartInline:
         return may_correct(request, obj) and super().has_delete_permission(request, obj)
 
 
-class SessionPointInline(NotePartInline, admin.TabularInline):
+class SessionPointInline(SessionPartInline, admin.TabularInline):
     model = SessionPoint
     autocomplete_fields = ["point"]
 
 
-class AdverseEventInline(NotePartInline, admin.StackedInline):
+class AdverseEventInline(SessionPartInline, admin.StackedInline):
     model = AdverseEvent
 
 
@@ -134,7 +134,7 @@ class TreatmentSessionAdmin(AuditedAdmin):
     practitioner or signature); nobody changes a signed note, and no version is restored
     from the history, since a restore would bypass the note's rules."""
 
-    form = NoteAdminForm
+    form = SessionAdminForm
     list_display = ["patient", "session_number", "started_at", "practitioner", "status"]
     list_filter = ["status", "practitioner", "started_at"]
     search_fields = ["patient__given_name", "patient__family_name", "=uuid"]
@@ -165,12 +165,12 @@ class TreatmentSessionAdmin(AuditedAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     # A draft corrected here is saved under the charting form's locks and leaves its
-    # readings and the patient's summary as the form would (sessions.actions.save_note):
+    # readings and the patient's summary as the form would (sessions.actions.save_session):
     # the note, then its parts, then note_saved, in the admin's one transaction.
     def save_model(self, request, obj, form, change):
         try:
             obj.lock_draft()
-        except SignedNoteError as error:
+        except SignedSessionError as error:
             raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
 

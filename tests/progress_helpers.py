@@ -111,23 +111,23 @@ def checkin(patient, on, pain_average=5, **measures):
 
 def session_on(patient, by, on, before=6, after=3, points=("ST36",)):
     """A treatment session at 10:30 on `on` with its points (codes, or (code, side)) and its
-    pain before and after as readings, as save_note leaves them."""
+    pain before and after as readings, as save_session leaves them."""
     started = timezone.make_aware(
         datetime.datetime.combine(on, datetime.time(10, 30)), ZoneInfo(settings.TIME_ZONE)
     )
-    note = TreatmentSessionFactory(
+    session = TreatmentSessionFactory(
         patient=patient, practitioner=by, started_at=started, pain_before=before, pain_after=after
     )
-    add_points(note, points)
+    add_points(session, points)
     OutcomeReading.objects.bulk_create(
         OutcomeReading(
-            patient=patient, measure=m, value=v, taken_on=on, source="session", session=note
+            patient=patient, measure=m, value=v, taken_on=on, source="session", session=session
         )
         for m, v in [("session_pain_before", before), ("session_pain_after", after)]
         if v is not None
     )
     PatientSummary.objects.refresh(patient)
-    return note
+    return session
 
 
 # The pages

@@ -61,34 +61,34 @@ class TreatmentSessionFactory(factory.django.DjangoModelFactory):
             status=TreatmentSession.Status.SIGNED,
             signed_by=factory.SelfAttribute("practitioner"),
             signed_at=factory.LazyAttribute(
-                lambda note: note.started_at + datetime.timedelta(hours=1)
+                lambda session: session.started_at + datetime.timedelta(hours=1)
             ),
         )
 
     patient = factory.SubFactory(PatientFactory)
     practitioner = factory.SubFactory(PractitionerFactory)
     started_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
-    session_number = factory.LazyAttribute(lambda note: next_session_number(note.patient))
+    session_number = factory.LazyAttribute(lambda session: next_session_number(session.patient))
     pain_before = 6
     pain_after = 3
     retention_minutes = 20
 
     @factory.post_generation
-    def points(note, create, extracted, **kwargs):
+    def points(session, create, extracted, **kwargs):
         if create and extracted:
-            add_points(note, extracted)
+            add_points(session, extracted)
 
     @factory.post_generation
-    def summary(note, create, extracted, **kwargs):
-        if create:  # as sessions.actions.save_note leaves it
-            PatientSummary.objects.refresh(note.patient)
+    def summary(session, create, extracted, **kwargs):
+        if create:  # as sessions.actions.save_session leaves it
+            PatientSummary.objects.refresh(session.patient)
 
 
 LOCKS = importlib.import_module("sessions.migrations.0005_signed_notes_locked")
 
 
 @contextmanager
-def signed_note_locks_lifted():
+def signed_session_locks_lifted():
     """For setting up a test only: lift the database's refusal of new parts of a signed
     note for one block, as only a superuser (PostgreSQL) or the file's owner (SQLite) can;
     demo data is loaded drafts first, then signed, instead."""
@@ -116,9 +116,9 @@ class LockBypassingFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        with signed_note_locks_lifted():
+        with signed_session_locks_lifted():
             row = model_class.objects.bulk_create([model_class(*args, **kwargs)])[0]
-        PatientSummary.objects.refresh(row.session.patient)  # as save_note leaves it
+        PatientSummary.objects.refresh(row.session.patient)  # as save_session leaves it
         return row
 
 

@@ -40,14 +40,14 @@ class Keyboard:
 def last_weeks_treatment(browser_db):
     lin = PractitionerFactory(username="lin", first_name="Lin", last_name="Zhao")
     patient = PatientFactory(given_name="Ana", family_name="Silva", practitioner=lin)
-    note = TreatmentSession.objects.create(
+    session = TreatmentSession.objects.create(
         patient=patient, practitioner=lin, session_number=1, retention_minutes=25,
         started_at=timezone.now() - datetime.timedelta(days=7), pain_before=7, pain_after=5,
     )  # fmt: skip
     for order, code in enumerate(["ST36", "LI4"]):
         point = AcupuncturePoint.objects.get(code=code)
-        SessionPoint.objects.create(session=note, point=point, side="B", order=order)
-    note.sign(by=lin)
+        SessionPoint.objects.create(session=session, point=point, side="B", order=order)
+    session.sign(by=lin)
     protocol = Protocol.objects.create(name="Neck and shoulder", owner=lin)
     for order, code in enumerate(["GB20", "SI3"]):
         point = AcupuncturePoint.objects.get(code=code)
@@ -104,10 +104,10 @@ def test_a_repeat_session_is_logged_and_signed_by_keyboard_in_under_20_actions(
     expect(page.get_by_text("Session 2 signed.")).to_be_visible()
     assert keys.actions < 20
 
-    note = TreatmentSession.objects.get(patient=patient, session_number=2)
-    codes = list(note.points.values_list("point__code", "side"))
+    session = TreatmentSession.objects.get(patient=patient, session_number=2)
+    codes = list(session.points.values_list("point__code", "side"))
     assert codes == [("ST36", "B"), ("LI4", "B"), ("LR3", "B"), ("GB20", "B"), ("SI3", "B")]
-    assert (note.status, note.pain_before, note.pain_after, note.retention_minutes) == (
+    assert (session.status, session.pain_before, session.pain_after, session.retention_minutes) == (
         "signed", 6, 4, 25,
     )  # fmt: skip
 
@@ -132,8 +132,8 @@ def test_the_form_works_without_javascript(live_server, browser, last_weeks_trea
     expect(page.locator(".point-code[value='GB20']")).to_have_count(1)
     page.get_by_role("button", name="Save and sign").click()
     expect(page.get_by_text("Session 2 saved and signed.")).to_be_visible()
-    note = TreatmentSession.objects.get(patient=patient, session_number=2)
-    assert ("BL40", "L") in list(note.points.values_list("point__code", "side"))
+    session = TreatmentSession.objects.get(patient=patient, session_number=2)
+    assert ("BL40", "L") in list(session.points.values_list("point__code", "side"))
     context.close()
 
 

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
 def test_the_second_tab_hears_of_the_conflict_and_keeps_its_text(live_server, context):
     lin = PractitionerFactory(username="lin", first_name="Lin", last_name="Zhao")
     patient = PatientFactory(given_name="Ana", family_name="Silva", practitioner=lin)
-    note = TreatmentSessionFactory(patient=patient, practitioner=lin, subjective="Neck stiff.")
-    edit = f"{live_server.url}/patients/{patient.uuid}/sessions/{note.uuid}/edit/"
+    session = TreatmentSessionFactory(patient=patient, practitioner=lin, subjective="Neck stiff.")
+    edit = f"{live_server.url}/patients/{patient.uuid}/sessions/{session.uuid}/edit/"
 
     first = context.new_page()
     first.goto(f"{live_server.url}/accounts/login/?next={edit}")
@@ -38,10 +38,10 @@ def test_the_second_tab_hears_of_the_conflict_and_keeps_its_text(live_server, co
     expect(second.get_by_text("This draft was saved elsewhere")).to_be_visible()
     expect(second.get_by_text("Saved meanwhile as: “Tab one: better today.”")).to_be_visible()
     expect(second.get_by_label("Subjective")).to_have_value("Tab two: worse at night.")
-    assert TreatmentSession.objects.get(pk=note.pk).subjective == "Tab one: better today."
+    assert TreatmentSession.objects.get(pk=session.pk).subjective == "Tab one: better today."
     assert serious_violations(second) == []
     second.screenshot(path="/tmp/two-tabs-conflict.png", full_page=True)
 
     second.get_by_role("button", name="Save draft").last.click()  # keep tab two's, knowingly
     expect(second.get_by_text("Draft of session 1 saved.")).to_be_visible()
-    assert TreatmentSession.objects.get(pk=note.pk).subjective == "Tab two: worse at night."
+    assert TreatmentSession.objects.get(pk=session.pk).subjective == "Tab two: worse at night."

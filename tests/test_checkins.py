@@ -282,8 +282,8 @@ def test_no_checkin_section_without_checkins(practitioner_client, patient):
 # The session's pain before and after
 
 
-def session_readings(note):
-    rows = OutcomeReading.objects.filter(session=note)
+def session_readings(session):
+    rows = OutcomeReading.objects.filter(session=session)
     return {r.measure: (r.value, r.source, r.taken_on, r.patient_id) for r in rows}
 
 
@@ -291,9 +291,9 @@ def test_a_logged_session_records_pain_before_and_after_as_readings(practitioner
     url = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     data = session_data(started_at="2025-03-04T10:30", pain_before="7", pain_after="2")
     assert practitioner_client.post(url, data).status_code == 302
-    note = patient.treatment_sessions.get()
+    session = patient.treatment_sessions.get()
     day = datetime.date(2025, 3, 4)
-    assert session_readings(note) == {
+    assert session_readings(session) == {
         "session_pain_before": (Decimal("7"), "session", day, patient.pk),
         "session_pain_after": (Decimal("2"), "session", day, patient.pk),
     }
@@ -302,10 +302,10 @@ def test_a_logged_session_records_pain_before_and_after_as_readings(practitioner
 def test_editing_a_draft_replaces_its_readings(practitioner_client, practitioner, patient):
     new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     practitioner_client.post(new, session_data(pain_before="7", pain_after="2"))
-    note = patient.treatment_sessions.get()
-    [row] = note.points.all()
+    session = patient.treatment_sessions.get()
+    [row] = session.points.all()
     edit = reverse(
-        "sessions:edit", kwargs={"patient_uuid": patient.uuid, "session_uuid": note.uuid}
+        "sessions:edit", kwargs={"patient_uuid": patient.uuid, "session_uuid": session.uuid}
     )
     data = session_data(
         points=[point_row("ST36", "B", id=row.pk)],
@@ -314,17 +314,17 @@ def test_editing_a_draft_replaces_its_readings(practitioner_client, practitioner
         pain_after="",
     )
     assert practitioner_client.post(edit, data).status_code == 302
-    values = {measure: value[0] for measure, value in session_readings(note).items()}
+    values = {measure: value[0] for measure, value in session_readings(session).items()}
     assert values == {"session_pain_before": Decimal("6")}
 
 
 def test_record_session_readings_writes_before_and_after_once(patient, practitioner):
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
-    OutcomeReading.objects.filter(session=note).delete()
-    record_session_readings(note)
-    record_session_readings(note)
-    values = session_readings(note)
-    day = timezone.localdate(note.started_at)
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
+    OutcomeReading.objects.filter(session=session).delete()
+    record_session_readings(session)
+    record_session_readings(session)
+    values = session_readings(session)
+    day = timezone.localdate(session.started_at)
     assert values == {
         "session_pain_before": (Decimal("6"), "session", day, patient.pk),
         "session_pain_after": (Decimal("3"), "session", day, patient.pk),
@@ -332,8 +332,8 @@ def test_record_session_readings_writes_before_and_after_once(patient, practitio
 
 
 def test_a_session_without_pain_scores_records_no_readings(patient, practitioner):
-    note = TreatmentSessionFactory(
+    session = TreatmentSessionFactory(
         patient=patient, practitioner=practitioner, pain_before=None, pain_after=None
     )
-    record_session_readings(note)
-    assert session_readings(note) == {}
+    record_session_readings(session)
+    assert session_readings(session) == {}

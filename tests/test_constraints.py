@@ -59,7 +59,7 @@ def test_a_condition_that_compares_two_fields_is_left_to_the_database():
 
 
 def test_a_failing_constraint_is_still_named(practitioner):
-    note = TreatmentSession(
+    session = TreatmentSession(
         patient=PatientFactory(),
         practitioner=practitioner,
         started_at=datetime.datetime(2025, 3, 4, 10, 30, tzinfo=datetime.UTC),
@@ -67,7 +67,7 @@ def test_a_failing_constraint_is_still_named(practitioner):
         pain_before=11,
     )
     with pytest.raises(ValidationError) as caught:
-        note.validate_constraints()
+        session.validate_constraints()
     assert "session_pain_before_range" in str(caught.value)
 
 

@@ -36,10 +36,10 @@ def clinic(practitioner, second_practitioner):
     for patient in (amy, ben, cat, eve):
         start_course(patient, practitioner, on=days_ago(60), pain_average=8)
     for n in range(4):
-        note = session_on(amy, practitioner, days_ago(50 - 7 * n))
+        session = session_on(amy, practitioner, days_ago(50 - 7 * n))
         if n == 0:
             AdverseEvent.objects.bulk_create(
-                [AdverseEvent(session=note, category="bleeding", severity="mild")]
+                [AdverseEvent(session=session, category="bleeding", severity="mild")]
             )
         session_on(ben, practitioner, days_ago(50 - 7 * n))
     for n in range(5):

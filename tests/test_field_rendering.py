@@ -118,11 +118,11 @@ class TestPatientPages:
 
 class TestSessionPages:
     def test_a_new_session(self, patient, practitioner):
-        note = TreatmentSession(patient=patient, practitioner=practitioner)
-        assert_drawn_as_crispy(SessionForm(instance=note))
+        session = TreatmentSession(patient=patient, practitioner=practitioner)
+        assert_drawn_as_crispy(SessionForm(instance=session))
 
     def test_a_draft_being_edited(self, patient, practitioner):
-        note = TreatmentSessionFactory(
+        session = TreatmentSessionFactory(
             patient=patient,
             practitioner=practitioner,
             electrical=True,
@@ -130,28 +130,28 @@ class TestSessionPages:
             subjective="Worse <after> gardening & lifting.",
             pregnancy_acknowledged=True,
         )
-        assert_drawn_as_crispy(SessionForm(instance=note))
+        assert_drawn_as_crispy(SessionForm(instance=session))
 
     def test_a_session_with_errors(self, patient, practitioner):
-        note = TreatmentSession(patient=patient, practitioner=practitioner)
+        session = TreatmentSession(patient=patient, practitioner=practitioner)
         data = session_data(started_at="yesterday", style="?", pain_before="11", pain_after="x")
         data |= {"needle_diameter_mm": "thin", "retention_minutes": "-1", "electrical": "on"}
-        assert_drawn_as_crispy(with_errors(SessionForm(data, instance=note)))
+        assert_drawn_as_crispy(with_errors(SessionForm(data, instance=session)))
 
     def test_adverse_events(self, patient, practitioner):
-        note = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
-        AdverseEventFactory(session=note, action_taken="Pressure <2 min> & ice.")
-        formset = AdverseEventFormSet(instance=note, prefix="adverse")
+        session = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
+        AdverseEventFactory(session=session, action_taken="Pressure <2 min> & ice.")
+        formset = AdverseEventFormSet(instance=session, prefix="adverse")
         assert len(formset.forms) == 2  # the saved event, with its delete box, and a blank one
         for form in formset:
             assert_drawn_as_crispy(form)
 
     def test_adverse_events_with_errors(self, patient, practitioner):
-        note = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
-        event = AdverseEventFactory(session=note)
+        session = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
+        event = AdverseEventFactory(session=session)
         data = session_data(adverse=[{"id": event.pk, "category": "?", "severity": ""}])
         data |= {"adverse-INITIAL_FORMS": "1"}
-        formset = AdverseEventFormSet(data, instance=note, prefix="adverse")
+        formset = AdverseEventFormSet(data, instance=session, prefix="adverse")
         assert not formset.is_valid()
         for form in formset:
             assert_drawn_as_crispy(with_errors(form))

@@ -15,29 +15,31 @@ def assert_never_cached(response):
 
 
 @pytest.fixture
-def note(patient, practitioner):
+def session(patient, practitioner):
     return TreatmentSessionFactory(patient=patient, practitioner=practitioner)
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        lambda patient, note: patient.get_absolute_url(),
-        lambda patient, note: reverse("patients:progress", kwargs={"patient_uuid": patient.uuid}),
-        lambda patient, note: reverse("patients:report", kwargs={"patient_uuid": patient.uuid}),
-        lambda patient, note: reverse(
-            "sessions:detail", kwargs={"patient_uuid": patient.uuid, "session_uuid": note.uuid}
+        lambda patient, session: patient.get_absolute_url(),
+        lambda patient, session: reverse(
+            "patients:progress", kwargs={"patient_uuid": patient.uuid}
         ),
-        lambda patient, note: reverse(
-            "sessions:edit", kwargs={"patient_uuid": patient.uuid, "session_uuid": note.uuid}
+        lambda patient, session: reverse("patients:report", kwargs={"patient_uuid": patient.uuid}),
+        lambda patient, session: reverse(
+            "sessions:detail", kwargs={"patient_uuid": patient.uuid, "session_uuid": session.uuid}
         ),
-        lambda patient, note: reverse("patients:list"),
-        lambda patient, note: reverse("home"),
+        lambda patient, session: reverse(
+            "sessions:edit", kwargs={"patient_uuid": patient.uuid, "session_uuid": session.uuid}
+        ),
+        lambda patient, session: reverse("patients:list"),
+        lambda patient, session: reverse("home"),
     ],
-    ids=["patient", "progress", "report", "note", "note-edit", "patient-list", "dashboard"],
+    ids=["patient", "progress", "report", "session", "note-edit", "patient-list", "dashboard"],
 )
-def test_staff_pages_with_patient_data_are_never_cached(practitioner_client, patient, note, url):
-    response = practitioner_client.get(url(patient, note))
+def test_staff_pages_with_patient_data_are_never_cached(practitioner_client, patient, session, url):
+    response = practitioner_client.get(url(patient, session))
     assert response.status_code == 200
     assert_never_cached(response)
 

@@ -11,13 +11,13 @@ from django.urls import reverse
 from demo.loadtest.browser import (
     alerts,
     form_fields,
-    is_note_address,
-    note_fields,
+    is_session_address,
+    session_fields,
     sign_done,
     together,
 )
 from demo.loadtest.server import children, memory_kb, parent_pid
-from demo.loadtest.stored import compare_notes, stored_notes
+from demo.loadtest.stored import compare_sessions, stored_sessions
 
 STATUS = """Name:\tgunicorn
 Umask:\t0022
@@ -113,7 +113,7 @@ def test_it_reads_a_form_by_the_end_of_its_action_or_else_the_first():
 
 
 def test_a_note_is_saved_as_a_draft_with_its_marker_and_pain_score():
-    fields = note_fields(FORM, "Load test 1 n", 3)
+    fields = session_fields(FORM, "Load test 1 n", 3)
     assert fields["subjective"] == "Load test 1 n"
     assert fields["pain_before"] == "3"
     assert fields["action"] == "draft"
@@ -124,15 +124,15 @@ NOTE = "/patients/6f1c2a9e-1111-4222-8333-944455556666/sessions/"
 
 
 def test_a_draft_save_answers_with_the_notes_page():
-    assert is_note_address(NOTE + "0b5e0f6a-7777-4888-9999-aaaabbbbcccc/?saved=draft", NOTE)
-    assert is_note_address(NOTE + "0b5e0f6a-7777-4888-9999-aaaabbbbcccc/", NOTE)
+    assert is_session_address(NOTE + "0b5e0f6a-7777-4888-9999-aaaabbbbcccc/?saved=draft", NOTE)
+    assert is_session_address(NOTE + "0b5e0f6a-7777-4888-9999-aaaabbbbcccc/", NOTE)
 
 
 def test_a_redirect_elsewhere_is_no_saved_note():
     other = "/patients/00000000-1111-4222-8333-944455556666/sessions/"
-    assert not is_note_address(other + "0b5e0f6a-7777-4888-9999-aaaabbbbcccc/", NOTE)
-    assert not is_note_address("/accounts/login/?next=" + NOTE, NOTE)
-    assert not is_note_address(NOTE + "new/", NOTE)
+    assert not is_session_address(other + "0b5e0f6a-7777-4888-9999-aaaabbbbcccc/", NOTE)
+    assert not is_session_address("/accounts/login/?next=" + NOTE, NOTE)
+    assert not is_session_address(NOTE + "new/", NOTE)
 
 
 def alert(level, text):
@@ -166,7 +166,7 @@ def line(marker, sign=None, pain_before=5, patient=PATIENT):
 def test_every_saved_note_stored_for_its_patient_with_its_score_is_kept():
     posted = [line("m1"), line("m2", sign="done"), line("m3", sign="refused")]
     stored = {"m1": (PATIENT, 5, False), "m2": (PATIENT, 5, True), "m3": (PATIENT, 5, False)}
-    found = compare_notes(posted, stored)
+    found = compare_sessions(posted, stored)
     assert found == {
         "posted": 3,
         "stored": 3,
@@ -183,13 +183,13 @@ def test_every_saved_note_stored_for_its_patient_with_its_score_is_kept():
 def test_a_note_absent_for_another_patient_or_with_another_score_is_missing():
     posted = [line("gone"), line("moved"), line("changed")]
     stored = {"moved": ("someone-else", 5, False), "changed": (PATIENT, 9, False)}
-    assert compare_notes(posted, stored)["missing"] == 3
+    assert compare_sessions(posted, stored)["missing"] == 3
 
 
 def test_a_sign_answered_as_done_on_a_note_stored_as_a_draft_is_lost():
     posted = [line("m1", sign="done"), line("m2", sign="done"), line("m3", sign="failed")]
     stored = {"m1": (PATIENT, 5, False), "m2": (PATIENT, 5, True), "m3": (PATIENT, 5, False)}
-    found = compare_notes(posted, stored)
+    found = compare_sessions(posted, stored)
     assert (found["signs_done"], found["lost_signs"], found["signs_failed"]) == (2, 1, 1)
 
 
@@ -202,7 +202,7 @@ def test_it_finds_the_runs_notes_by_their_marker(patient):
     TreatmentSessionFactory(patient=patient, subjective="Load test ab12 n2", signed=True)
     TreatmentSessionFactory(patient=patient, subjective="Load test ab123 n3")
     TreatmentSessionFactory(patient=patient, subjective="Knee pain")
-    assert stored_notes("Load test ab12") == {
+    assert stored_sessions("Load test ab12") == {
         "Load test ab12 n1": (str(patient.uuid), 4, False),
         "Load test ab12 n2": (str(patient.uuid), 6, True),
     }
@@ -213,10 +213,10 @@ def test_it_finds_the_runs_notes_by_their_marker(patient):
 def test_the_new_session_form_read_from_its_page_saves_a_draft(practitioner_client, patient):
     new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
     page = practitioner_client.get(new).content.decode()
-    response = practitioner_client.post(new, note_fields(page, "Load test cd34 n1", 7))
+    response = practitioner_client.post(new, session_fields(page, "Load test cd34 n1", 7))
     assert response.status_code == 302
-    assert is_note_address(response["Location"], new.removesuffix("new/"))
-    assert stored_notes("Load test cd34") == {"Load test cd34 n1": (str(patient.uuid), 7, False)}
+    assert is_session_address(response["Location"], new.removesuffix("new/"))
+    assert stored_sessions("Load test cd34") == {"Load test cd34 n1": (str(patient.uuid), 7, False)}
 
 
 def test_together_starts_every_call_and_gives_each_answer_and_its_times():

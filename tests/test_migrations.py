@@ -55,7 +55,7 @@ def test_moving_the_audit_and_staff_models_keeps_every_row(migrator, practitione
         for model in ("auditevent", "practitionerprofile")
     }
     patient = PatientFactory(practitioner=practitioner)
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
     OldAuditEvent = old.get_model("clinic", "AuditEvent")
     OldAuditEvent.objects.create(
         actor="lin", action="view", object_type="patients.patient",
@@ -80,7 +80,7 @@ def test_moving_the_audit_and_staff_models_keeps_every_row(migrator, practitione
     moved = PractitionerProfile.objects.get(user_id=practitioner.pk)
     assert (moved.pk, moved.display_name) == (profile.pk, profile.display_name)
     assert Patient.objects.filter(pk=patient.pk).exists()
-    assert TreatmentSession.objects.filter(pk=note.pk, patient=patient).exists()
+    assert TreatmentSession.objects.filter(pk=session.pk, patient=patient).exists()
     # The content types moved with the models, so permissions granted on them still hold.
     assert ContentType.objects.get_for_model(AuditEvent).pk == old_types["auditevent"]
     assert (

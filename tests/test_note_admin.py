@@ -22,18 +22,18 @@ def superuser_client(db, client):
     return client
 
 
-def change_url(note):
-    return reverse("admin:treatment_sessions_treatmentsession_change", args=[note.pk])
+def change_url(session):
+    return reverse("admin:treatment_sessions_treatmentsession_change", args=[session.pk])
 
 
-def history_version_url(note, version):
+def history_version_url(session, version):
     return reverse(
         "admin:treatment_sessions_treatmentsession_simple_history",
-        args=[note.pk, version.history_id],
+        args=[session.pk, version.history_id],
     )
 
 
-def admin_post(note, **fields):
+def admin_post(session, **fields):
     data = {
         "started_at_0": "2025-03-04", "started_at_1": "10:30", "style": "tcm",
         "pain_before": "1", "needle_diameter_mm": "0.25", "needle_length_mm": "40",
@@ -69,15 +69,15 @@ def test_the_history_revert_does_not_unsign_a_note(client, clinic_admin, practit
         else get_user_model().objects.create_superuser("boss", password="x")
     )
     client.force_login(user)
-    note = TreatmentSessionFactory(practitioner=practitioner, subjective="First draft")
-    TreatmentSession.objects.get(pk=note.pk).sign(by=practitioner)
-    draft_version = note.history.filter(status="draft").earliest("history_date")
-    page = client.get(history_version_url(note, draft_version))
+    session = TreatmentSessionFactory(practitioner=practitioner, subjective="First draft")
+    TreatmentSession.objects.get(pk=session.pk).sign(by=practitioner)
+    draft_version = session.history.filter(status="draft").earliest("history_date")
+    page = client.get(history_version_url(session, draft_version))
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
-    response = client.post(history_version_url(note, draft_version), admin_post(note))
+    response = client.post(history_version_url(session, draft_version), admin_post(session))
     assert response.status_code == 403
-    assert TreatmentSession.objects.get(pk=note.pk).is_signed
+    assert TreatmentSession.objects.get(pk=session.pk).is_signed
 
 
 def test_the_admin_offers_no_new_note(superuser_client):

@@ -15,8 +15,8 @@ from sessions import safety
 from sessions.models import (
     UNREVIEWED_RED_FLAGS,
     AcupuncturePoint,
-    NoteConflict,
-    SignedNoteError,
+    SessionConflict,
+    SignedSessionError,
     SigningRefused,
     TreatmentSession,
 )
@@ -61,13 +61,13 @@ def test_another_practitioner_is_refused_as_not_the_author(draft, second_practit
 def test_a_signed_note_is_refused_to_everyone_as_signed(practitioner, patient):
     signed = TreatmentSessionFactory(patient=patient, practitioner=practitioner, signed=True)
     refusal = signed.edit_refusal(practitioner)
-    assert isinstance(refusal, SignedNoteError)
+    assert isinstance(refusal, SignedSessionError)
     assert refusal.messages == [SIGNED_MESSAGE]
 
 
 def test_only_a_signed_note_is_amended(draft, practitioner, patient):
     assert draft.amend_refusal().messages == [NOT_AMENDED]
-    assert isinstance(draft.amend_refusal(), NoteConflict)
+    assert isinstance(draft.amend_refusal(), SessionConflict)
     signed = TreatmentSessionFactory(patient=patient, practitioner=practitioner, signed=True)
     assert signed.amend_refusal() is None
 
@@ -78,11 +78,11 @@ def test_only_a_signed_note_is_amended(draft, practitioner, patient):
 def test_sign_refuses_with_every_reason_at_once(practitioner, second_practitioner):
     patient = invited_patient()
     submitted_intake(patient, red_flags={"fever": "yes"})  # not reviewed
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
     flag(patient, pregnant=True)
 
     with pytest.raises(SigningRefused) as refused:
-        TreatmentSession.objects.get(pk=note.pk).sign(by=second_practitioner)
+        TreatmentSession.objects.get(pk=session.pk).sign(by=second_practitioner)
 
     assert refused.value.problems == [
         ("", NOT_THE_AUTHOR),
@@ -90,7 +90,7 @@ def test_sign_refuses_with_every_reason_at_once(practitioner, second_practitione
         ("", UNREVIEWED_RED_FLAGS),
     ]
     assert refused.value.messages == [NOT_THE_AUTHOR, LI4_CAUTION, UNREVIEWED_RED_FLAGS]
-    assert TreatmentSession.objects.get(pk=note.pk).status == "draft"
+    assert TreatmentSession.objects.get(pk=session.pk).status == "draft"
 
 
 def test_sign_by_the_author_with_nothing_against_it_signs(draft, practitioner):
@@ -101,17 +101,17 @@ def test_sign_by_the_author_with_nothing_against_it_signs(draft, practitioner):
 
 def test_sign_of_a_note_signed_meanwhile_is_refused_as_already_signed(draft, practitioner):
     TreatmentSession.objects.get(pk=draft.pk).sign(by=practitioner)
-    with pytest.raises(SignedNoteError, match="already signed"):
+    with pytest.raises(SignedSessionError, match="already signed"):
         draft.sign(by=practitioner)
 
 
 def test_check_may_save_ignores_what_only_stops_signing(practitioner):
     patient = invited_patient()
     submitted_intake(patient, red_flags={"fever": "yes"})
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
-    note.check_may_save()  # unreviewed red flags stop the signature, not the draft
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
+    session.check_may_save()  # unreviewed red flags stop the signature, not the draft
     with pytest.raises(SigningRefused) as refused:
-        note.check_may_sign(practitioner)
+        session.check_may_sign(practitioner)
     assert refused.value.messages == [UNREVIEWED_RED_FLAGS]
 
 
@@ -138,24 +138,24 @@ def test_a_new_note_repeats_the_last_treatment(practitioner, patient):
     TreatmentSessionFactory(
         patient=patient, practitioner=practitioner, retention_minutes=35, needle_length_mm=25
     )
-    note, last = TreatmentSession.start(patient, practitioner=practitioner)
-    assert note.pk is None and last is not None
-    assert (note.retention_minutes, note.needle_length_mm) == (35, 25)
-    assert (note.patient, note.practitioner) == (patient, practitioner)
+    session, last = TreatmentSession.start(patient, practitioner=practitioner)
+    assert session.pk is None and last is not None
+    assert (session.retention_minutes, session.needle_length_mm) == (35, 25)
+    assert (session.patient, session.practitioner) == (patient, practitioner)
 
 
 def test_a_first_note_starts_from_the_practitioners_defaults(practitioner, patient):
     profile = practitioner.practitioner_profile
     profile.default_retention_minutes = 30
     profile.save()
-    note, last = TreatmentSession.start(patient, practitioner=practitioner)
+    session, last = TreatmentSession.start(patient, practitioner=practitioner)
     assert last is None
-    assert note.retention_minutes == 30
+    assert session.retention_minutes == 30
 
 
 def test_no_note_is_started_for_an_archived_patient(practitioner, patient):
     patient.archive()
-    with pytest.raises(NoteConflict) as refused:
+    with pytest.raises(SessionConflict) as refused:
         TreatmentSession.start(patient, practitioner=practitioner)
     assert refused.value.messages == [ARCHIVED_PATIENT]
 

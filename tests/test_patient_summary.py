@@ -117,17 +117,17 @@ def test_a_session_note_counts_and_its_adverse_event_too(ana, practitioner_clien
 
 
 def test_editing_a_draft_note_leaves_the_count_and_updates_its_readings(ana, practitioner_client):
-    note = log_session(practitioner_client, ana)
-    url = reverse("sessions:edit", kwargs={"patient_uuid": ana.uuid, "session_uuid": note.uuid})
+    session = log_session(practitioner_client, ana)
+    url = reverse("sessions:edit", kwargs={"patient_uuid": ana.uuid, "session_uuid": session.uuid})
     data = session_data(
-        [point_row("ST36", id=note.points.get().pk)],
+        [point_row("ST36", id=session.points.get().pk)],
         started_at=f"{YESTERDAY}T10:00",
         pain_before="9",
         initial_points=1,
     )
     assert practitioner_client.post(url, data).status_code == 302
     assert summary_of(ana).sessions == 1
-    values = dict(note.readings.values_list("measure", "value"))
+    values = dict(session.readings.values_list("measure", "value"))
     assert values["session_pain_before"] == Decimal("9")
 
 
@@ -144,12 +144,12 @@ def test_a_phase_change_moves_the_phase_and_counts_the_sessions_before_it(ana, p
 
 def test_a_draft_note_deleted_in_the_admin_is_no_longer_counted(ana, practitioner_client):
     # Without pain scores: the admin refuses to delete a note's readings.
-    note = log_session(practitioner_client, ana, pain_before=None, pain_after=None)
+    session = log_session(practitioner_client, ana, pain_before=None, pain_after=None)
     boss = get_user_model().objects.create_superuser("boss", password="x")
     practitioner_client.force_login(boss)
-    url = reverse("admin:treatment_sessions_treatmentsession_delete", args=[note.pk])
+    url = reverse("admin:treatment_sessions_treatmentsession_delete", args=[session.pk])
     assert practitioner_client.post(url, {"post": "yes"}).status_code == 302
-    assert not TreatmentSession.objects.filter(pk=note.pk).exists()
+    assert not TreatmentSession.objects.filter(pk=session.pk).exists()
     assert summary_of(ana).sessions == 0
 
 
@@ -190,9 +190,9 @@ def test_two_writes_at_once_leave_the_summary_right(browser_db, practitioner):
             hold()
 
     def log_a_session():
-        with transaction.atomic():  # as save_note: the note, then one refresh
-            note = TreatmentSessionFactory.build(patient=patient, practitioner=practitioner)
-            TreatmentSession.objects.bulk_create([note])
+        with transaction.atomic():  # as save_session: the note, then one refresh
+            session = TreatmentSessionFactory.build(patient=patient, practitioner=practitioner)
+            TreatmentSession.objects.bulk_create([session])
             PatientSummary.objects.refresh(patient)
 
     assert waits_for(check_in_and_hold, log_a_session)  # for the summary's lock
@@ -201,10 +201,10 @@ def test_two_writes_at_once_leave_the_summary_right(browser_db, practitioner):
 
 
 def test_the_admin_does_not_move_a_note_to_another_patient(ana, practitioner_client):
-    note = log_session(practitioner_client, ana)
+    session = log_session(practitioner_client, ana)
     boss = get_user_model().objects.create_superuser("boss", password="x")
     practitioner_client.force_login(boss)
-    url = reverse("admin:treatment_sessions_treatmentsession_change", args=[note.pk])
+    url = reverse("admin:treatment_sessions_treatmentsession_change", args=[session.pk])
     form = practitioner_client.get(url).context["adminform"].form
     assert "patient" not in form.fields
 
@@ -284,10 +284,10 @@ def test_a_new_note_refreshes_once_signed_or_not(ana, practitioner_client, refre
 
 
 def test_editing_a_draft_note_refreshes_once(ana, practitioner_client, refreshes):
-    note = log_session(practitioner_client, ana)
+    session = log_session(practitioner_client, ana)
     refreshes.clear()
-    url = reverse("sessions:edit", kwargs={"patient_uuid": ana.uuid, "session_uuid": note.uuid})
-    data = session_data((), started_at=f"{YESTERDAY}T10:00", version=note.version)
+    url = reverse("sessions:edit", kwargs={"patient_uuid": ana.uuid, "session_uuid": session.uuid})
+    data = session_data((), started_at=f"{YESTERDAY}T10:00", version=session.version)
     assert practitioner_client.post(url, data).status_code == 302
     assert refreshes == [ana.pk]
 
@@ -332,18 +332,18 @@ def superuser_client(client, db):
 
 
 def test_a_draft_corrected_in_the_admin_refreshes_once(ana, superuser_client, refreshes):
-    note = TreatmentSessionFactory(patient=ana, points=())
+    session = TreatmentSessionFactory(patient=ana, points=())
     refreshes.clear()
-    url = reverse("admin:treatment_sessions_treatmentsession_change", args=[note.pk])
+    url = reverse("admin:treatment_sessions_treatmentsession_change", args=[session.pk])
     assert superuser_client.post(url, admin_correction()).status_code == 302
     assert refreshes == [ana.pk]
     assert summary_of(ana).sessions == 1
 
 
 def test_a_draft_deleted_in_the_admin_refreshes_once(ana, superuser_client, refreshes):
-    note = TreatmentSessionFactory(patient=ana, points=(), pain_before=None, pain_after=None)
+    session = TreatmentSessionFactory(patient=ana, points=(), pain_before=None, pain_after=None)
     refreshes.clear()
-    url = reverse("admin:treatment_sessions_treatmentsession_delete", args=[note.pk])
+    url = reverse("admin:treatment_sessions_treatmentsession_delete", args=[session.pk])
     assert superuser_client.post(url, {"post": "yes"}).status_code == 302
     assert refreshes == [[ana.pk]]
 

@@ -223,9 +223,9 @@ def test_the_summary_counts_every_adverse_event_of_a_session(
     practitioner_client, practitioner, patient
 ):
     start_course(patient, practitioner, on=days_ago(7))
-    note = session_on(patient, practitioner, days_ago(6), points=[("ST36", "R"), ("ST36", "L")])
-    AdverseEventFactory(session=note)
-    AdverseEventFactory(session=note, description="Felt faint for a minute.")
+    session = session_on(patient, practitioner, days_ago(6), points=[("ST36", "R"), ("ST36", "L")])
+    AdverseEventFactory(session=session)
+    AdverseEventFactory(session=session, description="Felt faint for a minute.")
     response = practitioner_client.get(progress_url(patient))
     assert summary_value(response, "Sessions") == "1 session, 2 needles, 2 adverse events"
 
@@ -343,9 +343,9 @@ def long_or_short_history(patient, by, checkins, sessions):
     for n in range(checkins):
         checkin(patient, days_ago(390 - 7 * n), 7 - n % 4, peg="5.33", psfs="4.00", confidence=5)
     for n in range(sessions):
-        note = session_on(patient, by, days_ago(395 - 7 * n), points=["ST36", ("GV20", "M")])
+        session = session_on(patient, by, days_ago(395 - 7 * n), points=["ST36", ("GV20", "M")])
         if n % 5 == 0:
-            AdverseEventFactory(session=note)
+            AdverseEventFactory(session=session)
     change_phase(patient, 2, days_ago(300), by)
     change_phase(patient, 3, days_ago(200), by)
 

@@ -12,9 +12,15 @@ from django.urls import reverse
 
 from core.transactions import retry_on_conflict
 from patients.models import Patient
-from sessions.actions import save_note
+from sessions.actions import save_session
 from sessions.forms import AdverseEventFormSet, SessionForm, point_formset_class
-from sessions.models import AdverseEvent, Amendment, SessionPoint, SignedNoteError, TreatmentSession
+from sessions.models import (
+    AdverseEvent,
+    Amendment,
+    SessionPoint,
+    SignedSessionError,
+    TreatmentSession,
+)
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.session_factories import (
@@ -30,9 +36,10 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def url(name, note):
+def url(name, session):
     return reverse(
-        f"sessions:{name}", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+        f"sessions:{name}",
+        kwargs={"patient_uuid": session.patient.uuid, "session_uuid": session.uuid},
     )
 
 
@@ -50,9 +57,9 @@ def signed(patient, practitioner):
     )
 
 
-def edit_data(note, **fields):
+def edit_data(session, **fields):
     """A draft save of `note` from its edit page, as opened at its current version."""
-    return session_data(points=(), version=note.version, **fields)
+    return session_data(points=(), version=session.version, **fields)
 
 
 # The database refuses changes to a signed note: the shell path, past the model.
@@ -114,11 +121,11 @@ def test_a_draft_is_still_changed_in_the_database(draft):
 
 def test_the_model_refuses_to_save_or_delete_a_signed_note(signed):
     signed.subjective = "rewritten"
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         signed.save()
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         TreatmentSession.objects.get(pk=signed.pk).delete()
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         signed.points.get().delete()
     assert TreatmentSession.objects.get(pk=signed.pk).subjective == ""
 
@@ -126,9 +133,9 @@ def test_the_model_refuses_to_save_or_delete_a_signed_note(signed):
 def test_the_model_refuses_to_change_or_delete_an_amendment(signed):
     amendment = AmendmentFactory(session=signed, author=signed.practitioner, text="Also LI4.")
     amendment.text = "Something else."
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         amendment.save()
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         amendment.delete()
     assert Amendment.objects.get(pk=amendment.pk).text == "Also LI4."
 
@@ -143,8 +150,8 @@ def test_a_draft_save_that_finds_the_note_signed_meanwhile_changes_nothing(draft
     events = AdverseEventFormSet(session_data(points=()), instance=draft, prefix="adverse")
     assert form.is_valid() and points.is_valid() and events.is_valid()
     TreatmentSession.objects.get(pk=draft.pk).sign(by=practitioner)
-    with pytest.raises(SignedNoteError):
-        save_note(form, points, events)
+    with pytest.raises(SignedSessionError):
+        save_session(form, points, events)
     stored = TreatmentSession.objects.get(pk=draft.pk)
     assert (stored.is_signed, stored.subjective) == (True, "As typed")
 
@@ -161,10 +168,10 @@ def test_the_sign_button_refuses_a_caution_that_was_never_acknowledged(
     practitioner_client, patient, practitioner
 ):
     Patient.objects.filter(pk=patient.pk).update(pregnant=True)
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["SP6"])
-    response = practitioner_client.post(url("sign", note), follow=True)
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["SP6"])
+    response = practitioner_client.post(url("sign", session), follow=True)
     assert "traditionally avoided in pregnancy" in response.content.decode()
-    assert not TreatmentSession.objects.get(pk=note.pk).is_signed
+    assert not TreatmentSession.objects.get(pk=session.pk).is_signed
 
 
 def test_a_signed_note_is_not_signed_twice(practitioner_client, signed):
@@ -302,23 +309,23 @@ def test_a_real_deadlock_is_retried_until_both_writes_are_stored(browser_db, pra
 
 @postgres_only
 def test_a_draft_save_waits_for_a_sign_then_is_refused(browser_db, practitioner):
-    note = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
+    session = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
     answers = []
 
     def sign_and_hold(hold):
         with transaction.atomic():
-            TreatmentSession.objects.get(pk=note.pk).sign(by=practitioner)
+            TreatmentSession.objects.get(pk=session.pk).sign(by=practitioner)
             hold()
 
     def save_draft():
         client = Client()
         client.force_login(practitioner)
-        data = session_data(points=(), version=note.version, subjective="Overwrite?")
-        answers.append(client.post(url("edit", note), data).status_code)
+        data = session_data(points=(), version=session.version, subjective="Overwrite?")
+        answers.append(client.post(url("edit", session), data).status_code)
 
     assert waits_for(sign_and_hold, save_draft)  # for the patient's lock
     assert answers == [409]
-    stored = TreatmentSession.objects.get(pk=note.pk)
+    stored = TreatmentSession.objects.get(pk=session.pk)
     assert (stored.is_signed, stored.subjective) == (True, "As typed")
 
 
@@ -328,21 +335,21 @@ def test_simultaneous_draft_saves_and_signs_never_unsign_a_note(browser_db, prac
     signed, and none holds the draft text of a save answered as refused."""
     outcomes = []
     for _ in range(10):
-        note = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
+        session = TreatmentSessionFactory(practitioner=practitioner, subjective="As typed")
         barrier = threading.Barrier(2, timeout=10)
         answers = {}
 
-        def send(kind, note=note, barrier=barrier, answers=answers):
+        def send(kind, session=session, barrier=barrier, answers=answers):
             client = Client()
             client.force_login(practitioner)
             try:
                 barrier.wait()
                 if kind == "sign":
-                    response = client.post(url("sign", note), follow=True)
+                    response = client.post(url("sign", session), follow=True)
                     answers[kind] = "signed." in response.content.decode()
                 else:
-                    data = session_data(points=(), version=note.version, subjective="Saved")
-                    answers[kind] = client.post(url("edit", note), data).status_code
+                    data = session_data(points=(), version=session.version, subjective="Saved")
+                    answers[kind] = client.post(url("edit", session), data).status_code
             finally:
                 connection.close()
 
@@ -351,7 +358,7 @@ def test_simultaneous_draft_saves_and_signs_never_unsign_a_note(browser_db, prac
             thread.start()
         for thread in threads:
             thread.join(30)
-        stored = TreatmentSession.objects.get(pk=note.pk)
+        stored = TreatmentSession.objects.get(pk=session.pk)
         if answers["sign"]:
             assert stored.is_signed
         assert stored.subjective == ("Saved" if answers["draft"] == 302 else "As typed")

@@ -46,8 +46,8 @@ def test_unreviewed_red_flags_stop_the_first_note_from_being_signed(
     practitioner_client.post(red_flags_url(flagged), {"action": "safe"})
     response = practitioner_client.post(new_session_url(patient), session_data(action="sign"))
     assert response.status_code == 302
-    note = TreatmentSession.objects.get(patient=patient)
-    assert (note.status, note.signed_by) == ("signed", practitioner)
+    session = TreatmentSession.objects.get(patient=patient)
+    assert (session.status, session.signed_by) == ("signed", practitioner)
 
 
 def test_unreviewed_red_flags_still_allow_a_draft(practitioner_client, flagged):

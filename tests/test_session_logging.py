@@ -27,14 +27,14 @@ def new_url(patient):
     return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
 
 
-def edit_url(note):
+def edit_url(session):
     return reverse(
-        "sessions:edit", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+        "sessions:edit", kwargs={"patient_uuid": session.patient.uuid, "session_uuid": session.uuid}
     )
 
 
-def saved_points(note):
-    return list(note.points.order_by("order", "id").values_list("point__code", "side", "order"))
+def saved_points(session):
+    return list(session.points.order_by("order", "id").values_list("point__code", "side", "order"))
 
 
 def days_ago(days):
@@ -169,18 +169,18 @@ def test_saving_a_draft_stores_the_note_its_points_and_adverse_events(
     )  # fmt: skip
     response = practitioner_client.post(new_url(patient), data)
 
-    note = TreatmentSession.objects.get()
+    session = TreatmentSession.objects.get()
     assert response.status_code == 302
-    assert response.url == note.get_absolute_url() + "?saved=draft"
-    assert (note.patient, note.practitioner) == (patient, practitioner)
-    assert (note.status, note.session_number) == ("draft", 1)
-    assert (note.pain_before, note.pain_after, note.retention_minutes) == (6, 3, 20)
-    assert note.started_at == datetime.datetime(2025, 3, 4, 10, 30, tzinfo=datetime.UTC)
-    assert saved_points(note) == [("ST36", "B", 0), ("LI4", "L", 1), ("GV20", "M", 2)]
-    li4 = note.points.get(point__code="LI4")
+    assert response.url == session.get_absolute_url() + "?saved=draft"
+    assert (session.patient, session.practitioner) == (patient, practitioner)
+    assert (session.status, session.session_number) == ("draft", 1)
+    assert (session.pain_before, session.pain_after, session.retention_minutes) == (6, 3, 20)
+    assert session.started_at == datetime.datetime(2025, 3, 4, 10, 30, tzinfo=datetime.UTC)
+    assert saved_points(session) == [("ST36", "B", 0), ("LI4", "L", 1), ("GV20", "M", 2)]
+    li4 = session.points.get(point__code="LI4")
     assert (li4.depth_mm, li4.manual_technique) == (Decimal("10"), "reducing")
-    assert note.needle_count == 4
-    event = note.adverse_events.get()
+    assert session.needle_count == 4
+    event = session.adverse_events.get()
     assert (event.category, event.severity, event.description) == (
         "bleeding",
         "mild",
@@ -191,7 +191,7 @@ def test_saving_a_draft_stores_the_note_its_points_and_adverse_events(
 def test_saving_a_draft_is_audited_as_the_practitioner(practitioner_client, practitioner, patient):
     practitioner_client.post(new_url(patient), session_data(points=[("ST36", "B"), ("GV20", "M")]))
 
-    note = TreatmentSession.objects.get()
+    session = TreatmentSession.objects.get()
     created = AuditEvent.objects.filter(
         action=AuditEvent.Action.CREATE,
         patient_uuid=patient.uuid,
@@ -202,10 +202,12 @@ def test_saving_a_draft_is_audited_as_the_practitioner(practitioner_client, prac
         "treatment_sessions.sessionpoint",
         "treatment_sessions.treatmentsession",
     ]
-    assert created.get(object_type="treatment_sessions.treatmentsession").object_id == str(note.pk)
+    assert created.get(object_type="treatment_sessions.treatmentsession").object_id == str(
+        session.pk
+    )
     points = created.filter(object_type="treatment_sessions.sessionpoint")
     assert set(points.values_list("object_id", flat=True)) == {
-        str(pk) for pk in note.points.values_list("pk", flat=True)
+        str(pk) for pk in session.points.values_list("pk", flat=True)
     }
     assert set(created.values_list("user", "actor")) == {(practitioner.pk, "lin")}
 
@@ -222,12 +224,12 @@ def test_the_next_note_takes_the_next_session_number(practitioner_client, patien
 def test_save_and_sign_stores_a_signed_note(practitioner_client, practitioner, patient):
     response = practitioner_client.post(new_url(patient), session_data(action="sign"))
 
-    note = TreatmentSession.objects.get()
+    session = TreatmentSession.objects.get()
     assert response.status_code == 302
-    assert response.url == note.get_absolute_url()
-    assert (note.status, note.signed_by) == ("signed", practitioner)
-    assert timezone.now() - note.signed_at < datetime.timedelta(minutes=1)
-    assert saved_points(note) == [("ST36", "B", 0)]
+    assert response.url == session.get_absolute_url()
+    assert (session.status, session.signed_by) == ("signed", practitioner)
+    assert timezone.now() - session.signed_at < datetime.timedelta(minutes=1)
+    assert saved_points(session) == [("ST36", "B", 0)]
 
 
 def test_left_and_right_of_the_same_point_are_two_rows(practitioner_client, patient):
@@ -305,8 +307,8 @@ def test_it_refuses_electrical_stimulation_without_a_frequency(practitioner_clie
 def test_electrical_stimulation_with_a_frequency_is_saved(practitioner_client, patient):
     data = session_data(electrical=True, electro_frequency_hz="2", electro_waveform="continuous")
     assert practitioner_client.post(new_url(patient), data).status_code == 302
-    note = TreatmentSession.objects.get()
-    assert (note.electrical, note.electro_frequency_hz) == (True, Decimal("2"))
+    session = TreatmentSession.objects.get()
+    assert (session.electrical, session.electro_frequency_hz) == (True, Decimal("2"))
 
 
 @pytest.mark.parametrize(
@@ -445,8 +447,8 @@ def test_a_note_with_the_added_protocol_points_can_then_be_saved(
 
     response = practitioner_client.post(new_url(patient), session_data(points=rows))
     assert response.status_code == 302
-    note = TreatmentSession.objects.get()
-    assert saved_points(note) == [("ST36", "B", 0), ("BL23", "B", 1), ("GV4", "M", 2)]
+    session = TreatmentSession.objects.get()
+    assert saved_points(session) == [("ST36", "B", 0), ("BL23", "B", 1), ("GV4", "M", 2)]
 
 
 # Editing a draft
@@ -573,10 +575,10 @@ def test_an_outsider_cannot_edit_a_draft(outsider_client, draft):
 
 
 def test_a_signed_note_cannot_be_edited(practitioner_client, practitioner, patient):
-    note = TreatmentSessionFactory(
+    session = TreatmentSessionFactory(
         patient=patient, practitioner=practitioner, signed=True, pain_before=7, points=["ST36"]
     )
-    response = practitioner_client.get(edit_url(note))
+    response = practitioner_client.get(edit_url(session))
     assert response.status_code == 409
     assert "This note is signed and cannot be changed" in response.content.decode()
 
@@ -584,22 +586,22 @@ def test_a_signed_note_cannot_be_edited(practitioner_client, practitioner, patie
 def test_a_crafted_post_to_the_edit_page_of_a_signed_note_changes_nothing(
     practitioner_client, practitioner, patient
 ):
-    note = TreatmentSessionFactory(
+    session = TreatmentSessionFactory(
         patient=patient, practitioner=practitioner, signed=True, pain_before=7, points=["ST36"]
     )
-    before = TreatmentSession.objects.values().get(pk=note.pk)
-    row = note.points.get()
+    before = TreatmentSession.objects.values().get(pk=session.pk)
+    row = session.points.get()
     data = session_data(
         points=[point_row("ST36", "L", id=row.pk), ("GV20", "M")],
         initial_points=1,
         pain_before="1",
         action="sign",
     )
-    response = practitioner_client.post(edit_url(note), data)
+    response = practitioner_client.post(edit_url(session), data)
 
     assert response.status_code == 409
-    assert TreatmentSession.objects.values().get(pk=note.pk) == before
-    assert saved_points(note) == [("ST36", "B", 0)]
+    assert TreatmentSession.objects.values().get(pk=session.pk) == before
+    assert saved_points(session) == [("ST36", "B", 0)]
     assert not AuditEvent.objects.filter(action__in=["change", "delete"], user=practitioner)
 
 
@@ -614,11 +616,11 @@ def test_an_edit_from_a_stale_page_that_repeats_a_saved_point_is_refused_not_a_5
 ):
     """The page was opened before ST36 was saved (two tabs): its new ST36 row would break
     the one-row-a-point-and-side rule in the database."""
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
-    response = practitioner_client.post(edit_url(note), session_data(points=[("ST36", "B")]))
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
+    response = practitioner_client.post(edit_url(session), session_data(points=[("ST36", "B")]))
     assert response.status_code == 400
     assert "ST36 is already in this session on that side." in response.content.decode()
-    assert saved_points(note) == [("ST36", "B", 0)]
+    assert saved_points(session) == [("ST36", "B", 0)]
 
 
 @pytest.mark.parametrize("count", [2, 8])
@@ -626,11 +628,11 @@ def test_the_edit_page_query_count_does_not_grow_with_the_points(
     practitioner_client, practitioner, patient, count, django_assert_num_queries
 ):
     codes = ["ST36", "LI4", "SP6", "LR3", "PC6", "GB34", "KI3", "BL40"][:count]
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=codes)
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=codes)
     # 1 session, 2 user, 3 permissions, 4 the note with its patient, 5 its points (the
     # timeline's prefetch), 6 audit insert, 7 the protocols (none, so no points), 8 the
     # formset's rows with their catalogue points (once, however often the formset asks:
     # it was once a query a form), 9 the codes they name, 10 those catalogue points,
     # 11 the adverse events.
     with django_assert_num_queries(11):
-        assert practitioner_client.get(edit_url(note)).status_code == 200
+        assert practitioner_client.get(edit_url(session)).status_code == 200

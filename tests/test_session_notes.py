@@ -14,7 +14,7 @@ from sessions.models import (
     AdverseEvent,
     Amendment,
     SessionPoint,
-    SignedNoteError,
+    SignedSessionError,
     TreatmentSession,
 )
 from tests.factories import PatientFactory
@@ -24,10 +24,10 @@ READ_PAGES = ["detail", "print"]
 WRITE_ENDPOINTS = ["sign", "amend"]
 
 
-def url(name, note, patient=None):
-    patient_uuid = (patient or note.patient).uuid
+def url(name, session, patient=None):
+    patient_uuid = (patient or session.patient).uuid
     return reverse(
-        f"sessions:{name}", kwargs={"patient_uuid": patient_uuid, "session_uuid": note.uuid}
+        f"sessions:{name}", kwargs={"patient_uuid": patient_uuid, "session_uuid": session.uuid}
     )
 
 
@@ -208,18 +208,18 @@ def test_signing_twice_is_refused(practitioner_client, draft):
 
 def test_a_signed_note_cannot_be_saved(signed):
     signed.pain_before = 1
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         signed.save()
     fetched = TreatmentSession.objects.get(pk=signed.pk)
     assert fetched.pain_before == 7
     fetched.pain_before = 1
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         fetched.save(update_fields=["pain_before"])
     assert TreatmentSession.objects.get(pk=signed.pk).pain_before == 7
 
 
 def test_a_signed_note_cannot_be_signed_again_at_the_model_level(signed, second_practitioner):
-    with pytest.raises(SignedNoteError):
+    with pytest.raises(SignedSessionError):
         signed.sign(by=second_practitioner)
     signed.refresh_from_db()
     assert signed.signed_by == signed.practitioner
@@ -234,8 +234,8 @@ def test_a_draft_can_still_be_saved(draft):
 # The admin
 
 
-def admin_change_url(note):
-    return reverse("admin:treatment_sessions_treatmentsession_change", args=[note.pk])
+def admin_change_url(session):
+    return reverse("admin:treatment_sessions_treatmentsession_change", args=[session.pk])
 
 
 def test_the_admin_shows_a_signed_note_read_only(admin_client_, signed):
@@ -285,8 +285,8 @@ def test_a_post_to_the_admin_does_not_change_a_signed_note(admin_client_, signed
 
 
 def test_not_even_a_superuser_can_delete_a_signed_note_in_the_admin(admin_client, signed, draft):
-    def delete(note):
-        path = reverse("admin:treatment_sessions_treatmentsession_delete", args=[note.pk])
+    def delete(session):
+        path = reverse("admin:treatment_sessions_treatmentsession_delete", args=[session.pk])
         return admin_client.post(path, {"post": "yes"})
 
     assert delete(signed).status_code == 403
@@ -355,11 +355,11 @@ def test_the_amendment_form_shows_only_on_a_signed_note(practitioner_client, dra
 
 
 def test_the_points_and_adverse_events_of_a_signed_note_are_locked_with_it(practitioner, patient):
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
-    note.sign(by=practitioner)
-    row = SessionPoint.objects.get(session=note)
-    with pytest.raises(SignedNoteError):
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
+    session.sign(by=practitioner)
+    row = SessionPoint.objects.get(session=session)
+    with pytest.raises(SignedSessionError):
         row.delete()
-    with pytest.raises(SignedNoteError):
-        AdverseEvent(session=note, category="bleeding", severity="mild").save()
-    assert SessionPoint.objects.filter(session=note).count() == 1
+    with pytest.raises(SignedSessionError):
+        AdverseEvent(session=session, category="bleeding", severity="mild").save()
+    assert SessionPoint.objects.filter(session=session).count() == 1

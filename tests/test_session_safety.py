@@ -236,9 +236,9 @@ def test_an_acknowledged_pregnancy_caution_is_saved_with_the_acknowledgement(
     response = practitioner_client.post(new_url(patient), data)
 
     assert response.status_code == 302
-    note = TreatmentSession.objects.get()
-    assert note.pregnancy_acknowledged is True
-    assert sorted(note.points.values_list("point__code", flat=True)) == ["LI4", "ST36"]
+    session = TreatmentSession.objects.get()
+    assert session.pregnancy_acknowledged is True
+    assert sorted(session.points.values_list("point__code", flat=True)) == ["LI4", "ST36"]
 
 
 def test_a_pregnant_patient_without_caution_points_needs_no_acknowledgement(
@@ -266,29 +266,29 @@ def test_the_note_page_shows_the_safety_warnings_of_its_points(
     practitioner_client, practitioner, patient
 ):
     flag(patient, needle_fear=True)
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST9"])
-    page = practitioner_client.get(note.get_absolute_url()).content.decode()
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST9"])
+    page = practitioner_client.get(session.get_absolute_url()).content.decode()
     assert "ST9 Renying lies near a large vessel or the eye" in page
     assert "Needle fear or fainting: treat lying down." in page
 
 
-def edit_url(note):
+def edit_url(session):
     return reverse(
-        "sessions:edit", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+        "sessions:edit", kwargs={"patient_uuid": session.patient.uuid, "session_uuid": session.uuid}
     )
 
 
 def test_save_and_sign_on_the_edit_page_checks_the_points_already_in_the_draft(
     practitioner_client, practitioner, patient
 ):
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
     flag(patient, pregnant=True)
-    row = note.points.get()
+    row = session.points.get()
     data = session_data(points=[point_row("LI4", "B", id=row.pk)], initial_points=1, action="sign")
-    response = practitioner_client.post(edit_url(note), data)
+    response = practitioner_client.post(edit_url(session), data)
 
-    note.refresh_from_db()
-    assert (note.status, note.pregnancy_acknowledged) == ("draft", False)
+    session.refresh_from_db()
+    assert (session.status, session.pregnancy_acknowledged) == ("draft", False)
     assert response.status_code == 400
     assert "LI4 Hegu" in field_error(response, "pregnancy_acknowledged")
 
@@ -296,68 +296,68 @@ def test_save_and_sign_on_the_edit_page_checks_the_points_already_in_the_draft(
 def test_save_and_sign_on_the_edit_page_checks_a_point_added_to_the_draft(
     practitioner_client, practitioner, patient
 ):
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["ST36"])
     flag(patient, pregnant=True)
-    row = note.points.get()
+    row = session.points.get()
     data = session_data(
         points=[point_row("ST36", "B", id=row.pk), ("SP6", "B")], initial_points=1, action="sign"
     )
-    response = practitioner_client.post(edit_url(note), data)
+    response = practitioner_client.post(edit_url(session), data)
 
     assert response.status_code == 400
     assert "SP6 Sanyinjiao" in field_error(response, "pregnancy_acknowledged")
-    note.refresh_from_db()
-    assert note.status == "draft"
-    assert list(note.points.values_list("point__code", flat=True)) == ["ST36"]
+    session.refresh_from_db()
+    assert session.status == "draft"
+    assert list(session.points.values_list("point__code", flat=True)) == ["ST36"]
 
 
 # The sign button of a saved draft checks again
 
 
-def sign_url(note):
+def sign_url(session):
     return reverse(
-        "sessions:sign", kwargs={"patient_uuid": note.patient.uuid, "session_uuid": note.uuid}
+        "sessions:sign", kwargs={"patient_uuid": session.patient.uuid, "session_uuid": session.uuid}
     )
 
 
 def test_it_refuses_to_sign_a_draft_whose_patient_became_pregnant(
     practitioner_client, practitioner, patient
 ):
-    note = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
     flag(patient, pregnant=True)
 
-    response = practitioner_client.post(sign_url(note), follow=True)
+    response = practitioner_client.post(sign_url(session), follow=True)
 
-    assert response.redirect_chain == [(note.get_absolute_url(), 302)]
+    assert response.redirect_chain == [(session.get_absolute_url(), 302)]
     shown = [str(message) for message in response.context["messages"]]
     assert shown == [
         "LI4 Hegu: traditionally avoided in pregnancy, and the patient is pregnant.",
         "Open the draft, resolve the above, and sign from there.",
     ]
-    note.refresh_from_db()
-    assert (note.status, note.signed_by, note.signed_at) == ("draft", None, None)
+    session.refresh_from_db()
+    assert (session.status, session.signed_by, session.signed_at) == ("draft", None, None)
 
 
 def test_it_refuses_to_sign_a_draft_with_electrical_after_a_pacemaker_was_recorded(
     practitioner_client, practitioner, patient
 ):
-    note = TreatmentSessionFactory(
+    session = TreatmentSessionFactory(
         patient=patient, practitioner=practitioner, electrical=True, electro_frequency_hz=2
     )
     flag(patient, implanted_device=True)
-    response = practitioner_client.post(sign_url(note), follow=True)
+    response = practitioner_client.post(sign_url(session), follow=True)
     assert "Electroacupuncture is refused" in response.content.decode()
-    note.refresh_from_db()
-    assert note.status == "draft"
+    session.refresh_from_db()
+    assert session.status == "draft"
 
 
 def test_it_signs_a_draft_whose_pregnancy_caution_was_acknowledged(
     practitioner_client, practitioner, patient
 ):
     flag(patient, pregnant=True)
-    note = TreatmentSessionFactory(
+    session = TreatmentSessionFactory(
         patient=patient, practitioner=practitioner, points=["LI4"], pregnancy_acknowledged=True
     )
-    assert practitioner_client.post(sign_url(note)).status_code == 302
-    note.refresh_from_db()
-    assert (note.status, note.signed_by) == ("signed", practitioner)
+    assert practitioner_client.post(sign_url(session)).status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.signed_by) == ("signed", practitioner)

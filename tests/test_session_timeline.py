@@ -24,7 +24,7 @@ def course(patient, practitioner, count, points=("ST36", ("LI4", "L"), "GV20")):
     """`count` weekly sessions, the last one a week ago; every third with an adverse event."""
     notes = []
     for number in range(1, count + 1):
-        note = TreatmentSessionFactory(
+        session = TreatmentSessionFactory(
             patient=patient,
             practitioner=practitioner,
             started_at=weeks_ago(count - number + 1),
@@ -32,9 +32,9 @@ def course(patient, practitioner, count, points=("ST36", ("LI4", "L"), "GV20")):
             points=list(points),
         )
         if number % 3 == 0:
-            AdverseEventFactory(session=note)
-            AdverseEventFactory(session=note, category="drowsiness")
-        notes.append(note)
+            AdverseEventFactory(session=session)
+            AdverseEventFactory(session=session, category="drowsiness")
+        notes.append(session)
     return notes
 
 
@@ -94,11 +94,14 @@ def test_the_timeline_shows_ten_sessions_a_page(practitioner_client, practitione
     first_page = practitioner_client.get(patient_url(patient))
     second_page = practitioner_client.get(patient_url(patient, page=2))
 
-    numbers = [note.session_number for note in first_page.context["sessions"].object_list]
+    numbers = [session.session_number for session in first_page.context["sessions"].object_list]
     assert numbers == list(range(12, 2, -1))
     assert len(timeline_cards(first_page)) == 10
     assert "Page 1 of 2" in first_page.content.decode()
-    assert [note.session_number for note in second_page.context["sessions"].object_list] == [2, 1]
+    assert [session.session_number for session in second_page.context["sessions"].object_list] == [
+        2,
+        1,
+    ]
     assert len(timeline_cards(second_page)) == 2
 
 
@@ -106,7 +109,10 @@ def test_a_page_past_the_end_shows_the_last_page(practitioner_client, practition
     course(patient, practitioner, 12, points=["ST36"])
     response = practitioner_client.get(patient_url(patient, page=9))
     assert response.status_code == 200
-    assert [note.session_number for note in response.context["sessions"].object_list] == [2, 1]
+    assert [session.session_number for session in response.context["sessions"].object_list] == [
+        2,
+        1,
+    ]
 
 
 def test_the_timeline_counts_the_notes_themselves_not_the_summary(
@@ -116,7 +122,10 @@ def test_the_timeline_counts_the_notes_themselves_not_the_summary(
     course(patient, practitioner, 12, points=["ST36"])
     PatientSummary.objects.filter(patient=patient).update(sessions=3, sessions_with_adverse_event=0)
     second_page = practitioner_client.get(patient_url(patient, page=2))
-    assert [note.session_number for note in second_page.context["sessions"].object_list] == [2, 1]
+    assert [session.session_number for session in second_page.context["sessions"].object_list] == [
+        2,
+        1,
+    ]
 
 
 @pytest.mark.parametrize("sessions", [5, 50])

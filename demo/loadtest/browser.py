@@ -120,16 +120,16 @@ def alerts(html):
     ]
 
 
-def note_fields(form_html, marker, pain_before):
+def session_fields(form_html, marker, pain_before):
     """The new-session form as the browser shows it, saved as a draft with this marker."""
     fields = form_fields(form_html, "session-form")
     return {**fields, "subjective": marker, "pain_before": str(pain_before), "action": "draft"}
 
 
-def is_note_address(location, notes_prefix):
+def is_session_address(location, sessions_prefix):
     """Whether a redirect leads to one note of this patient (its page, as a draft save
     answers: `<prefix><uuid>/?saved=draft`)."""
-    pattern = re.escape(notes_prefix) + UUID + r"/(\?saved=draft)?"
+    pattern = re.escape(sessions_prefix) + UUID + r"/(\?saved=draft)?"
     return re.fullmatch(pattern, location) is not None
 
 

@@ -33,7 +33,7 @@ from locust import HttpUser, constant, events, task
 from locust.clients import HttpSession
 from locust.exception import StopUser
 
-from demo.loadtest.browser import form_fields, is_note_address, note_fields, sign_done
+from demo.loadtest.browser import form_fields, is_session_address, session_fields, sign_done
 
 with open(os.environ["LOADTEST_DATA"]) as file:
     DATA = json.load(file)
@@ -167,7 +167,7 @@ class Practitioner(HttpUser):
     @task(3)
     def check_in(self):
         if not CHECKIN_LINKS:  # every pool patient is checking in
-            self.write_note()
+            self.write_session()
             return
         link = CHECKIN_LINKS.popleft()
         try:
@@ -202,7 +202,7 @@ class Practitioner(HttpUser):
         POSTED.flush()
 
     @task(2)
-    def write_note(self):
+    def write_session(self):
         patient = random.choice(DATA["notes"])
         form = self.page(patient["new"], "note form")
         if form.status_code != 200:
@@ -211,32 +211,36 @@ class Practitioner(HttpUser):
         pain_before = random.randint(0, 10)
         with self.client.post(
             patient["new"],
-            note_fields(form.text, marker, pain_before),
+            session_fields(form.text, marker, pain_before),
             name="note (POST)",
             allow_redirects=False,
             catch_response=True,
         ) as response:
             location = response.headers.get("Location", "")
-            if response.status_code != 302 or not is_note_address(location, patient["notes"]):
+            if response.status_code != 302 or not is_session_address(location, patient["notes"]):
                 response.failure(f"answered {response.status_code}")
                 return
-        note = location.partition("?")[0]
+        session = location.partition("?")[0]
         line = {"marker": marker, "patient": patient["uuid"], "pain_before": pain_before}
-        line["sign"] = self.sign(note) if random.random() < SIGN_SHARE else None
+        line["sign"] = self.sign(session) if random.random() < SIGN_SHARE else None
         NOTES.write(json.dumps(line) + "\n")
         NOTES.flush()
 
-    def sign(self, note):
+    def sign(self, session):
         """Sign a note from its page: "done", "refused" (the page says why), or "failed"."""
-        page = self.page(note, "note page")
+        page = self.page(session, "note page")
         if page.status_code != 200:
             return "failed"
         fields = form_fields(page.text, action="/sign/")
         with self.client.post(
-            note + "sign/", fields, name="sign (POST)", allow_redirects=False, catch_response=True
+            session + "sign/",
+            fields,
+            name="sign (POST)",
+            allow_redirects=False,
+            catch_response=True,
         ) as response:
-            if response.status_code != 302 or response.headers.get("Location") != note:
+            if response.status_code != 302 or response.headers.get("Location") != session:
                 response.failure(f"answered {response.status_code}")
                 return "failed"
-        after = self.page(note, "note page after sign")
+        after = self.page(session, "note page after sign")
         return "done" if after.status_code == 200 and sign_done(after.text) else "refused"

@@ -9,7 +9,7 @@ from patients.models.readings import CHECKIN_SCORES
 from sessions.models import TreatmentSession
 
 
-def stored_notes(marker):
+def stored_sessions(marker):
     """The notes whose `subjective` starts with the run's marker: marker -> (patient's
     uuid, pain before, signed)."""
     rows = TreatmentSession.objects.filter(subjective__startswith=marker + " ").values_list(
@@ -44,7 +44,7 @@ def holds(checkin, answers):
     return {**mine, **psfs} == answers
 
 
-def compare_notes(posted, stored):
+def compare_sessions(posted, stored):
     """What became of the notes the server answered as saved (`posted`: the locustfile's
     lines) against the stored ones (`stored`: marker -> (patient, pain before, signed)).
     A note is missing unless stored for its patient with its pain score; a sign answered
@@ -74,15 +74,15 @@ def check_races(found):
     races = found["races"]
     uuids = [race["note"].rstrip("/").rpartition("/")[2] for race in races if race["note"]]
     stored = {
-        str(note.uuid): note
-        for note in TreatmentSession.objects.filter(uuid__in=uuids).only(
+        str(session.uuid): session
+        for session in TreatmentSession.objects.filter(uuid__in=uuids).only(
             "uuid", "status", "subjective"
         )
     }
     for race in races:
-        note = stored.get((race["note"] or "").rstrip("/").rpartition("/")[2])
-        race["stored_signed"] = bool(note and note.status == TreatmentSession.Status.SIGNED)
-        race["stored_text"] = note.subjective if note else None
+        session = stored.get((race["note"] or "").rstrip("/").rpartition("/")[2])
+        race["stored_signed"] = bool(session and session.status == TreatmentSession.Status.SIGNED)
+        race["stored_text"] = session.subjective if session else None
     done = [race for race in races if race.get("sign") == "done"]
     # A draft save answered as saved must have left its text; a pair where both were
     # answered as done signed a text the signer had not seen (the save came first) or
@@ -106,7 +106,7 @@ def check_races(found):
 
 def check_load(found, marker, started, seconds, clients):
     """The mixed load's answers against what the database holds."""
-    notes = compare_notes(found["notes"], stored_notes(marker))
+    notes = compare_sessions(found["notes"], stored_sessions(marker))
     last = {}
     for line in sorted(found["checkins"], key=lambda line: line["sequence"]):
         last[line["patient"]] = line["answers"]

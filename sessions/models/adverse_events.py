@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 
 from audit import trail
-from sessions.models.notes import NotePart, TreatmentSession
+from sessions.models.notes import SessionPart, TreatmentSession
 
 
-class AdverseEvent(NotePart):
+class AdverseEvent(SessionPart):
     """Categories and severities of CLINICAL.md section 4."""
 
     class Category(models.TextChoices):

@@ -22,9 +22,9 @@ from sessions.models.points import AcupuncturePoint, Side
 from sessions.models.signing import (
     ARCHIVED_PATIENT,
     LOCKED_MESSAGE,
-    NoteConflict,
-    NoteRules,
-    SignedNoteError,
+    SessionConflict,
+    SessionRules,
+    SignedSessionError,
     refuse_if_signed,
 )
 from staff.models import AcupunctureStyle
@@ -59,7 +59,7 @@ class TreatmentSessionQuerySet(models.QuerySet):
         return self.select_for_update(of=("self",)).select_related("patient").get(pk=pk)
 
 
-class TreatmentSession(NoteRules, CheckConstraintsInPython, models.Model):
+class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SIGNED = "signed", "Signed"
@@ -246,7 +246,7 @@ class TreatmentSession(NoteRules, CheckConstraintsInPython, models.Model):
     def save(self, *args, **kwargs):
         # A signed note is locked: corrections go into amendments.
         if getattr(self, "_signed_in_db", False):
-            raise SignedNoteError(LOCKED_MESSAGE)
+            raise SignedSessionError(LOCKED_MESSAGE)
         super().save(*args, **kwargs)
         self._signed_in_db = self.status == self.Status.SIGNED
 
@@ -259,21 +259,21 @@ class TreatmentSession(NoteRules, CheckConstraintsInPython, models.Model):
     def start(cls, patient, practitioner):
         """A new, unsaved note, begun from the patient's last one ("repeat last treatment")
         or else from the practitioner's defaults; returned with that last note (or None).
-        NoteConflict when the patient is archived."""
+        SessionConflict when the patient is archived."""
         if patient.is_archived:
-            raise NoteConflict(ARCHIVED_PATIENT)
+            raise SessionConflict(ARCHIVED_PATIENT)
         last = patient.treatment_sessions.with_points().order_by("-started_at", "-id").first()
-        note = cls(patient=patient, practitioner=practitioner)
+        session = cls(patient=patient, practitioner=practitioner)
         profile = getattr(practitioner, "practitioner_profile", None)
         if last is not None:
             for name in REPEATED_FIELDS:
-                setattr(note, name, getattr(last, name))
+                setattr(session, name, getattr(last, name))
         elif profile is not None:
-            note.style = profile.acupuncture_style
-            note.needle_diameter_mm = profile.default_needle_diameter_mm
-            note.needle_length_mm = profile.default_needle_length_mm
-            note.retention_minutes = profile.default_retention_minutes
-        return note, last
+            session.style = profile.acupuncture_style
+            session.needle_diameter_mm = profile.default_needle_diameter_mm
+            session.needle_length_mm = profile.default_needle_length_mm
+            session.retention_minutes = profile.default_retention_minutes
+        return session, last
 
     def delete(self, *args, **kwargs):
         refuse_if_signed(self)
@@ -303,7 +303,7 @@ class TreatmentSession(NoteRules, CheckConstraintsInPython, models.Model):
         return [self._meta.get_field(name).verbose_name for name in names if getattr(self, name)]
 
 
-class NotePart(CheckConstraintsInPython, models.Model):
+class SessionPart(CheckConstraintsInPython, models.Model):
     """A row of a treatment note (a point, an adverse event): locked with the note."""
 
     class Meta:
@@ -322,7 +322,7 @@ class NotePart(CheckConstraintsInPython, models.Model):
         return self.session.patient.uuid
 
 
-class SessionPoint(NotePart):
+class SessionPoint(SessionPart):
     session = models.ForeignKey(TreatmentSession, on_delete=models.CASCADE, related_name="points")
     point = models.ForeignKey(AcupuncturePoint, on_delete=models.PROTECT, related_name="+")
     side = models.CharField(max_length=1, choices=Side)

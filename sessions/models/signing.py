@@ -2,7 +2,7 @@
 the signing itself under the note's lock, and the amendments that follow a signed note.
 
 Every message of these rules is typed here once; the views, the forms and the admin ask
-the note (NoteRules, mixed into TreatmentSession) and show what it answers.
+the note (SessionRules, mixed into TreatmentSession) and show what it answers.
 """
 
 from django.conf import settings
@@ -28,11 +28,11 @@ ARCHIVED_PATIENT = "This patient is archived. Restore the record before logging 
 AMENDMENT_KEPT = "An amendment is part of the signed record and cannot be changed or removed."
 
 
-class NoteConflict(ValidationError):
+class SessionConflict(ValidationError):
     """What was asked is not possible in the state the note (or its patient) is in."""
 
 
-class SignedNoteError(NoteConflict):
+class SignedSessionError(SessionConflict):
     """The note is signed: nothing of it may change (amend it instead)."""
 
 
@@ -63,30 +63,30 @@ class StaleDraft(ValidationError):
         self.stored = stored
 
 
-def refuse_if_signed(note):
+def refuse_if_signed(session):
     """The parts of a signed note are locked with it."""
-    if getattr(note, "_signed_in_db", False):
-        raise SignedNoteError(LOCKED_MESSAGE)
+    if getattr(session, "_signed_in_db", False):
+        raise SignedSessionError(LOCKED_MESSAGE)
 
 
-class NoteRules:
+class SessionRules:
     """The rules of one treatment note, mixed into TreatmentSession."""
 
     def may_edit(self, user):
         return self.edit_refusal(user) is None
 
     def edit_refusal(self, user):
-        """Why `user` may not edit or sign this note, or None if they may: SignedNoteError
+        """Why `user` may not edit or sign this note, or None if they may: SignedSessionError
         when it is signed, SigningRefused when they did not write it."""
         if self.is_signed:
-            return SignedNoteError(SIGNED_MESSAGE)
+            return SignedSessionError(SIGNED_MESSAGE)
         if user != self.practitioner:
             return SigningRefused([("", NOT_THE_AUTHOR)])
         return None
 
     def amend_refusal(self):
         """Why this note may not be amended, or None: only a signed note is."""
-        return None if self.is_signed else NoteConflict(NOT_AMENDED)
+        return None if self.is_signed else SessionConflict(NOT_AMENDED)
 
     @property
     def version(self):
@@ -149,12 +149,12 @@ class NoteRules:
     def lock_draft(self, version=None, signed_message=SIGNED_MESSAGE):
         """Lock the patient's row, then this note's (the order written at
         patients.models.records.PatientQuerySet), and return the note as stored: still a
-        draft (else SignedNoteError) and unchanged since `version` was read, when given
+        draft (else SignedSessionError) and unchanged since `version` was read, when given
         (else StaleDraft)."""
         Patient.objects.lock(self.patient_id)
         stored = type(self).objects.locked(self.pk)
         if stored.is_signed:
-            raise SignedNoteError(signed_message)
+            raise SignedSessionError(signed_message)
         if version is not None and stored.version != version:
             raise StaleDraft(stored)
         return stored
@@ -194,11 +194,11 @@ class Amendment(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise SignedNoteError(AMENDMENT_KEPT)
+            raise SignedSessionError(AMENDMENT_KEPT)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise SignedNoteError(AMENDMENT_KEPT)
+        raise SignedSessionError(AMENDMENT_KEPT)
 
     @property
     def audit_patient_uuid(self):

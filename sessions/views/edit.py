@@ -10,7 +10,7 @@ from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from sessions import safety
 from sessions.access import get_session_for_user
-from sessions.actions import save_note
+from sessions.actions import save_session
 from sessions.forms import (
     AdverseEventFormSet,
     SessionForm,
@@ -19,10 +19,10 @@ from sessions.forms import (
 )
 from sessions.models import (
     AcupuncturePoint,
-    NoteConflict,
     Protocol,
+    SessionConflict,
     SessionPoint,
-    SignedNoteError,
+    SignedSessionError,
     SigningRefused,
     StaleDraft,
     TreatmentSession,
@@ -38,64 +38,66 @@ MAX_POINT_ROWS = 200  # more points than any session has; the formset refuses mo
 def session_new(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid, "treatment_sessions.add_treatmentsession")
     try:
-        note, last = TreatmentSession.start(patient, practitioner=request.user)
-    except NoteConflict as refusal:
+        session, last = TreatmentSession.start(patient, practitioner=request.user)
+    except SessionConflict as refusal:
         return refuse(request, patient, refusal)
     point_rows = [] if last is None else [
         {"point": row.point.code, "side": row.side, "depth_mm": row.depth_mm,
          "manual_technique": row.manual_technique}
         for row in last.points.all()
     ]  # fmt: skip
-    return edit_note(request, note, point_rows, repeated=last)
+    return edit_session(request, session, point_rows, repeated=last)
 
 
 @retry_on_conflict
 def session_edit(request, patient_uuid, session_uuid):
-    note = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
-    if refusal := note.edit_refusal(request.user):
-        return refuse(request, note.patient, refusal, note)
-    return edit_note(request, note, [])
+    session = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
+    if refusal := session.edit_refusal(request.user):
+        return refuse(request, session.patient, refusal, session)
+    return edit_session(request, session, [])
 
 
-def edit_note(request, note, point_rows, repeated=None):
-    patient = note.patient
+def edit_session(request, session, point_rows, repeated=None):
+    patient = session.patient
     protocols = list(Protocol.objects.for_user(request.user))
     data = request.POST if request.method == "POST" else None
     action = request.POST.get("action", "")
     if action == "add_protocol":
         data = with_protocol_points(request.POST, request.POST.get("protocol"), protocols)
     PointFormSet = point_formset_class(extra=len(point_rows) + BLANK_POINT_ROWS)
-    form = SessionForm(data, instance=note)
-    points = PointFormSet(data, instance=note, prefix="points",
+    form = SessionForm(data, instance=session)
+    points = PointFormSet(data, instance=session, prefix="points",
                           initial=point_rows if data is None else None)  # fmt: skip
-    adverse_events = AdverseEventFormSet(data, instance=note, prefix="adverse")
+    adverse_events = AdverseEventFormSet(data, instance=session, prefix="adverse")
     reminders, status = [], 400
-    version = request.POST.get("version", note.version) if data is not None else note.version
+    version = request.POST.get("version", session.version) if data is not None else session.version
     # Another tab saved this draft since this one opened it: keep what was typed, say so.
-    stale = data is not None and note.pk is not None and version != note.version
+    stale = data is not None and session.pk is not None and version != session.version
     sign_by = request.user if action == "sign" else None
     if data is not None and action in ("draft", "sign"):
         valid = form.is_valid() and points.is_valid() and adverse_events.is_valid()
         if stale:
-            stored = TreatmentSession.objects.get(pk=note.pk)
+            stored = TreatmentSession.objects.get(pk=session.pk)
             status, version = 409, stored.version
             report_conflict(form, points, stored)
         elif valid:
             # The note's rules, asked before anything is written: each reason by its field.
             chosen = points.chosen_points()
-            reminders = note.reminders(chosen)
+            reminders = session.reminders(chosen)
             try:
                 if sign_by:
-                    note.check_may_sign(sign_by, chosen)
+                    session.check_may_sign(sign_by, chosen)
                 else:
-                    note.check_may_save(chosen)
+                    session.check_may_save(chosen)
             except SigningRefused as refused:
                 form.add_error(None, refused.by_field(form.fields))
         if not form.errors and valid:
             try:
-                note = save_note(form, points, adverse_events, version=version, sign_by=sign_by)
-            except SignedNoteError as error:
-                return refuse(request, patient, error, note)
+                session = save_session(
+                    form, points, adverse_events, version=version, sign_by=sign_by
+                )
+            except SignedSessionError as error:
+                return refuse(request, patient, error, session)
             except StaleDraft as conflict:  # saved elsewhere while this save waited
                 status, version = 409, conflict.stored.version
                 report_conflict(form, points, conflict.stored)
@@ -103,12 +105,12 @@ def edit_note(request, note, point_rows, repeated=None):
                 form.add_error(None, refused.by_field(form.fields))
             else:
                 if sign_by:
-                    messages.success(request, f"Session {note.session_number} saved and signed.")
+                    messages.success(request, f"Session {session.session_number} saved and signed.")
                 else:
-                    messages.success(request, f"Draft of session {note.session_number} saved.")
-                return redirect(note.get_absolute_url() + ("" if sign_by else "?saved=draft"))
+                    messages.success(request, f"Draft of session {session.session_number} saved.")
+                return redirect(session.get_absolute_url() + ("" if sign_by else "?saved=draft"))
     context = {
-        "patient": patient, "note": note, "form": form, "points": points,
+        "patient": patient, "session": session, "form": form, "points": points,
         "sections": form.sections(), "adverse_events": adverse_events,
         "protocols": protocols, "protocol_data": protocol_data(protocols),
         "repeated": repeated, "reminders": reminders,

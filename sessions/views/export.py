@@ -134,22 +134,22 @@ def session_csv_rows(deidentified):
         .prefetch_related("adverse_events")
         .order_by("patient_id", "started_at")
     )
-    for note in notes.iterator(chunk_size=500):
-        day = timezone.localdate(note.started_at)
-        shown = names.shift(note.patient_id, day) if deidentified else day.isoformat()
-        points = " ".join(f"{row.point.code}:{row.side}" for row in note.points.all())
-        events = "; ".join(f"{e.category}/{e.severity}" for e in note.adverse_events.all())
-        yield who(note.patient, deidentified, names, today) + [
+    for session in notes.iterator(chunk_size=500):
+        day = timezone.localdate(session.started_at)
+        shown = names.shift(session.patient_id, day) if deidentified else day.isoformat()
+        points = " ".join(f"{row.point.code}:{row.side}" for row in session.points.all())
+        events = "; ".join(f"{e.category}/{e.severity}" for e in session.adverse_events.all())
+        yield who(session.patient, deidentified, names, today) + [
             shown,
-            note.session_number,
-            note.status,
-            note.style,
-            note.pain_before,
-            note.pain_after,
+            session.session_number,
+            session.status,
+            session.style,
+            session.pain_before,
+            session.pain_after,
             points,
-            note.needle_count,
-            note.retention_minutes,
-            note.electrical,
+            session.needle_count,
+            session.retention_minutes,
+            session.electrical,
             events,
         ]
 

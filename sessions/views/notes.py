@@ -7,45 +7,45 @@ from django.views.decorators.http import require_POST
 from core.transactions import retry_on_conflict
 from sessions.access import get_session_for_user
 from sessions.forms import AmendmentForm
-from sessions.models import SignedNoteError, SigningRefused, StaleDraft
+from sessions.models import SignedSessionError, SigningRefused, StaleDraft
 
 CHANGE = "treatment_sessions.change_treatmentsession"
 
 
-def refuse(request, patient, error, note=None):
+def refuse(request, patient, error, session=None):
     """The page for what the note refused (`error`, as the note raised or returned it):
     403 when the person may not do it, 409 when the note's state does not allow it."""
     status = 403 if isinstance(error, SigningRefused) else 409
-    context = {"patient": patient, "note": note, "reason": " ".join(error.messages)}
+    context = {"patient": patient, "session": session, "reason": " ".join(error.messages)}
     return render(request, "sessions/refused.html", context, status=status)
 
 
 def session_detail(request, patient_uuid, session_uuid):
-    note = get_session_for_user(request, patient_uuid, session_uuid)
-    return render_detail(request, note, AmendmentForm())
+    session = get_session_for_user(request, patient_uuid, session_uuid)
+    return render_detail(request, session, AmendmentForm())
 
 
-def render_detail(request, note, amendment_form, status=200):
+def render_detail(request, session, amendment_form, status=200):
     context = {
-        "note": note,
-        "patient": note.patient,
-        "warnings": note.warnings(),
-        "adverse_events": note.adverse_events.all(),
-        "amendments": note.amendments.select_related("author__practitioner_profile"),
+        "session": session,
+        "patient": session.patient,
+        "warnings": session.warnings(),
+        "adverse_events": session.adverse_events.all(),
+        "amendments": session.amendments.select_related("author__practitioner_profile"),
         "amendment_form": amendment_form,
-        "may_edit": note.may_edit(request.user),
+        "may_edit": session.may_edit(request.user),
         "just_saved": request.GET.get("saved") == "draft",
     }
     return render(request, "sessions/session_detail.html", context, status=status)
 
 
 def session_print(request, patient_uuid, session_uuid):
-    note = get_session_for_user(request, patient_uuid, session_uuid)
+    session = get_session_for_user(request, patient_uuid, session_uuid)
     context = {
-        "note": note,
-        "patient": note.patient,
-        "adverse_events": note.adverse_events.all(),
-        "amendments": note.amendments.select_related("author__practitioner_profile"),
+        "session": session,
+        "patient": session.patient,
+        "adverse_events": session.adverse_events.all(),
+        "amendments": session.amendments.select_related("author__practitioner_profile"),
     }
     return render(request, "sessions/session_print.html", context)
 
@@ -53,39 +53,39 @@ def session_print(request, patient_uuid, session_uuid):
 @require_POST
 @retry_on_conflict
 def session_sign(request, patient_uuid, session_uuid):
-    note = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
-    if refusal := note.edit_refusal(request.user):
-        return refuse(request, note.patient, refusal, note)
+    session = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
+    if refusal := session.edit_refusal(request.user):
+        return refuse(request, session.patient, refusal, session)
     try:
-        note.sign(by=request.user, version=request.POST.get("version"))
-    except SignedNoteError as error:  # signed by a request at the same moment
-        return refuse(request, note.patient, error, note)
+        session.sign(by=request.user, version=request.POST.get("version"))
+    except SignedSessionError as error:  # signed by a request at the same moment
+        return refuse(request, session.patient, error, session)
     except StaleDraft:
         messages.error(request, "This draft was changed after you opened this page: read it "
                        "again and sign when it is right.")  # fmt: skip
-        return redirect(note)
+        return redirect(session)
     except SigningRefused as refused:
         for message in refused.messages:
             messages.error(request, message)
         messages.error(request, "Open the draft, resolve the above, and sign from there.")
-        return redirect(note)
-    messages.success(request, f"Session {note.session_number} signed.")
-    return redirect(note)
+        return redirect(session)
+    messages.success(request, f"Session {session.session_number} signed.")
+    return redirect(session)
 
 
 @require_POST
 @retry_on_conflict
 def session_amend(request, patient_uuid, session_uuid):
-    note = get_session_for_user(
+    session = get_session_for_user(
         request, patient_uuid, session_uuid, "treatment_sessions.add_amendment"
     )
-    if refusal := note.amend_refusal():
-        return refuse(request, note.patient, refusal, note)
+    if refusal := session.amend_refusal():
+        return refuse(request, session.patient, refusal, session)
     form = AmendmentForm(request.POST)
     if not form.is_valid():
-        return render_detail(request, note, form, status=400)
-    form.instance.session = note
+        return render_detail(request, session, form, status=400)
+    form.instance.session = session
     form.instance.author = request.user
     form.save()
     messages.success(request, "Amendment added.")
-    return redirect(note)
+    return redirect(session)

@@ -48,7 +48,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from demo.loadtest.server import WorkerMemory, serve
-from demo.loadtest.stored import checkins_holding, compare_notes, stored_notes
+from demo.loadtest.stored import checkins_holding, compare_sessions, stored_sessions
 from demo.management.commands.seed_demo import DEMO_PASSWORD, is_demo_database
 from patients.models import CheckIn, Patient, PatientLink
 from patients.views.links import link_path
@@ -120,7 +120,7 @@ class Command(BaseCommand):
                     revoked_at=timezone.now()
                 )
             checkins = self.check_checkins(plan["links"], work, counted_before, started)
-            notes = self.check_notes(work, marker)
+            notes = self.check_sessions(work, marker)
         results = self.summarise(stats, peak_kb, checkins, notes, users, seconds, workers)
         self.print_report(results)
         Path(json_path).write_text(json.dumps(results, indent=2))
@@ -259,12 +259,12 @@ class Command(BaseCommand):
             + max(0, len(posted) - audited),
         }
 
-    def check_notes(self, work, marker):
+    def check_sessions(self, work, marker):
         """Compare the notes locust logged as saved with the notes holding the run's marker."""
         posted_file = work / "notes.jsonl"
         posted = [json.loads(line) for line in posted_file.open()] if posted_file.exists() else []
-        stored = stored_notes(marker)
-        return compare_notes(posted, stored)
+        stored = stored_sessions(marker)
+        return compare_sessions(posted, stored)
 
     def summarise(self, stats, peak_kb, checkins, notes, users, seconds, workers):
         total = stats["total"]

@@ -46,8 +46,8 @@ from demo.loadtest.browser import (
     Browser,
     alerts,
     form_fields,
-    is_note_address,
-    note_fields,
+    is_session_address,
+    session_fields,
     sign_done,
     together,
 )
@@ -176,28 +176,28 @@ class Command(BaseCommand):
             raise CommandError(f"{username} could not log in (password?)")
         return browser
 
-    def new_note(self, browser, patient, marker, pain, statuses):
+    def new_session(self, browser, patient, marker, pain, statuses):
         """Save a draft through the new-session form: the note's address, or None."""
         new = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
         status, _, page = browser.get(new)
         statuses["note form"][status] += 1
         if status != 200:
             return None
-        status, location, _ = browser.post(new, note_fields(page, marker, pain))
+        status, location, _ = browser.post(new, session_fields(page, marker, pain))
         statuses["note (POST)"][status] += 1
-        if status != 302 or not is_note_address(location, new.removesuffix("new/")):
+        if status != 302 or not is_session_address(location, new.removesuffix("new/")):
             return None
         return location.partition("?")[0]
 
-    def sign(self, browser, note, fields, statuses, delay=0):
+    def sign(self, browser, session, fields, statuses, delay=0):
         """POST the sign form read from the note's page (after `delay` seconds); then read
         the page: "done", "refused" (the page says why) or "failed"."""
         time.sleep(delay)
-        status, location, _ = browser.post(note + "sign/", fields)
+        status, location, _ = browser.post(session + "sign/", fields)
         statuses["sign (POST)"][status] += 1
-        if status != 302 or location != note:
+        if status != 302 or location != session:
             return "failed", status, []
-        status, _, page = browser.get(note)
+        status, _, page = browser.get(session)
         statuses["note page"][status] += 1
         outcome = "done" if status == 200 and sign_done(page) else "refused"
         return outcome, 302, [text for level, text in alerts(page) if level == "danger"]
@@ -211,32 +211,32 @@ class Command(BaseCommand):
         for index in range(pairs):
             patient = patients[index % len(patients)]
             marker = f"Race {self.run_id} note {index}"
-            note = self.new_note(saver, patient, marker, random.randint(0, 10), statuses)
-            if note is None:
+            session = self.new_session(saver, patient, marker, random.randint(0, 10), statuses)
+            if session is None:
                 races.append({"pair": index, "note": None, "error": "draft not saved"})
                 continue
-            status, _, edit_page = saver.get(note + "edit/")
-            status_detail, _, detail_page = signer.get(note)
+            status, _, edit_page = saver.get(session + "edit/")
+            status_detail, _, detail_page = signer.get(session)
             if status != 200 or status_detail != 200:
-                races.append({"pair": index, "note": note, "error": "pages not shown"})
+                races.append({"pair": index, "note": session, "error": "pages not shown"})
                 continue
             edited = f"{marker} edited"
             draft = {**form_fields(edit_page, "session-form"), "action": "draft"}
             draft["subjective"] = edited
             sign_form = form_fields(detail_page, action="/sign/")
             answers, times = together(
-                draft=functools.partial(saver.post, note + "edit/", draft),
+                draft=functools.partial(saver.post, session + "edit/", draft),
                 sign=functools.partial(
-                    self.sign, signer, note, sign_form, statuses, delay=delay_ms / 1000
+                    self.sign, signer, session, sign_form, statuses, delay=delay_ms / 1000
                 ),
             )
             draft_status, draft_location, draft_page = answers.get("draft", (0, "", ""))
             statuses["draft save (race)"][draft_status] += 1
             outcome, sign_status, errors = answers.get("sign", ("failed", 0, []))
             races.append({
-                "pair": index, "note": note, "marker": marker, "edited": edited,
+                "pair": index, "note": session, "marker": marker, "edited": edited,
                 "draft_status": draft_status, "draft_saved": draft_status == 302
-                and draft_location.partition("?")[0] == note,
+                and draft_location.partition("?")[0] == session,
                 "draft_messages": [text for _, text in alerts(draft_page)],
                 "draft_ms": times.get("draft"), "sign_ms": times.get("sign"),
                 "sign_status": sign_status, "sign": outcome, "sign_errors": errors,
@@ -269,7 +269,7 @@ class Command(BaseCommand):
                 patient = rng.choice(patients)
                 marker = f"Race {self.run_id} load {number}-{round_}"
                 pain = rng.randint(0, 10)
-                line = self.load_note(browser, patient, marker, pain, rng, mine)
+                line = self.load_session(browser, patient, marker, pain, rng, mine)
                 if line is not None:
                     notes.append(line)
             with counting:
@@ -286,19 +286,19 @@ class Command(BaseCommand):
             thread.join(timeout=seconds + 300)
         return {"notes": notes, "checkins": checkins, "statuses": statuses}
 
-    def load_note(self, browser, patient, marker, pain, rng, statuses):
+    def load_session(self, browser, patient, marker, pain, rng, statuses):
         """A draft saved (and one in four signed): the line to check it by, or None."""
-        note = self.new_note(browser, patient, marker, pain, statuses)
-        if note is None:
+        session = self.new_session(browser, patient, marker, pain, statuses)
+        if session is None:
             return None
         line = {"marker": marker, "patient": str(patient.uuid), "pain_before": pain, "sign": None}
         if rng.random() < SIGN_SHARE:
-            status, _, page = browser.get(note)
+            status, _, page = browser.get(session)
             statuses["note page"][status] += 1
             line["sign"] = "failed"
             if status == 200:
                 line["sign"] = self.sign(
-                    browser, note, form_fields(page, action="/sign/"), statuses
+                    browser, session, form_fields(page, action="/sign/"), statuses
                 )[0]
         return line
 
