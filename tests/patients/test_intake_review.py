@@ -1,6 +1,7 @@
 """Practitioners review a submitted intake: the answers, the red flags (CLINICAL.md
 section 5), then accepting the intake into the patient's record. (The queue of intakes:
-test_intake_queue.py; unreviewed red flags and signing: test_red_flags_and_signing.py.)"""
+test_intake_queue.py; unreviewed red flags and signing:
+tests/sessions/test_red_flags_and_signing.py.)"""
 
 import datetime
 from decimal import Decimal

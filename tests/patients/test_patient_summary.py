@@ -22,9 +22,9 @@ from sessions.models import TreatmentSession
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory
 from tests.intake_helpers import checkin_url, invited_patient, submitted_intake
+from tests.patient_helpers import edit_url, valid_data
 from tests.progress_helpers import checkin, start_course
 from tests.session_factories import TreatmentSessionFactory, point_row, session_data
-from tests.test_patient_forms import edit_url, valid_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from patients.forms import PatientForm, SafetyFlagsForm
 from patients.models import Patient
 from tests.factories import PatientFactory
-from tests.test_patient_forms import valid_data
+from tests.patient_helpers import valid_data
 
 
 def edit_url(patient, page="edit"):

@@ -74,7 +74,7 @@ def test_a_model_without_history_cannot_take_the_history_admin():
 
 
 # A patient's earlier versions: shown to clinic admins, not restored by them (a superuser
-# may: tests/test_roles.py)
+# may: tests/staff/test_roles.py)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ function counts as much as one at the top of a module."""
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # What each app may import from (besides itself). `core` is plain helpers, not a Django app.
 MAY_IMPORT = {

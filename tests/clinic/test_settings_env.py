@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from clinic.env import env_bool, env_choice, env_int, env_list, env_url_list
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='clinic.settings'; django.setup(); "
     "from django.conf import settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"

@@ -7,28 +7,9 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from patients.models import Patient
 from tests.factories import PatientFactory
+from tests.patient_helpers import edit_url, valid_data
 
 CREATE = reverse("patients:create")
-
-
-def valid_data(**overrides):
-    data = {
-        "given_name": "Mira",
-        "family_name": "Novak",
-        "date_of_birth": "1984-03-09",
-        "sex": "female",
-        "email": "mira.novak@example.org",
-        "phone": "+44 7700 900456",
-        "emergency_contact_name": "Jan Novak",
-        "emergency_contact_phone": "07700 900457",
-        "practitioner": "",
-        "status": "active",
-    }
-    return data | overrides
-
-
-def edit_url(patient):
-    return reverse("patients:edit", kwargs={"patient_uuid": patient.uuid})
 
 
 class TestCreate:

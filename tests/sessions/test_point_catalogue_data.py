@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CSV_PATH = Path(__file__).resolve().parent.parent / "sessions/catalogue/who_points.csv"
+CSV_PATH = Path(__file__).resolve().parents[2] / "sessions/catalogue/who_points.csv"
 
 COLUMNS = [
     "code",
