@@ -1,5 +1,7 @@
 """Named people for every test: two practitioners, a clinic admin, a user with no role,
-an anonymous visitor; and the browser set-up for the tests marked `browser`."""
+an anonymous visitor, a patient and an invited patient; a clinic of five patients of known
+course (the dashboard's and the export's); and the browser set-up for the tests marked
+`browser`."""
 
 import importlib
 import os
@@ -8,7 +10,11 @@ import shutil
 import pytest
 from django.apps import apps
 
+from patients.models import Patient, PatientSummary, PhaseChange, PhaseSuggestion
+from sessions.models import AdverseEvent
 from tests.factories import ClinicAdminFactory, PatientFactory, PractitionerFactory, UserFactory
+from tests.intake_helpers import invited_patient
+from tests.progress_helpers import checkin, days_ago, session_on, start_course
 
 # Live-server tests run Django's sync ORM next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -43,6 +49,60 @@ def patient(db, practitioner):
         email="ana.silva@example.org",
         practitioner=practitioner,
     )
+
+
+@pytest.fixture
+def invited(db, practitioner):
+    """Bea Costa, whom Lin has invited: a name and an email, no date of birth yet."""
+    return invited_patient(practitioner=practitioner)
+
+
+@pytest.fixture
+def clinic(practitioner, second_practitioner):
+    """Five patients of known course:
+    - amy: phase 1, 4 sessions, average pain 8 -> 5 (37.5 % better: a responder), 1 AE
+    - ben: phase 2 after 2 sessions, 4 sessions, 8 -> 7 (12.5 %: not a responder)
+    - cat: phase 2 after 4 sessions, phase 3 after 5; no check-in (not evaluable)
+    - dan: active, no intake, no reading: quiet
+    - eve: discharged, in phase 2 (not counted among the active)
+    """
+    amy, ben, cat, dan, eve = (
+        PatientFactory(given_name=name, practitioner=practitioner) for name in
+        ["Amy", "Ben", "Cat", "Dan", "Eve"]
+    )  # fmt: skip
+    eve.status = Patient.Status.DISCHARGED
+    eve.save()
+    for patient in (amy, ben, cat, eve):
+        start_course(patient, practitioner, on=days_ago(60), pain_average=8)
+    for n in range(4):
+        session = session_on(amy, practitioner, days_ago(50 - 7 * n))
+        if n == 0:
+            AdverseEvent.objects.bulk_create(
+                [AdverseEvent(session=session, category="bleeding", severity="mild")]
+            )
+        session_on(ben, practitioner, days_ago(50 - 7 * n))
+    for n in range(5):
+        session_on(cat, practitioner, days_ago(55 - 7 * n))
+    checkin(amy, days_ago(3), pain_average=5)
+    checkin(ben, days_ago(3), pain_average=7)
+    PhaseChange.objects.create(
+        patient=ben, phase=2, started_on=days_ago(40), changed_by=practitioner
+    )
+    PhaseChange.objects.create(
+        patient=cat, phase=2, started_on=days_ago(26), changed_by=practitioner
+    )
+    PhaseChange.objects.create(
+        patient=cat, phase=3, started_on=days_ago(10), changed_by=practitioner
+    )
+    PhaseChange.objects.create(
+        patient=eve, phase=2, started_on=days_ago(30), changed_by=practitioner
+    )
+    PhaseSuggestion.objects.create(
+        patient=ben, kind="phase_3", to_phase=3, reason="test", evidence=[],
+        evidence_through=days_ago(3),
+    )  # fmt: skip
+    PatientSummary.objects.refresh_many(Patient.objects.all())  # after the direct phase changes
+    return {"amy": amy, "ben": ben, "cat": cat, "dan": dan, "eve": eve}
 
 
 @pytest.fixture

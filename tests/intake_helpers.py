@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Intake, Patient, PatientLink
+from patients.models import Intake, Patient, PatientLink, PsfsActivity
 from patients.models.intake import RED_FLAGS, STEP_KEYS
 from tests.factories import PatientFactory
 
@@ -121,6 +121,19 @@ def answer_steps(client, token, steps=STEP_KEYS, changes=None):
     for step in steps:
         response = client.post(step_url(token, step), answers_for(step, **changes.get(step, {})))
         assert response.status_code == 302, f"step {step} refused: {response.status_code}"
+
+
+def check_in(client, patient, pain_average):
+    """The patient sends a check-in through a new link: average pain `pain_average`, the
+    other scores fixed, 5 for each of their PSFS activities."""
+    _, token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
+    data = {
+        "pain_now": "4", "pain_average": str(pain_average), "pain_worst": "7", "enjoyment": "4",
+        "activity": "5", "confidence": "6", "active_minutes": "120",
+    }  # fmt: skip
+    for activity in PsfsActivity.objects.filter(patient=patient):
+        data[f"psfs_{activity.pk}"] = "5"
+    assert client.post(checkin_url(token), data).status_code == 302
 
 
 def invited_patient(**fields):

@@ -45,6 +45,10 @@ BASELINE = {
 }
 
 
+# The phase tests' course (tests/patients/conftest.py) began this many days ago.
+COURSE_BEGAN = 21
+
+
 def today():
     return timezone.localdate()
 
@@ -143,6 +147,11 @@ def report_url(patient):
 
 def phase_url(patient):
     return reverse("patients:phase_change", kwargs={"patient_uuid": patient.uuid})
+
+
+def phase_data(**changes):
+    """A valid POST for the phase change form (phase 2 from today); `changes` override it."""
+    return {"phase": "2", "started_on": today().isoformat(), "reason": "Pain well down"} | changes
 
 
 def accept_url(suggestion):

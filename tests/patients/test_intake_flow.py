@@ -17,7 +17,6 @@ from tests.intake_helpers import (
     answers_for,
     field_html,
     intake_link,
-    invited_patient,
     review_url,
     start_url,
     step_url,
@@ -26,11 +25,6 @@ from tests.intake_helpers import (
 from tests.session_factories import field_error
 
 THANKS = reverse("intake:thanks")
-
-
-@pytest.fixture
-def invited(practitioner):
-    return invited_patient(practitioner=practitioner)
 
 
 @pytest.fixture

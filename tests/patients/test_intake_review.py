@@ -17,7 +17,6 @@ from tests.intake_helpers import (
     BASELINE_PSFS,
     accept_url,
     flagged_intake,
-    invited_patient,
     someone,
     submitted_intake,
 )
@@ -35,11 +34,6 @@ def review_url(intake):
 def red_flags_url(intake):
     kwargs = {"patient_uuid": intake.patient.uuid, "intake_id": intake.pk}
     return reverse("patients:review_red_flags", kwargs=kwargs)
-
-
-@pytest.fixture
-def invited(practitioner):
-    return invited_patient(practitioner=practitioner)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from patients.models import Patient, PatientLink
-from tests.intake_helpers import invited_patient
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -69,11 +68,6 @@ def smtp_sink(settings):
     use_smtp(settings, controller.port)
     yield inbox
     controller.stop()
-
-
-@pytest.fixture
-def invited(practitioner):
-    return invited_patient(practitioner=practitioner)
 
 
 def send_url(patient, purpose):

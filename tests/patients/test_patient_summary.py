@@ -2,8 +2,7 @@
 made through the app's own pages: a patient added or changed, an accepted intake, a
 check-in (and a second one the same day, which edits its readings), a session note (new,
 edited, with an adverse event, and in the admin) and a phase change. refresh_many() over
-many patients agrees. Each of those writes refreshes the summary once, through
-PatientSummary.objects.refresh, its one way in."""
+many patients agrees. (Each write refreshes it once: test_summary_refreshes_once.py.)"""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -15,16 +14,15 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.models import Patient, PatientLink, PatientSummary, PsfsActivity
-from patients.models.summary import PatientSummaryManager
-from patients.progress import refresh_suggestion
+from patients.models import Patient, PatientSummary
 from sessions.models import TreatmentSession
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory
-from tests.intake_helpers import checkin_url, invited_patient, submitted_intake
+from tests.intake_helpers import check_in
 from tests.patient_helpers import edit_url, valid_data
 from tests.progress_helpers import checkin, start_course
 from tests.session_factories import TreatmentSessionFactory, point_row, session_data
+from tests.session_helpers import log_session
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -33,34 +31,6 @@ YESTERDAY = TODAY - timedelta(days=1)
 
 def summary_of(patient):
     return PatientSummary.objects.get(patient=patient)
-
-
-@pytest.fixture
-def ana(practitioner_client):
-    """Invited, intake sent with average pain 8, accepted: phase 1 from today."""
-    patient = invited_patient()
-    intake = submitted_intake(patient, measures={"pain_average": "8"})
-    kwargs = {"patient_uuid": patient.uuid, "intake_id": intake.pk}
-    practitioner_client.post(reverse("patients:accept_intake", kwargs=kwargs))
-    return Patient.objects.get(pk=patient.pk)
-
-
-def check_in(client, patient, pain_average):
-    _, token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
-    data = {
-        "pain_now": "4", "pain_average": str(pain_average), "pain_worst": "7", "enjoyment": "4",
-        "activity": "5", "confidence": "6", "active_minutes": "120",
-    }  # fmt: skip
-    for activity in PsfsActivity.objects.filter(patient=patient):
-        data[f"psfs_{activity.pk}"] = "5"
-    assert client.post(checkin_url(token), data).status_code == 302
-
-
-def log_session(client, patient, **fields):
-    url = reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
-    response = client.post(url, session_data(started_at=f"{YESTERDAY}T10:00", **fields))
-    assert response.status_code == 302, response.content.decode()[:500]
-    return patient.treatment_sessions.latest("session_number")
 
 
 def test_a_new_patient_has_a_summary_with_status_and_practitioner_only(
@@ -230,174 +200,3 @@ def test_a_clinic_admin_reads_a_summary_in_the_admin_and_it_is_audited(ana, admi
     ).exists()
     assert admin_client_.post(url, {"sessions": 99}).status_code == 403
     assert summary_of(ana).sessions == 0
-
-
-# One way in: every write refreshes the summary once, through PatientSummary.objects
-
-
-@pytest.fixture
-def refreshes(monkeypatch):
-    """The refreshes made from here on: a patient's pk for each refresh(patient), a list
-    of pks for each refresh_many(patients)."""
-    calls = []
-    refresh, refresh_many = PatientSummaryManager.refresh, PatientSummaryManager.refresh_many
-
-    def counted(manager, patient):
-        calls.append(patient.pk)
-        return refresh(manager, patient)
-
-    def counted_many(manager, patients):
-        calls.append(sorted(patients.values_list("pk", flat=True)))
-        return refresh_many(manager, patients)
-
-    monkeypatch.setattr(PatientSummaryManager, "refresh", counted)
-    monkeypatch.setattr(PatientSummaryManager, "refresh_many", counted_many)
-    return calls
-
-
-def test_submitting_an_intake_refreshes_once(db, refreshes):
-    patient = invited_patient()
-    refreshes.clear()
-    submitted_intake(patient)  # every step, then the submit
-    assert refreshes == [patient.pk]
-    assert summary_of(patient).status == Patient.Status.INTAKE_SUBMITTED
-
-
-def test_accepting_an_intake_refreshes_once_not_twice(practitioner_client, refreshes):
-    patient = invited_patient()
-    intake = submitted_intake(patient)
-    refreshes.clear()
-    kwargs = {"patient_uuid": patient.uuid, "intake_id": intake.pk}
-    practitioner_client.post(reverse("patients:accept_intake", kwargs=kwargs))
-    assert refreshes == [patient.pk]
-
-
-def test_a_checkin_refreshes_once(ana, client, refreshes):
-    check_in(client, ana, pain_average=5)
-    assert refreshes == [ana.pk]
-
-
-@pytest.mark.parametrize("action", ["draft", "sign"])
-def test_a_new_note_refreshes_once_signed_or_not(ana, practitioner_client, refreshes, action):
-    log_session(practitioner_client, ana, action=action)
-    assert refreshes == [ana.pk]
-
-
-def test_editing_a_draft_note_refreshes_once(ana, practitioner_client, refreshes):
-    session = log_session(practitioner_client, ana)
-    refreshes.clear()
-    url = reverse("sessions:edit", kwargs={"patient_uuid": ana.uuid, "session_uuid": session.uuid})
-    data = session_data((), started_at=f"{YESTERDAY}T10:00", version=session.version)
-    assert practitioner_client.post(url, data).status_code == 302
-    assert refreshes == [ana.pk]
-
-
-def test_a_phase_change_refreshes_once(ana, practitioner_client, refreshes):
-    url = reverse("patients:phase_change", kwargs={"patient_uuid": ana.uuid})
-    posted = {"phase": "2", "started_on": TODAY.isoformat(), "reason": "Pain well down"}
-    assert practitioner_client.post(url, posted).status_code == 302
-    assert refreshes == [ana.pk]
-
-
-@pytest.mark.parametrize("decision, expected", [("accept", 1), ("dismiss", 0)])
-def test_an_accepted_suggestion_refreshes_once_a_dismissed_one_not_at_all(
-    practitioner, practitioner_client, refreshes, decision, expected
-):
-    patient = PatientFactory(practitioner=practitioner)
-    start_course(patient, practitioner, on=TODAY - timedelta(days=21), pain_average=8)
-    checkin(patient, TODAY - timedelta(days=14), pain_average=5)
-    checkin(patient, TODAY - timedelta(days=7), pain_average=5)
-    suggestion = refresh_suggestion(patient)
-    refreshes.clear()
-    kwargs = {"patient_uuid": patient.uuid, "suggestion_id": suggestion.pk}
-    practitioner_client.post(reverse(f"patients:{decision}_suggestion", kwargs=kwargs))
-    assert refreshes == [patient.pk] * expected
-
-
-def admin_correction():
-    data = {
-        "started_at_0": YESTERDAY.isoformat(), "started_at_1": "10:30", "style": "tcm",
-        "pain_before": "1", "needle_diameter_mm": "0.25", "needle_length_mm": "40",
-        "retention_minutes": "20", "subjective": "Changed in the admin", "_save": "Save",
-    }  # fmt: skip
-    for prefix in ["points", "adverse_events", "amendments"]:
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    return data
-
-
-@pytest.fixture
-def superuser_client(client, db):
-    client.force_login(get_user_model().objects.create_superuser("boss", password="x"))
-    return client
-
-
-def test_a_draft_corrected_in_the_admin_refreshes_once(ana, superuser_client, refreshes):
-    session = TreatmentSessionFactory(patient=ana, points=())
-    refreshes.clear()
-    url = reverse("admin:treatment_sessions_treatmentsession_change", args=[session.pk])
-    assert superuser_client.post(url, admin_correction()).status_code == 302
-    assert refreshes == [ana.pk]
-    assert summary_of(ana).sessions == 1
-
-
-def test_a_draft_deleted_in_the_admin_refreshes_once(ana, superuser_client, refreshes):
-    session = TreatmentSessionFactory(patient=ana, points=(), pain_before=None, pain_after=None)
-    refreshes.clear()
-    url = reverse("admin:treatment_sessions_treatmentsession_delete", args=[session.pk])
-    assert superuser_client.post(url, {"post": "yes"}).status_code == 302
-    assert refreshes == [[ana.pk]]
-
-
-def test_drafts_of_two_patients_deleted_at_once_refresh_both_once(
-    ana, patient, superuser_client, refreshes
-):
-    notes = [
-        TreatmentSessionFactory(patient=someone, points=(), pain_before=None, pain_after=None)
-        for someone in (ana, patient)
-    ]
-    refreshes.clear()
-    data = {"action": "delete_selected", "_selected_action": [n.pk for n in notes], "post": "yes"}
-    url = reverse("admin:treatment_sessions_treatmentsession_changelist")
-    assert superuser_client.post(url, data).status_code == 302
-    assert refreshes == [sorted([ana.pk, patient.pk])]
-    assert (summary_of(ana).sessions, summary_of(patient).sessions) == (0, 0)
-
-
-def test_each_page_that_writes_a_patient_refreshes_once(
-    practitioner_client, practitioner, refreshes
-):
-    pages = reverse("patients:create"), reverse("patients:invite")
-    practitioner_client.post(pages[0], valid_data(practitioner=practitioner.pk))
-    added = Patient.objects.get(family_name="Novak")
-    invite = {"given_name": "Ines", "family_name": "Lopes", "email": "ines@example.org"}
-    practitioner_client.post(pages[1], invite)
-    invited = Patient.objects.get(family_name="Lopes")
-    assert refreshes == [added.pk, invited.pk]
-    assert summary_of(invited).status == Patient.Status.INVITED
-    for action in ["edit", "archive", "restore"]:
-        refreshes.clear()
-        url = reverse(f"patients:{action}", kwargs={"patient_uuid": added.uuid})
-        data = valid_data(status="discharged") if action == "edit" else {}
-        assert practitioner_client.post(url, data).status_code == 302, action
-        assert refreshes == [added.pk], action
-    assert summary_of(added).status == Patient.Status.DISCHARGED  # restored to it
-
-
-def test_a_patient_changed_in_the_admin_refreshes_once(patient, superuser_client, refreshes):
-    url = reverse("admin:patients_patient_change", args=[patient.pk])
-    form = superuser_client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
-    refreshes.clear()
-    response = superuser_client.post(url, data | {"status": "discharged", "_save": "Save"})
-    assert response.status_code == 302
-    assert refreshes == [patient.pk]
-    assert summary_of(patient).status == Patient.Status.DISCHARGED
-
-
-def test_the_invite_command_refreshes_once(db, refreshes):
-    from django.core.management import call_command
-
-    call_command("invite_patient", "ines@example.org", name="Ines Lopes", stdout=StringIO())
-    invited = Patient.objects.get(family_name="Lopes")
-    assert refreshes == [invited.pk]
-    assert summary_of(invited).status == Patient.Status.INVITED

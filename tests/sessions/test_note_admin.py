@@ -1,5 +1,6 @@
 """The admin's view of treatment notes: clinic admins read them, a superuser corrects a
-draft (not its practitioner), nobody changes a signed note or restores one from history."""
+draft (not its practitioner), nobody changes or deletes a signed note or restores one from
+history."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -7,13 +8,6 @@ from django.urls import reverse
 
 from sessions.models import TreatmentSession
 from tests.session_factories import TreatmentSessionFactory
-
-
-@pytest.fixture
-def draft(patient, practitioner):
-    return TreatmentSessionFactory(
-        patient=patient, practitioner=practitioner, subjective="As typed"
-    )
 
 
 @pytest.fixture
@@ -44,21 +38,28 @@ def admin_post(session, **fields):
     return {**data, **fields}
 
 
-def test_a_clinic_admin_cannot_change_a_draft_in_the_admin(admin_client_, draft, clinic_admin):
+def test_a_clinic_admin_cannot_change_a_draft_in_the_admin(
+    admin_client_, typed_draft, clinic_admin
+):
     response = admin_client_.post(
-        change_url(draft), admin_post(draft, practitioner=clinic_admin.pk)
+        change_url(typed_draft), admin_post(typed_draft, practitioner=clinic_admin.pk)
     )
     assert response.status_code == 403
-    stored = TreatmentSession.objects.get(pk=draft.pk)
-    assert (stored.subjective, stored.practitioner) == ("As typed", draft.practitioner)
+    stored = TreatmentSession.objects.get(pk=typed_draft.pk)
+    assert (stored.subjective, stored.practitioner) == ("As typed", typed_draft.practitioner)
 
 
-def test_a_superuser_corrects_a_draft_but_not_its_practitioner(superuser_client, draft):
+def test_a_superuser_corrects_a_draft_but_not_its_practitioner(superuser_client, typed_draft):
     boss = get_user_model().objects.get(username="boss")
-    response = superuser_client.post(change_url(draft), admin_post(draft, practitioner=boss.pk))
+    response = superuser_client.post(
+        change_url(typed_draft), admin_post(typed_draft, practitioner=boss.pk)
+    )
     assert response.status_code == 302
-    stored = TreatmentSession.objects.get(pk=draft.pk)
-    assert (stored.subjective, stored.practitioner) == ("Changed in the admin", draft.practitioner)
+    stored = TreatmentSession.objects.get(pk=typed_draft.pk)
+    assert (stored.subjective, stored.practitioner) == (
+        "Changed in the admin",
+        typed_draft.practitioner,
+    )
 
 
 @pytest.mark.parametrize("who", ["clinic admin", "superuser"])
@@ -83,3 +84,63 @@ def test_the_history_revert_does_not_unsign_a_note(client, clinic_admin, practit
 def test_the_admin_offers_no_new_note(superuser_client):
     add = reverse("admin:treatment_sessions_treatmentsession_add")
     assert superuser_client.get(add).status_code == 403
+
+
+# Ana's draft with three points and her signed note (tests/sessions/conftest.py)
+
+
+def test_the_admin_shows_a_signed_note_read_only(admin_client_, signed):
+    response = admin_client_.get(change_url(signed))
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+    assert 'name="_save"' not in response.content.decode()
+
+
+def test_a_clinic_admin_reads_a_draft_in_the_admin_and_cannot_change_it(admin_client_, draft):
+    response = admin_client_.get(change_url(draft))
+    assert response.context["has_change_permission"] is False
+    assert 'name="_save"' not in response.content.decode()
+
+
+def test_the_admin_offers_a_superuser_to_correct_a_draft(client, draft):
+    client.force_login(get_user_model().objects.create_superuser("boss", password="x"))
+    response = client.get(change_url(draft))
+    assert response.context["has_change_permission"] is True
+    assert 'name="_save"' in response.content.decode()
+    form = response.context["adminform"].form
+    assert not {"patient", "practitioner", "status", "signed_by"} & set(form.fields)
+
+
+def test_a_post_to_the_admin_does_not_change_a_signed_note(admin_client_, signed):
+    before = TreatmentSession.objects.values().get(pk=signed.pk)
+    data = {
+        "patient": signed.patient.pk,
+        "practitioner": signed.practitioner.pk,
+        "started_at_0": "2025-03-04",
+        "started_at_1": "10:30",
+        "session_number": "1",
+        "style": "tcm",
+        "pain_before": "1",
+        "needle_diameter_mm": "0.25",
+        "needle_length_mm": "40",
+        "retention_minutes": "20",
+        "_save": "Save",
+    }
+    for prefix in ["points", "adverse_events", "amendments"]:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+
+    response = admin_client_.post(change_url(signed), data)
+
+    assert response.status_code == 403
+    assert TreatmentSession.objects.values().get(pk=signed.pk) == before
+
+
+def test_not_even_a_superuser_can_delete_a_signed_note_in_the_admin(admin_client, signed, draft):
+    def delete(session):
+        path = reverse("admin:treatment_sessions_treatmentsession_delete", args=[session.pk])
+        return admin_client.post(path, {"post": "yes"})
+
+    assert delete(signed).status_code == 403
+    assert TreatmentSession.objects.filter(pk=signed.pk).exists()
+    assert delete(draft).status_code == 302  # a draft may go
+    assert not TreatmentSession.objects.filter(pk=draft.pk).exists()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import UNREVIEWED_RED_FLAGS, TreatmentSession
-from tests.intake_helpers import flagged_intake, invited_patient, submitted_intake
+from tests.intake_helpers import flagged_intake, submitted_intake
 from tests.session_factories import TreatmentSessionFactory, session_data
 
 
@@ -16,11 +16,6 @@ def red_flags_url(intake):
 
 def new_session_url(patient):
     return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
-
-
-@pytest.fixture
-def invited(practitioner):
-    return invited_patient(practitioner=practitioner)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 and how the session pages apply them."""
 
 import pytest
-from django.urls import reverse
 
 from patients.models import Patient
 from sessions import safety
@@ -17,6 +16,7 @@ from tests.session_factories import (
     posted_points,
     session_data,
 )
+from tests.session_helpers import edit_url, new_url, sign_url
 
 NO_FLAGS = {}
 
@@ -162,10 +162,6 @@ def test_blocking_keeps_refusals_and_unacknowledged_cautions(warnings, acknowled
 # Through the session pages
 
 
-def new_url(patient):
-    return reverse("sessions:new", kwargs={"patient_uuid": patient.uuid})
-
-
 def flag(patient, **flags):
     Patient.objects.filter(pk=patient.pk).update(**flags)
 
@@ -272,12 +268,6 @@ def test_the_note_page_shows_the_safety_warnings_of_its_points(
     assert "Needle fear or fainting: treat lying down." in page
 
 
-def edit_url(session):
-    return reverse(
-        "sessions:edit", kwargs={"patient_uuid": session.patient.uuid, "session_uuid": session.uuid}
-    )
-
-
 def test_save_and_sign_on_the_edit_page_checks_the_points_already_in_the_draft(
     practitioner_client, practitioner, patient
 ):
@@ -312,12 +302,6 @@ def test_save_and_sign_on_the_edit_page_checks_a_point_added_to_the_draft(
 
 
 # The sign button of a saved draft checks again
-
-
-def sign_url(session):
-    return reverse(
-        "sessions:sign", kwargs={"patient_uuid": session.patient.uuid, "session_uuid": session.uuid}
-    )
 
 
 def test_it_refuses_to_sign_a_draft_whose_patient_became_pregnant(

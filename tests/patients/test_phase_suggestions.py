@@ -1,0 +1,219 @@
+"""The rules' suggestions of a change of phase (CLINICAL.md section 1), made from the
+readings, shown on the patient's pages, accepted or dismissed by the practitioner. (The
+rules themselves: test_rules.py.)"""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from patients.actions import record_checkin
+from patients.models import PatientLink, PhaseChange, PhaseSuggestion
+from patients.progress import change_phase, refresh_suggestion
+from tests.factories import PatientFactory
+from tests.progress_helpers import (
+    accept_url,
+    checkin,
+    days_ago,
+    dismiss_url,
+    page_text,
+    phase_data,
+    phase_url,
+    progress_url,
+    today,
+)
+
+Status = PhaseSuggestion.Status
+
+
+def test_two_readings_well_below_baseline_suggest_phase_2_with_the_evidence(patient, calmer):
+    suggestion = refresh_suggestion(patient)
+    assert PhaseSuggestion.objects.filter(patient=patient, status=Status.OPEN).count() == 1
+    assert (suggestion.kind, suggestion.to_phase, suggestion.status) == ("phase_2", 2, "open")
+    assert suggestion.reason == (
+        "Average pain 5 and 5 in the last two readings, at least 30 % below the baseline of 8."
+    )
+    assert suggestion.evidence == [
+        {"measure": "pain_average", "taken_on": days_ago(21).isoformat(), "value": "8"},
+        {"measure": "pain_average", "taken_on": days_ago(14).isoformat(), "value": "5"},
+        {"measure": "pain_average", "taken_on": days_ago(7).isoformat(), "value": "5"},
+    ]
+    assert suggestion.evidence_through == days_ago(7)
+
+
+def test_one_reading_below_baseline_is_not_enough_to_suggest(patient, course):
+    checkin(patient, days_ago(7), pain_average=5)
+    assert refresh_suggestion(patient) is None
+    assert not PhaseSuggestion.objects.filter(patient=patient).exists()
+
+
+def test_refreshing_twice_keeps_the_one_open_suggestion(patient, suggestion):
+    assert refresh_suggestion(patient) == suggestion
+    assert PhaseSuggestion.objects.filter(patient=patient).count() == 1
+
+
+def test_a_checkin_through_the_link_refreshes_the_suggestion(patient, course):
+    checkin(patient, days_ago(7), pain_average=5)
+    link, _ = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
+    answers = {"pain_now": 4, "pain_average": 5, "pain_worst": 6, "enjoyment": 4}
+    answers |= {"activity": 4, "confidence": 5, "active_minutes": 90}
+    record_checkin(patient, link, answers, activities=[])
+    suggestion = PhaseSuggestion.objects.get(patient=patient, status=Status.OPEN)
+    assert suggestion.kind == "phase_2"
+    assert suggestion.evidence_through == today()
+
+
+def test_the_suggestion_shows_on_the_patient_page_with_its_readings(
+    practitioner_client, patient, suggestion
+):
+    response = practitioner_client.get(patient.get_absolute_url())
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Suggestion: move to phase 2, build confidence in movement" in text
+    assert suggestion.reason in text
+    assert (
+        f"Readings behind it: pain_average 8 on {days_ago(21).isoformat()}; "
+        f"pain_average 5 on {days_ago(14).isoformat()}; "
+        f"pain_average 5 on {days_ago(7).isoformat()}."
+    ) in text
+    assert accept_url(suggestion) in response.content.decode()
+
+
+def test_the_suggestion_shows_on_the_progress_page_with_its_readings(
+    practitioner_client, patient, suggestion
+):
+    response = practitioner_client.get(progress_url(patient))
+    text = page_text(response)
+    assert "Suggestion: move to phase 2, build confidence in movement" in text
+    assert f"pain_average 5 on {days_ago(7).isoformat()}." in text
+    page = response.content.decode()
+    assert accept_url(suggestion) in page and dismiss_url(suggestion) in page
+
+
+def test_accepting_moves_the_patient_to_phase_2_from_today(
+    practitioner_client, practitioner, patient, suggestion
+):
+    response = practitioner_client.post(accept_url(suggestion), {"next": "progress"})
+    assert response.status_code == 302 and response["Location"] == progress_url(patient)
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.ACCEPTED
+    assert suggestion.decided_by == practitioner and suggestion.decided_at is not None
+    change = PhaseChange.objects.filter(patient=patient).last()
+    assert (change.phase, change.started_on, change.changed_by) == (2, today(), practitioner)
+    assert change.reason == f"Suggestion accepted: {suggestion.reason}"
+    assert not PhaseSuggestion.objects.filter(patient=patient, status=Status.OPEN).exists()
+
+
+def test_accepting_from_the_patient_page_returns_there(practitioner_client, patient, suggestion):
+    response = practitioner_client.post(accept_url(suggestion), {"next": "detail"})
+    assert response["Location"] == patient.get_absolute_url()
+
+
+def test_a_decision_is_in_the_audit_trail(practitioner_client, practitioner, suggestion):
+    practitioner_client.post(dismiss_url(suggestion))
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.CHANGE,
+        object_type="patients.phasesuggestion",
+        object_id=suggestion.pk,
+    )
+    assert event.user == practitioner and event.patient_uuid == suggestion.patient.uuid
+
+
+def test_dismissing_keeps_the_phase_and_marks_it_dismissed(
+    practitioner_client, practitioner, patient, suggestion
+):
+    response = practitioner_client.post(dismiss_url(suggestion))
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.DISMISSED and suggestion.decided_by == practitioner
+    assert list(PhaseChange.objects.filter(patient=patient).values_list("phase", flat=True)) == [1]
+    assert "Suggestion: move" not in page_text(practitioner_client.get(progress_url(patient)))
+
+
+def test_a_dismissed_suggestion_does_not_return_with_the_same_readings(
+    practitioner_client, patient, suggestion
+):
+    practitioner_client.post(dismiss_url(suggestion))
+    assert refresh_suggestion(patient) is None
+    assert not PhaseSuggestion.objects.filter(patient=patient, status=Status.OPEN).exists()
+    change_phase(patient, 1, today(), patient.practitioner, reason="Still phase 1")  # refreshes
+    assert not PhaseSuggestion.objects.filter(patient=patient, status=Status.OPEN).exists()
+
+
+def test_a_dismissed_suggestion_returns_with_a_newer_reading_that_still_meets_the_rule(
+    practitioner_client, patient, suggestion
+):
+    practitioner_client.post(dismiss_url(suggestion))
+    checkin(patient, today(), pain_average=4)
+    fresh = refresh_suggestion(patient)
+    assert fresh is not None and fresh.pk != suggestion.pk
+    assert (fresh.kind, fresh.status, fresh.evidence_through) == ("phase_2", "open", today())
+    assert fresh.evidence[-1] == {
+        "measure": "pain_average",
+        "taken_on": today().isoformat(),
+        "value": "4",
+    }
+
+
+def test_a_suggestion_that_no_longer_holds_lapses(patient, suggestion):
+    checkin(patient, today(), pain_average=8)
+    assert refresh_suggestion(patient) is None
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.LAPSED
+    assert not PhaseSuggestion.objects.filter(patient=patient, status=Status.OPEN).exists()
+
+
+def test_a_manual_change_to_phase_2_lapses_the_suggestion_it_answers(
+    practitioner_client, patient, suggestion
+):
+    practitioner_client.post(phase_url(patient), phase_data())
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.LAPSED
+
+
+def test_a_lapsed_or_decided_suggestion_cannot_be_decided_again(
+    practitioner_client, patient, suggestion
+):
+    practitioner_client.post(dismiss_url(suggestion))
+    assert practitioner_client.post(accept_url(suggestion)).status_code == 404
+    assert practitioner_client.post(dismiss_url(suggestion)).status_code == 404
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.DISMISSED
+    assert PhaseChange.objects.filter(patient=patient).count() == 1
+
+
+def test_a_suggestion_is_decided_only_through_its_own_patient(
+    practitioner_client, suggestion, second_practitioner
+):
+    other = PatientFactory(practitioner=second_practitioner)
+    url = reverse(
+        "patients:accept_suggestion",
+        kwargs={"patient_uuid": other.uuid, "suggestion_id": suggestion.pk},
+    )
+    assert practitioner_client.post(url).status_code == 404
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.OPEN
+
+
+def test_the_pages_only_accept_a_post_for_a_decision(practitioner_client, suggestion):
+    assert practitioner_client.get(accept_url(suggestion)).status_code == 405
+    assert practitioner_client.get(phase_url(suggestion.patient)).status_code == 405
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.OPEN
+
+
+def test_the_database_allows_only_one_open_suggestion_a_patient(patient, suggestion):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PhaseSuggestion.objects.create(
+            patient=patient,
+            kind="flare_review",
+            to_phase=1,
+            reason="A second one",
+            evidence=[],
+            evidence_through=today(),
+        )
+    suggestion.status = Status.DISMISSED
+    suggestion.save()
+    PhaseSuggestion.objects.create(  # once it is decided, a new one may open
+        patient=patient, kind="phase_2", to_phase=2, reason="Again", evidence_through=today()
+    )
