@@ -12,9 +12,17 @@ from django.apps import apps
 
 from patients.models import Patient, PatientSummary, PhaseChange, PhaseSuggestion
 from sessions.models import AdverseEvent
-from tests.factories import ClinicAdminFactory, PatientFactory, PractitionerFactory, UserFactory
-from tests.intake_helpers import invited_patient
-from tests.progress_helpers import checkin, days_ago, session_on, start_course
+from tests.factories import (
+    CheckInFactory,
+    ClinicAdminFactory,
+    InvitedPatientFactory,
+    PatientFactory,
+    PractitionerFactory,
+    StartedCourseFactory,
+    UserFactory,
+)
+from tests.progress_helpers import days_ago
+from tests.session_factories import SessionOnDateFactory
 
 # Live-server tests run Django's sync ORM next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -54,7 +62,7 @@ def patient(db, practitioner):
 @pytest.fixture
 def invited(db, practitioner):
     """Bea Costa, whom Lin has invited: a name and an email, no date of birth yet."""
-    return invited_patient(practitioner=practitioner)
+    return InvitedPatientFactory(practitioner=practitioner)
 
 
 @pytest.fixture
@@ -73,18 +81,22 @@ def clinic(practitioner, second_practitioner):
     eve.status = Patient.Status.DISCHARGED
     eve.save()
     for patient in (amy, ben, cat, eve):
-        start_course(patient, practitioner, on=days_ago(60), pain_average=8)
+        StartedCourseFactory(
+            patient=patient, accepted_by=practitioner, on=days_ago(60), baseline__pain_average=8
+        )
     for n in range(4):
-        session = session_on(amy, practitioner, days_ago(50 - 7 * n))
+        session = SessionOnDateFactory(
+            patient=amy, practitioner=practitioner, on=days_ago(50 - 7 * n)
+        )
         if n == 0:
             AdverseEvent.objects.bulk_create(
                 [AdverseEvent(session=session, category="bleeding", severity="mild")]
             )
-        session_on(ben, practitioner, days_ago(50 - 7 * n))
+        SessionOnDateFactory(patient=ben, practitioner=practitioner, on=days_ago(50 - 7 * n))
     for n in range(5):
-        session_on(cat, practitioner, days_ago(55 - 7 * n))
-    checkin(amy, days_ago(3), pain_average=5)
-    checkin(ben, days_ago(3), pain_average=7)
+        SessionOnDateFactory(patient=cat, practitioner=practitioner, on=days_ago(55 - 7 * n))
+    CheckInFactory(patient=amy, taken_on=days_ago(3), pain_average=5)
+    CheckInFactory(patient=ben, taken_on=days_ago(3), pain_average=7)
     PhaseChange.objects.create(
         patient=ben, phase=2, started_on=days_ago(40), changed_by=practitioner
     )

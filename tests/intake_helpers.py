@@ -1,22 +1,18 @@
 """The intake as a patient fills it in through their link: valid answers for every step,
-the link pages' addresses, and a walk through the steps with the test client.
+the link pages' addresses, and a walk through the steps with the test client; and a
+check-in sent through a link. (A whole intake sent: tests.factories.SubmittedIntakeFactory.)
 
     answer_steps(client, token)                          # every step, valid answers
     answer_steps(client, token, ["about", "pain"])       # the first two
-    intake = submitted_intake(patient, red_flags={"saddle": "yes"})
 """
 
 import copy
-import datetime
 import re
 
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from patients.models import Intake, Patient, PatientLink, PsfsActivity
+from patients.models import PatientLink, PsfsActivity
 from patients.models.intake import RED_FLAGS, STEP_KEYS
-from tests.factories import PatientFactory
 
 # What the patient types, step by step, as the browser posts it.
 VALID_ANSWERS = {
@@ -136,25 +132,6 @@ def check_in(client, patient, pain_average):
     assert client.post(checkin_url(token), data).status_code == 302
 
 
-def invited_patient(**fields):
-    """A patient the clinic has invited: a name and an email, no date of birth yet."""
-    values = {
-        "given_name": "Bea",
-        "family_name": "Costa",
-        "email": "bea.costa@example.org",
-        "date_of_birth": None,
-        "status": Patient.Status.INVITED,
-        **fields,
-    }
-    return PatientFactory(**values)
-
-
-def someone(given, family):
-    """An invited patient not yet assigned to a practitioner."""
-    email = f"{given.lower()}@example.org"
-    return invited_patient(given_name=given, family_name=family, email=email, practitioner=None)
-
-
 def accept_url(intake):
     """The practitioner's button that accepts a submitted intake."""
     kwargs = {"patient_uuid": intake.patient.uuid, "intake_id": intake.pk}
@@ -164,35 +141,6 @@ def accept_url(intake):
 def intake_link(patient):
     """A new intake link for `patient`: (link, token)."""
     return PatientLink.issue(patient, PatientLink.Purpose.INTAKE)
-
-
-def submitted_intake(patient, **changes):
-    """The patient fills in the whole intake through a new link and sends it; `changes`
-    maps a step to its changed fields, e.g. red_flags={"saddle": "yes"}."""
-    link, token = intake_link(patient)
-    client = Client()
-    answer_steps(client, token, changes=changes)
-    response = client.post(submit_url(token))
-    assert response.status_code == 302 and "thanks" in response["Location"]
-    return Intake.objects.get(link=link)
-
-
-def flagged_intake(patient):
-    """The patient sends an intake with one urgent and one other red flag, and safety
-    answers to copy (anticoagulants, needle fear, pregnant and due in 120 days, lymphoedema
-    of the left arm)."""
-    due = timezone.localdate() + datetime.timedelta(days=120)
-    return submitted_intake(
-        patient,
-        red_flags={"saddle": "yes", "fever": "yes"},
-        health={
-            "anticoagulants": "yes",
-            "needle_fear": "yes",
-            "pregnant": "yes",
-            "due_date": due.isoformat(),
-            "lymphoedema_limb": "left_arm",
-        },
-    )
 
 
 def field_html(response, field_id):

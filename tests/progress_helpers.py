@@ -1,12 +1,9 @@
-"""A patient's course built straight in the database, for the progress and phase tests:
-an accepted intake with its baseline readings and phase 1, check-ins with their readings,
-treatment sessions with pain before and after, and the progress page read back. Each
-helper leaves the patient's summary as the app's own writes would.
+"""Dates and pages for the progress and phase tests: the baseline an accepted intake
+starts from (tests.factories.StartedCourseFactory), days counted back from today, the
+progress, report and phase pages' addresses, and the phase form's POST data.
 
-    intake = start_course(ana, lin, on=days_ago(28), pain_average=8)
-    checkin(ana, days_ago(21), pain_average=6, psfs=4)
-    session(ana, lin, days_ago(20), before=7, after=4, points=["ST36", ("GV20", "M")])
-    chart = progress_data(client.get(progress_url(ana)))
+    StartedCourseFactory(patient=ana, accepted_by=lin, on=days_ago(28))
+    practitioner_client.post(phase_url(ana), phase_data(phase="3"))
 """
 
 import datetime
@@ -18,18 +15,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-
-from patients.models import (
-    CheckIn,
-    ConsentVersion,
-    Intake,
-    OutcomeReading,
-    PatientLink,
-    PatientSummary,
-    PhaseChange,
-)
-from patients.models.readings import CHECKIN_SCORES
-from tests.session_factories import TreatmentSessionFactory, add_points
 
 # What the intake's baseline readings are, unless a test says otherwise.
 BASELINE = {
@@ -57,81 +42,15 @@ def days_ago(n):
     return today() - datetime.timedelta(days=n)
 
 
-def start_course(patient, by, on=None, **measures):
-    """An accepted intake dated `on` (today by default), its baseline readings (BASELINE,
-    with `measures` changed; a value of None leaves that reading out) and phase 1 from it,
-    as accept_intake leaves them."""
-    on = on or today()
-    moment = timezone.make_aware(
-        datetime.datetime.combine(on, datetime.time(9, 0)), ZoneInfo(settings.TIME_ZONE)
-    )
-    link, _ = PatientLink.issue(patient, PatientLink.Purpose.INTAKE)
-    link.closed_at = moment
-    link.save(update_fields=["closed_at"])
-    intake = Intake.objects.create(
-        patient=patient,
-        link=link,
-        status=Intake.Status.ACCEPTED,
-        step="consent",
-        submitted_at=moment,
-        consent_version=ConsentVersion.current(),
-        consent_name=patient.full_name,
-        consent_at=moment,
-        accepted_at=moment,
-        accepted_by=by,
-    )
-    values = {**BASELINE, **measures}
-    OutcomeReading.objects.bulk_create(
-        OutcomeReading(
-            patient=patient, measure=m, value=v, taken_on=on, source="intake", intake=intake
-        )
-        for m, v in values.items()
-        if v is not None
-    )
-    PhaseChange.objects.create(
-        patient=patient, phase=1, started_on=on, changed_by=by, reason="Intake accepted"
-    )
-    PatientSummary.objects.refresh(patient)
-    return intake
+def day(date):
+    """A date as the pages print it: 4 Nov 2026."""
+    return f"{date.day} {date:%b %Y}"
 
 
-def checkin(patient, on, pain_average=5, **measures):
-    """A check-in on `on` and its readings: average pain, and any other `measures` given
-    (peg, psfs, confidence, active_minutes, ...). The check-in row's own fields are filled
-    from them where they exist."""
-    values = {"pain_average": pain_average, **measures}
-    row = dict.fromkeys(CHECKIN_SCORES, 5) | {"active_minutes": 60}
-    row |= {name: int(value) for name, value in values.items() if name in CHECKIN_SCORES}
-    entry = CheckIn.objects.create(patient=patient, taken_on=on, **row)
-    OutcomeReading.objects.bulk_create(
-        OutcomeReading(
-            patient=patient, measure=m, value=v, taken_on=on, source="checkin", checkin=entry
-        )
-        for m, v in values.items()
-    )
-    PatientSummary.objects.refresh(patient)
-    return entry
-
-
-def session_on(patient, by, on, before=6, after=3, points=("ST36",)):
-    """A treatment session at 10:30 on `on` with its points (codes, or (code, side)) and its
-    pain before and after as readings, as save_session leaves them."""
-    started = timezone.make_aware(
-        datetime.datetime.combine(on, datetime.time(10, 30)), ZoneInfo(settings.TIME_ZONE)
-    )
-    session = TreatmentSessionFactory(
-        patient=patient, practitioner=by, started_at=started, pain_before=before, pain_after=after
-    )
-    add_points(session, points)
-    OutcomeReading.objects.bulk_create(
-        OutcomeReading(
-            patient=patient, measure=m, value=v, taken_on=on, source="session", session=session
-        )
-        for m, v in [("session_pain_before", before), ("session_pain_after", after)]
-        if v is not None
-    )
-    PatientSummary.objects.refresh(patient)
-    return session
+def moment_on(date, hour, minute):
+    """`date` at hour:minute in the clinic's time zone."""
+    moment = datetime.datetime.combine(date, datetime.time(hour, minute))
+    return timezone.make_aware(moment, ZoneInfo(settings.TIME_ZONE))
 
 
 # The pages

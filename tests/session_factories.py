@@ -4,6 +4,7 @@ Points come from the WHO catalogue the migrations load: name them by code.
 
     note = TreatmentSessionFactory(patient=ana, practitioner=lin, points=["ST36", ("GV20", "M")])
     signed = TreatmentSessionFactory(patient=ana, practitioner=lin, signed=True)
+    SessionOnDateFactory(patient=ana, practitioner=lin, on=days_ago(20), pain_before=7)
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from patients.models import PatientSummary
+from patients.models import OutcomeReading, PatientSummary
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -28,6 +29,7 @@ from sessions.models import (
     TreatmentSession,
 )
 from tests.factories import PatientFactory, PractitionerFactory
+from tests.progress_helpers import moment_on
 
 
 def point(code):
@@ -82,6 +84,40 @@ class TreatmentSessionFactory(factory.django.DjangoModelFactory):
     def summary(session, create, extracted, **kwargs):
         if create:  # as sessions.actions.save_session leaves it
             PatientSummary.objects.refresh(session.patient)
+
+
+class SessionOnDateFactory(TreatmentSessionFactory):
+    """A treatment session at 10:30 on `on` (yesterday by default) with its points (ST36
+    unless given) and its pain before and after as readings, as save_session leaves them."""
+
+    class Params:
+        on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+
+    started_at = factory.LazyAttribute(lambda session: moment_on(session.on, 10, 30))
+
+    @factory.post_generation
+    def points(session, create, extracted, **kwargs):
+        if create:
+            add_points(session, ("ST36",) if extracted is None else extracted)
+
+    @factory.post_generation
+    def readings(session, create, extracted, **kwargs):
+        if not create:
+            return
+        on = timezone.localtime(session.started_at).date()
+        pain = [
+            ("session_pain_before", session.pain_before),
+            ("session_pain_after", session.pain_after),
+        ]
+        OutcomeReading.objects.bulk_create(
+            OutcomeReading(
+                patient=session.patient, measure=m, value=v, taken_on=on, source="session",
+                session=session,
+            )
+            for m, v in pain
+            if v is not None
+        )  # fmt: skip
+        PatientSummary.objects.refresh(session.patient)
 
 
 LOCKS = importlib.import_module("sessions.migrations.0005_signed_notes_locked")
@@ -171,64 +207,6 @@ class ProtocolFactory(factory.django.DjangoModelFactory):
             )
 
 
-# Form data: what the session form's browser posts.
-
-FORMSET_MANAGEMENT = {"MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
-
-
-def formset_data(prefix, rows, *, initial=0, blank=1):
-    """A formset's POST data: its management form, `rows` (dicts of field -> value), then
-    `blank` untouched extra rows, as the page sends them."""
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows) + blank),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        **{f"{prefix}-{key}": value for key, value in FORMSET_MANAGEMENT.items()},
-    }
-    for index, row in enumerate(rows):
-        for field, value in row.items():
-            if value is not None and value is not False:
-                data[f"{prefix}-{index}-{field}"] = "on" if value is True else str(value)
-    return data
-
-
-def point_row(code, side="B", **fields):
-    return {"point": code, "side": side, "depth_mm": "", "manual_technique": "", **fields}
-
-
-def session_data(points=(("ST36", "B"),), adverse=(), action="draft", initial_points=0, **fields):
-    """A valid POST for the new-session or edit page; `fields` override the main fields
-    (None leaves a field out, True ticks a checkbox). `points` are (code, side) pairs or
-    point_row dicts; `adverse` are dicts of an adverse event's fields."""
-    main = {
-        "started_at": "2025-03-04T10:30",
-        "style": "tcm",
-        "pain_before": "6",
-        "pain_after": "3",
-        "tongue_body": "pale",
-        "pulse": "wiry",
-        "pattern_diagnosis": "Liver qi stagnation",
-        "needle_diameter_mm": "0.25",
-        "needle_length_mm": "40",
-        "depth_mm": "",
-        "retention_minutes": "20",
-        "manual_technique": "even",
-        "electro_frequency_hz": "",
-        "response_sought": "de_qi",
-        "response_obtained": "de_qi",
-        "advice": "Walk 20 minutes daily.",
-        **fields,
-    }
-    data = {}
-    for name, value in main.items():
-        if value is not None and value is not False:
-            data[name] = "on" if value is True else str(value)
-    rows = [row if isinstance(row, dict) else point_row(*row) for row in points]
-    data.update(formset_data("points", rows, initial=initial_points, blank=3))
-    data.update(formset_data("adverse", list(adverse), blank=1))
-    data["action"] = action
-    return data
-
-
 # Reading the session form page back: where an error is shown, and what was kept.
 
 
@@ -265,9 +243,3 @@ def point_row_html(response, index):
 def point_row_error(response, index):
     row = point_row_html(response, index)
     return text(" ".join(re.findall(r'<div class="invalid-feedback[^"]*">(.*?)</div>', row)))
-
-
-def posted_points(response):
-    """(code as shown, side) of every filled point row of the re-rendered form."""
-    rows = response.context["points"].forms
-    return [(row["point"].value(), row["side"].value()) for row in rows if row["point"].value()]

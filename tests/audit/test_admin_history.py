@@ -9,9 +9,13 @@ from django.urls import reverse
 from audit.admin import AuditedAdmin
 from patients.actions import accept_intake
 from patients.models import PhaseSuggestion
-from tests.factories import UserFactory
-from tests.intake_helpers import invited_patient, submitted_intake
-from tests.progress_helpers import checkin, days_ago
+from tests.factories import (
+    CheckInFactory,
+    InvitedPatientFactory,
+    SubmittedIntakeFactory,
+    UserFactory,
+)
+from tests.progress_helpers import days_ago
 from tests.session_factories import TreatmentSessionFactory
 
 
@@ -25,10 +29,10 @@ def records(practitioner):
     """A row of every model the admin shows: an invited patient's accepted intake (its
     readings, PSFS activities and first phase), a signed note, a check-in, a suggestion and
     the summary."""
-    bea = invited_patient()
-    accept_intake(submitted_intake(bea), by=practitioner)
+    bea = InvitedPatientFactory()
+    accept_intake(SubmittedIntakeFactory(patient=bea), by=practitioner)
     TreatmentSessionFactory(patient=bea, practitioner=practitioner, signed=True)
-    checkin(bea, days_ago(1), pain_average=4)
+    CheckInFactory(patient=bea, taken_on=days_ago(1), pain_average=4)
     PhaseSuggestion.objects.create(
         patient=bea, kind="phase_2", to_phase=2, reason="test", evidence_through=days_ago(1)
     )

@@ -6,9 +6,14 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from patients.models import Patient
-from tests.factories import PatientFactory
-from tests.intake_helpers import submitted_intake
-from tests.progress_helpers import checkin, days_ago, session_on, start_course
+from tests.factories import (
+    CheckInFactory,
+    PatientFactory,
+    StartedCourseFactory,
+    SubmittedIntakeFactory,
+)
+from tests.progress_helpers import days_ago
+from tests.session_factories import SessionOnDateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,15 +73,15 @@ def test_a_dashboard_list_records_the_patients_it_opens(
 ):
     """The dashboard's "no reading in 14 days" links to this list."""
     ana, ben = ana_and_ben
-    start_course(ben, practitioner, on=days_ago(30))
-    checkin(ben, days_ago(2))
+    StartedCourseFactory(patient=ben, accepted_by=practitioner, on=days_ago(30))
+    CheckInFactory(patient=ben, taken_on=days_ago(2))
     practitioner_client.get(LIST, {"need": "quiet", "practitioner": practitioner.pk})
     assert shown("list") == uuids(ana)
 
 
 def test_the_intake_queue_records_the_patients_waiting(practitioner_client, ana_and_ben):
     ana, _ = ana_and_ben
-    intake = submitted_intake(ana)
+    intake = SubmittedIntakeFactory(patient=ana)
     practitioner_client.get(reverse("patients:intake_queue"))
     event = AuditEvent.objects.get(action="list")
     assert (event.patient_uuid, event.object_type) == (ana.uuid, "patients.intake")
@@ -88,9 +93,9 @@ def exported(ana_and_ben, practitioner):
     """Ana has readings and a session; Ben has neither; Cat has a reading only."""
     ana, ben = ana_and_ben
     cat = PatientFactory(given_name="Cat", practitioner=practitioner)
-    start_course(ana, practitioner, on=days_ago(10))
-    session_on(ana, practitioner, days_ago(5))
-    checkin(cat, days_ago(1))
+    StartedCourseFactory(patient=ana, accepted_by=practitioner, on=days_ago(10))
+    SessionOnDateFactory(patient=ana, practitioner=practitioner, on=days_ago(5))
+    CheckInFactory(patient=cat, taken_on=days_ago(1))
     return {"ana": ana, "ben": ben, "cat": cat}
 
 

@@ -24,17 +24,15 @@ from patients.forms import (
 from patients.models import Intake, Patient, PatientLink
 from sessions.forms import ExportForm
 from tests.concurrency import waits_for
-from tests.factories import PatientFactory
-from tests.intake_helpers import (
-    answers_for,
-    checkin_url,
-    intake_link,
-    invited_patient,
-    step_url,
-    submitted_intake,
+from tests.factories import (
+    InvitedPatientFactory,
+    PatientFactory,
+    StartedCourseFactory,
+    SubmittedIntakeFactory,
 )
-from tests.progress_helpers import days_ago, session_on, start_course, today
-from tests.session_factories import field_error
+from tests.intake_helpers import answers_for, checkin_url, intake_link, step_url
+from tests.progress_helpers import days_ago, today
+from tests.session_factories import SessionOnDateFactory, field_error
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +121,7 @@ def test_a_search_with_a_nul_is_a_400_with_the_message(practitioner_client, pati
 
 
 def test_a_red_flag_review_with_a_control_character_is_refused(practitioner_client, patient):
-    intake = submitted_intake(patient, red_flags={"saddle": "yes"})
+    intake = SubmittedIntakeFactory(patient=patient, red_flags={"saddle": "yes"})
     url = reverse("patients:review_red_flags", args=[patient.uuid, intake.pk])
     response = practitioner_client.post(url, {"action": "safe", "notes": "Seen\x00"})
     assert response.status_code == 400
@@ -134,7 +132,7 @@ def test_a_red_flag_review_with_a_control_character_is_refused(practitioner_clie
 def test_a_phase_change_reason_with_a_control_character_is_refused(
     practitioner_client, practitioner, patient
 ):
-    start_course(patient, practitioner, on=days_ago(30))
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(30))
     url = reverse("patients:phase_change", args=[patient.uuid])
     data = {"phase": 2, "started_on": today().isoformat(), "reason": "Better\x07"}
     response = practitioner_client.post(url, data)
@@ -154,7 +152,7 @@ def test_a_check_in_with_a_nul_is_a_400(client, patient):
 
 @pytest.fixture
 def intake_token(practitioner):
-    return intake_link(invited_patient(practitioner=practitioner))[1]
+    return intake_link(InvitedPatientFactory(practitioner=practitioner))[1]
 
 
 def the_draft(step):
@@ -256,7 +254,7 @@ def test_a_timeline_page_out_of_range_shows_the_last_or_first_page(
     practitioner_client, practitioner, patient, number, shown
 ):
     for n in range(12):
-        session_on(patient, practitioner, days_ago(40 - n))
+        SessionOnDateFactory(patient=patient, practitioner=practitioner, on=days_ago(40 - n))
     url = reverse("patients:detail", args=[patient.uuid])
     response = practitioner_client.get(url, {"page": number})
     assert response.status_code == 200
@@ -265,7 +263,7 @@ def test_a_timeline_page_out_of_range_shows_the_last_or_first_page(
 
 @pytest.mark.parametrize("number", ["99999999999999999999", "-1", "abc"])
 def test_an_intake_queue_page_out_of_range_is_shown(practitioner_client, patient, number):
-    submitted_intake(patient)
+    SubmittedIntakeFactory(patient=patient)
     response = practitioner_client.get(reverse("patients:intake_queue"), {"page": number})
     assert response.status_code == 200
     assert response.context["page"].number == 1

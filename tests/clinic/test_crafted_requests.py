@@ -10,8 +10,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from patients.models import Patient, PatientLink, PhaseChange
 from sessions.models import Protocol, ProtocolPoint
-from tests.intake_helpers import answer_steps, invited_patient, review_url, step_url
-from tests.session_factories import point, session_data
+from tests.factories import InvitedPatientFactory
+from tests.intake_helpers import answer_steps, review_url, step_url
+from tests.session_factories import point
+from tests.session_helpers import session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +51,7 @@ def test_a_session_before_2000_is_refused(practitioner_client, patient):
 
 
 def test_reading_the_intake_steps_and_review_through_a_link_is_audited(client):
-    patient = invited_patient()
+    patient = InvitedPatientFactory()
     _, token = PatientLink.issue(patient, PatientLink.Purpose.INTAKE)
     answer_steps(client, token, steps=["about"])
     before = AuditEvent.objects.filter(action="view", patient_uuid=patient.uuid).count()

@@ -32,7 +32,8 @@ from patients.models import Patient
 from sessions.forms import AdverseEventFormSet, AmendmentForm, SessionForm
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
-from tests.session_factories import AdverseEventFactory, TreatmentSessionFactory, session_data
+from tests.session_factories import AdverseEventFactory, TreatmentSessionFactory
+from tests.session_helpers import session_data
 
 
 def normalised(html):

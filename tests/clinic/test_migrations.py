@@ -98,15 +98,20 @@ def test_the_summary_migrations_fill_it_as_the_live_refresh_does(
     with a history they agree with PatientSummary.objects.refresh as it is today."""
     from patients.models import PatientSummary, PhaseChange
     from sessions.models import AdverseEvent
-    from tests.factories import PatientFactory
-    from tests.progress_helpers import checkin, days_ago, session_on, start_course
+    from tests.factories import CheckInFactory, PatientFactory, StartedCourseFactory
+    from tests.progress_helpers import days_ago
+    from tests.session_factories import SessionOnDateFactory
 
     ana = PatientFactory(practitioner=practitioner)
-    start_course(ana, practitioner, on=days_ago(40), pain_average=8)
-    first = session_on(ana, practitioner, days_ago(35), points=[("ST36", "B"), "LI4"])
+    StartedCourseFactory(
+        patient=ana, accepted_by=practitioner, on=days_ago(40), baseline__pain_average=8
+    )
+    first = SessionOnDateFactory(
+        patient=ana, practitioner=practitioner, on=days_ago(35), points=[("ST36", "B"), "LI4"]
+    )
     AdverseEvent.objects.create(session=first, category="bleeding", severity="mild")
-    session_on(ana, practitioner, days_ago(28))
-    checkin(ana, days_ago(21), pain_average=5)
+    SessionOnDateFactory(patient=ana, practitioner=practitioner, on=days_ago(28))
+    CheckInFactory(patient=ana, taken_on=days_ago(21), pain_average=5)
     for phase, days in [(2, 20), (3, 5)]:
         PhaseChange.objects.create(
             patient=ana, phase=phase, started_on=days_ago(days), changed_by=practitioner

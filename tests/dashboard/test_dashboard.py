@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from patients.models import PatientSummary
-from tests.factories import PatientFactory
-from tests.intake_helpers import invited_patient, submitted_intake
+from tests.factories import InvitedPatientFactory, PatientFactory, SubmittedIntakeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def test_each_number_links_to_the_patients_behind_it(practitioner_client, clinic
 def test_my_patients_shows_only_mine(client, second_practitioner, clinic):
     PatientFactory(given_name="Sol", practitioner=second_practitioner)
     client.force_login(second_practitioner)
-    submitted_intake(invited_patient(practitioner=second_practitioner))
+    SubmittedIntakeFactory(patient=InvitedPatientFactory(practitioner=second_practitioner))
     numbers = client.get("/", {"mine": "1"}).context
     assert [n for _, n in numbers["phases"]] == [0, 0, 0]
     assert numbers["quiet"] == 1  # Sol

@@ -13,6 +13,7 @@ from patients.progress import change_phase
 from tests.progress_helpers import (
     COURSE_BEGAN,
     accept_url,
+    day,
     days_ago,
     dismiss_url,
     page_text,
@@ -26,11 +27,6 @@ from tests.progress_helpers import (
 from tests.session_factories import field_error
 
 Status = PhaseSuggestion.Status
-
-
-def day(d):
-    """A date as the pages print it: 4 Nov 2026."""
-    return f"{d.day} {d:%b %Y}"
 
 
 # Who may see and change it

@@ -13,12 +13,8 @@ from patients.actions import record_session_readings
 from patients.models import CheckIn, OutcomeReading, Patient, PatientLink, PsfsActivity, PsfsRating
 from tests.factories import PatientFactory
 from tests.intake_helpers import PATIENT_ACTOR, checkin_url, field_html
-from tests.session_factories import (
-    TreatmentSessionFactory,
-    field_error,
-    point_row,
-    session_data,
-)
+from tests.session_factories import TreatmentSessionFactory, field_error
+from tests.session_helpers import point_row, session_data
 
 TODAY = timezone.localdate()
 

@@ -9,14 +9,15 @@ from django.http import QueryDict
 from patients.forms import STEP_FORMS, ConsentForm, step_form
 from patients.models import ConsentVersion, Intake, Patient
 from patients.models.intake import DRAFTS, SAFETY_QUESTIONS, STEP_KEYS
-from tests.intake_helpers import answers_for, intake_link, invited_patient
+from tests.factories import InvitedPatientFactory
+from tests.intake_helpers import answers_for, intake_link
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def intake():
-    patient = invited_patient(phone="07700 900111")
+    patient = InvitedPatientFactory(phone="07700 900111")
     link, _ = intake_link(patient)
     return Intake.objects.create(link=link, patient=patient)
 

@@ -5,14 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.intake_helpers import (
-    accept_url,
-    answer_steps,
-    intake_link,
-    invited_patient,
-    someone,
-    submitted_intake,
-)
+from tests.factories import InvitedPatientFactory, SubmittedIntakeFactory
+from tests.intake_helpers import accept_url, answer_steps, intake_link
 
 QUEUE = reverse("patients:intake_queue")
 
@@ -20,7 +14,7 @@ QUEUE = reverse("patients:intake_queue")
 @pytest.fixture
 def plain(practitioner):
     """An intake without red flags."""
-    return submitted_intake(invited_patient(practitioner=practitioner))
+    return SubmittedIntakeFactory(patient=InvitedPatientFactory(practitioner=practitioner))
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_from_the_queue(client, db):
@@ -36,10 +30,20 @@ def test_a_user_without_a_role_cannot_see_the_queue(outsider_client, plain):
 def test_the_queue_puts_urgent_first_then_other_red_flags_then_the_rest(
     practitioner_client, practitioner
 ):
-    submitted_intake(someone("Olga", "Oldest"))
-    submitted_intake(someone("Rita", "Redflag"), red_flags={"cancer": "yes"})
-    submitted_intake(someone("Uma", "Urgent"), red_flags={"leg_weakness": "yes"})
-    submitted_intake(someone("Nina", "Newest"))
+    SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Olga", family_name="Oldest", unassigned=True)
+    )
+    SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Rita", family_name="Redflag", unassigned=True),
+        red_flags={"cancer": "yes"},
+    )
+    SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Uma", family_name="Urgent", unassigned=True),
+        red_flags={"leg_weakness": "yes"},
+    )
+    SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Nina", family_name="Newest", unassigned=True)
+    )
 
     response = practitioner_client.get(QUEUE)
     assert response.status_code == 200
@@ -60,12 +64,16 @@ def test_the_queue_puts_urgent_first_then_other_red_flags_then_the_rest(
 def test_the_queue_leaves_out_intakes_being_filled_in_and_accepted(
     practitioner_client, practitioner
 ):
-    filling = someone("Fay", "Filling")
+    filling = InvitedPatientFactory(given_name="Fay", family_name="Filling", unassigned=True)
     _, token = intake_link(filling)
     answer_steps(Client(), token, ["about", "pain"])
-    accepted = submitted_intake(someone("Ada", "Accepted"))
+    accepted = SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Ada", family_name="Accepted", unassigned=True)
+    )
     practitioner_client.post(accept_url(accepted))
-    waiting = submitted_intake(someone("Wes", "Waiting"))
+    waiting = SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Wes", family_name="Waiting", unassigned=True)
+    )
 
     response = practitioner_client.get(QUEUE)
     assert [intake.pk for intake in response.context["intakes"]] == [waiting.pk]
@@ -83,7 +91,12 @@ def test_the_queue_query_count_does_not_grow_with_the_intakes(
     practitioner_client, practitioner, size, django_assert_num_queries
 ):
     for n in range(size):
-        submitted_intake(someone(f"Pat{n}", "Queue"), red_flags={"fever": "yes"})
+        SubmittedIntakeFactory(
+            patient=InvitedPatientFactory(
+                given_name=f"Pat{n}", family_name="Queue", unassigned=True
+            ),
+            red_flags={"fever": "yes"},
+        )
     # 1 session, 2 user, 3 permissions, 4 the count for the pagination, 5 the page of
     # intakes with their patients and red-flag reviews, 6 audit insert.
     with django_assert_num_queries(6):

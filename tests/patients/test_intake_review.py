@@ -12,14 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
-from tests.intake_helpers import (
-    BASELINE_PEG,
-    BASELINE_PSFS,
-    accept_url,
-    flagged_intake,
-    someone,
-    submitted_intake,
-)
+from tests.factories import InvitedPatientFactory, SubmittedIntakeFactory
+from tests.intake_helpers import BASELINE_PEG, BASELINE_PSFS, accept_url
 from tests.session_factories import field_error
 
 DUE = timezone.localdate() + datetime.timedelta(days=120)
@@ -39,13 +33,13 @@ def red_flags_url(intake):
 @pytest.fixture
 def plain(invited):
     """An intake without red flags."""
-    return submitted_intake(invited)
+    return SubmittedIntakeFactory(patient=invited)
 
 
 @pytest.fixture
 def flagged(invited):
     """An intake with one urgent and one other red flag, and safety answers to copy."""
-    return flagged_intake(invited)
+    return SubmittedIntakeFactory(patient=invited, flagged=True)
 
 
 # The review page
@@ -246,8 +240,8 @@ def test_accepting_records_the_psfs_activities_and_their_first_ratings(practitio
 
 
 def test_accepting_numbers_the_psfs_activities_without_gaps(practitioner_client, invited):
-    intake = submitted_intake(
-        invited,
+    intake = SubmittedIntakeFactory(
+        patient=invited,
         measures={
             "psfs_2": "",
             "psfs_2_rating": "",
@@ -296,7 +290,9 @@ def test_accepting_twice_does_nothing_more(practitioner_client, plain):
 
 
 def test_accepting_assigns_an_unassigned_patient_to_the_acceptor(practitioner_client, practitioner):
-    intake = submitted_intake(someone("Una", "Assigned"))
+    intake = SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Una", family_name="Assigned", unassigned=True)
+    )
     practitioner_client.post(accept_url(intake))
     assert Patient.objects.get(pk=intake.patient_id).practitioner == practitioner
 
@@ -323,8 +319,8 @@ def test_an_intake_that_would_duplicate_a_patient_is_not_accepted(practitioner_c
 def test_a_second_submitted_intake_of_an_accepted_patient_is_refused_cleanly(
     practitioner_client, invited
 ):
-    first = submitted_intake(invited)
-    second = submitted_intake(invited)
+    first = SubmittedIntakeFactory(patient=invited)
+    second = SubmittedIntakeFactory(patient=invited)
     practitioner_client.post(accept_url(first))
     response = practitioner_client.post(accept_url(second))
     assert response.status_code == 302

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 
 from patients.actions import accept_intake
 from patients.models import Patient, PatientLink
-from tests.intake_helpers import step_url, submitted_intake
+from tests.factories import SubmittedIntakeFactory
+from tests.intake_helpers import step_url
 from tests.link_helpers import INVITE_URL, shown_link
 from tests.session_factories import field_error
 
@@ -112,7 +113,7 @@ def test_the_command_refuses_a_malformed_email(db, email):
 
 
 def test_the_command_refuses_a_patient_whose_intake_is_accepted(practitioner, invited):
-    accept_intake(submitted_intake(invited), by=practitioner)
+    accept_intake(SubmittedIntakeFactory(patient=invited), by=practitioner)
     links_before = PatientLink.objects.count()
     with pytest.raises(CommandError, match="already sent"):
         run_invite("beatriz.costa@example.org")

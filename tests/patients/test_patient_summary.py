@@ -17,12 +17,11 @@ from django.utils import timezone
 from patients.models import Patient, PatientSummary
 from sessions.models import TreatmentSession
 from tests.concurrency import waits_for
-from tests.factories import PatientFactory
+from tests.factories import CheckInFactory, PatientFactory, StartedCourseFactory
 from tests.intake_helpers import check_in
 from tests.patient_helpers import edit_url, valid_data
-from tests.progress_helpers import checkin, start_course
-from tests.session_factories import TreatmentSessionFactory, point_row, session_data
-from tests.session_helpers import log_session
+from tests.session_factories import TreatmentSessionFactory
+from tests.session_helpers import log_session, point_row, session_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -152,11 +151,11 @@ def test_two_writes_at_once_leave_the_summary_right(browser_db, practitioner):
     it: the note's refresh must see the check-in once it commits (without the lock it
     computed from the data as it was before)."""
     patient = PatientFactory(practitioner=practitioner)
-    start_course(patient, practitioner, on=YESTERDAY)
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=YESTERDAY)
 
     def check_in_and_hold(hold):
         with transaction.atomic():
-            checkin(patient, TODAY, pain_average=1)
+            CheckInFactory(patient=patient, taken_on=TODAY, pain_average=1)
             hold()
 
     def log_a_session():

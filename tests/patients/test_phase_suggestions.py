@@ -10,10 +10,9 @@ from audit.models import AuditEvent
 from patients.actions import record_checkin
 from patients.models import PatientLink, PhaseChange, PhaseSuggestion
 from patients.progress import change_phase, refresh_suggestion
-from tests.factories import PatientFactory
+from tests.factories import CheckInFactory, PatientFactory
 from tests.progress_helpers import (
     accept_url,
-    checkin,
     days_ago,
     dismiss_url,
     page_text,
@@ -42,7 +41,7 @@ def test_two_readings_well_below_baseline_suggest_phase_2_with_the_evidence(pati
 
 
 def test_one_reading_below_baseline_is_not_enough_to_suggest(patient, course):
-    checkin(patient, days_ago(7), pain_average=5)
+    CheckInFactory(patient=patient, taken_on=days_ago(7), pain_average=5)
     assert refresh_suggestion(patient) is None
     assert not PhaseSuggestion.objects.filter(patient=patient).exists()
 
@@ -53,7 +52,7 @@ def test_refreshing_twice_keeps_the_one_open_suggestion(patient, suggestion):
 
 
 def test_a_checkin_through_the_link_refreshes_the_suggestion(patient, course):
-    checkin(patient, days_ago(7), pain_average=5)
+    CheckInFactory(patient=patient, taken_on=days_ago(7), pain_average=5)
     link, _ = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
     answers = {"pain_now": 4, "pain_average": 5, "pain_worst": 6, "enjoyment": 4}
     answers |= {"activity": 4, "confidence": 5, "active_minutes": 90}
@@ -144,7 +143,7 @@ def test_a_dismissed_suggestion_returns_with_a_newer_reading_that_still_meets_th
     practitioner_client, patient, suggestion
 ):
     practitioner_client.post(dismiss_url(suggestion))
-    checkin(patient, today(), pain_average=4)
+    CheckInFactory(patient=patient, taken_on=today(), pain_average=4)
     fresh = refresh_suggestion(patient)
     assert fresh is not None and fresh.pk != suggestion.pk
     assert (fresh.kind, fresh.status, fresh.evidence_through) == ("phase_2", "open", today())
@@ -156,7 +155,7 @@ def test_a_dismissed_suggestion_returns_with_a_newer_reading_that_still_meets_th
 
 
 def test_a_suggestion_that_no_longer_holds_lapses(patient, suggestion):
-    checkin(patient, today(), pain_average=8)
+    CheckInFactory(patient=patient, taken_on=today(), pain_average=8)
     assert refresh_suggestion(patient) is None
     suggestion.refresh_from_db()
     assert suggestion.status == Status.LAPSED

@@ -8,62 +8,23 @@ import pytest
 from django.utils.html import strip_tags
 
 from patients.progress import change_phase
-from tests.factories import PatientFactory
+from tests.factories import CheckInFactory, StartedCourseFactory
 from tests.progress_helpers import (
-    checkin,
+    day,
     days_ago,
     page_text,
     progress_data,
     progress_url,
     report_url,
-    session_on,
-    start_course,
     summary_value,
     today,
 )
-from tests.session_factories import AdverseEventFactory
+from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
 
 def iso(n):
     """The date n days ago as the chart data writes it (computed per test: no stale day)."""
     return days_ago(n).isoformat()
-
-
-def day(d):
-    return f"{d.day} {d:%b %Y}"
-
-
-@pytest.fixture
-def history(patient, practitioner, second_practitioner):
-    """Four weeks of Ana's course, every value chosen by hand:
-
-    28 days ago  intake: average pain 8, PEG 7, PSFS 3, confidence 3, 60 active minutes
-    27 days ago  session 1: pain 7 -> 4; ST36 both sides (2 needles), GV20 midline (1)
-    21 days ago  check-in: pain 6, PEG 6.33, PSFS 4, confidence 4, 90 minutes
-    14 days ago  check-in: pain 5, PEG 5.67, PSFS 5.33, confidence 6, 120 minutes
-    13 days ago  session 2: pain 5 -> 2; LI4 both sides (2), SP6 left (1); a bruise.
-                 Phase 2 from that day.
-     7 days ago  check-in: pain 4, PEG 4.67, PSFS 6, confidence 7, 150 minutes
-    """
-    start_course(patient, practitioner, on=days_ago(28))
-    session_on(
-        patient, practitioner, days_ago(27), before=7, after=4, points=["ST36", ("GV20", "M")]
-    )
-    checkin(patient, days_ago(21), 6, peg="6.33", psfs="4.00", confidence=4, active_minutes=90)
-    checkin(patient, days_ago(14), 5, peg="5.67", psfs="5.33", confidence=6, active_minutes=120)
-    points = ["LI4", ("SP6", "L")]
-    second = session_on(patient, practitioner, days_ago(13), before=5, after=2, points=points)
-    AdverseEventFactory(session=second)
-    change_phase(patient, 2, days_ago(13), practitioner, reason="Pain down by a third")
-    checkin(patient, days_ago(7), 4, peg="4.67", psfs="6.00", confidence=7, active_minutes=150)
-    # Someone else's course, which must not leak into Ana's page.
-    other = PatientFactory(practitioner=second_practitioner)
-    start_course(other, second_practitioner, on=days_ago(10), pain_average=3)
-    checkin(other, days_ago(3), 1)
-    AdverseEventFactory(
-        session=session_on(other, second_practitioner, days_ago(2), points=["ST36"])
-    )
-    return patient
 
 
 def point(n, value, source):
@@ -193,8 +154,10 @@ def test_the_summary_shows_the_change_since_baseline_and_the_responder_category(
 def test_the_summary_names_the_responder_category(
     practitioner_client, practitioner, patient, baseline, latest, shown
 ):
-    start_course(patient, practitioner, on=days_ago(14), pain_average=baseline)
-    checkin(patient, days_ago(7), latest)
+    StartedCourseFactory(
+        patient=patient, accepted_by=practitioner, on=days_ago(14), baseline__pain_average=baseline
+    )
+    CheckInFactory(patient=patient, taken_on=days_ago(7), pain_average=latest)
     response = practitioner_client.get(progress_url(patient))
     assert summary_value(response, "Change since baseline") == f"{shown} (IMMPACT categories)"
 
@@ -202,8 +165,10 @@ def test_the_summary_names_the_responder_category(
 def test_a_baseline_of_0_shows_the_change_in_points_without_a_per_cent_or_category(
     practitioner_client, practitioner, patient
 ):
-    start_course(patient, practitioner, on=days_ago(14), pain_average=0)
-    checkin(patient, days_ago(7), 2)
+    StartedCourseFactory(
+        patient=patient, accepted_by=practitioner, on=days_ago(14), baseline__pain_average=0
+    )
+    CheckInFactory(patient=patient, taken_on=days_ago(7), pain_average=2)
     response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     shown = summary_value(response, "Change since baseline")
@@ -222,8 +187,13 @@ def test_the_summary_counts_sessions_needles_with_bilateral_as_two_and_adverse_e
 def test_the_summary_counts_every_adverse_event_of_a_session(
     practitioner_client, practitioner, patient
 ):
-    start_course(patient, practitioner, on=days_ago(7))
-    session = session_on(patient, practitioner, days_ago(6), points=[("ST36", "R"), ("ST36", "L")])
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(7))
+    session = SessionOnDateFactory(
+        patient=patient,
+        practitioner=practitioner,
+        on=days_ago(6),
+        points=[("ST36", "R"), ("ST36", "L")],
+    )
     AdverseEventFactory(session=session)
     AdverseEventFactory(session=session, description="Felt faint for a minute.")
     response = practitioner_client.get(progress_url(patient))
@@ -249,7 +219,9 @@ def test_a_patient_with_no_readings_gets_a_page_that_says_so(practitioner_client
 def test_a_patient_with_a_session_but_no_accepted_intake_gets_a_report(
     practitioner_client, practitioner, patient
 ):
-    session_on(patient, practitioner, days_ago(1), before=6, after=3)
+    SessionOnDateFactory(
+        patient=patient, practitioner=practitioner, on=days_ago(1), pain_before=6, pain_after=3
+    )
     response = practitioner_client.get(report_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Average pain") == "no baseline yet"
@@ -259,7 +231,7 @@ def test_a_patient_with_a_session_but_no_accepted_intake_gets_a_report(
 def test_a_patient_with_only_an_intake_sees_the_baseline_and_no_change_yet(
     practitioner_client, practitioner, patient
 ):
-    start_course(patient, practitioner)
+    StartedCourseFactory(patient=patient, accepted_by=practitioner)
     response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Phase") == (
@@ -279,9 +251,11 @@ def test_a_patient_with_only_an_intake_sees_the_baseline_and_no_change_yet(
 def test_readings_all_on_one_day_give_one_row_a_source_and_a_change(
     practitioner_client, practitioner, patient
 ):
-    start_course(patient, practitioner)
-    checkin(patient, today(), 6)
-    session_on(patient, practitioner, today(), before=6, after=2)
+    StartedCourseFactory(patient=patient, accepted_by=practitioner)
+    CheckInFactory(patient=patient, taken_on=today(), pain_average=6)
+    SessionOnDateFactory(
+        patient=patient, practitioner=practitioner, on=today(), pain_before=6, pain_after=2
+    )
     response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Change since baseline") == (
@@ -300,8 +274,10 @@ def test_readings_all_on_one_day_give_one_row_a_source_and_a_change(
 def test_an_intake_without_an_average_pain_has_no_baseline_lines(
     practitioner_client, practitioner, patient
 ):
-    start_course(patient, practitioner, on=days_ago(7), pain_average=None)
-    checkin(patient, days_ago(1), 5)
+    StartedCourseFactory(
+        patient=patient, accepted_by=practitioner, on=days_ago(7), baseline__pain_average=None
+    )
+    CheckInFactory(patient=patient, taken_on=days_ago(1), pain_average=5)
     response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     assert summary_value(response, "Average pain") == "no baseline yet"
@@ -339,11 +315,23 @@ def test_a_clinic_admin_may_read_the_report(admin_client_, history):
 
 
 def long_or_short_history(patient, by, checkins, sessions):
-    start_course(patient, by, on=days_ago(400))
+    StartedCourseFactory(patient=patient, accepted_by=by, on=days_ago(400))
     for n in range(checkins):
-        checkin(patient, days_ago(390 - 7 * n), 7 - n % 4, peg="5.33", psfs="4.00", confidence=5)
+        CheckInFactory(
+            patient=patient,
+            taken_on=days_ago(390 - 7 * n),
+            pain_average=7 - n % 4,
+            peg="5.33",
+            psfs="4.00",
+            confidence=5,
+        )
     for n in range(sessions):
-        session = session_on(patient, by, days_ago(395 - 7 * n), points=["ST36", ("GV20", "M")])
+        session = SessionOnDateFactory(
+            patient=patient,
+            practitioner=by,
+            on=days_ago(395 - 7 * n),
+            points=["ST36", ("GV20", "M")],
+        )
         if n % 5 == 0:
             AdverseEventFactory(session=session)
     change_phase(patient, 2, days_ago(300), by)

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from patients.actions import accept_intake
 from patients.models import Patient, PatientLink
-from tests.factories import PatientFactory
-from tests.intake_helpers import intake_link, invited_patient, start_url, step_url, submitted_intake
+from tests.factories import InvitedPatientFactory, PatientFactory, SubmittedIntakeFactory
+from tests.intake_helpers import intake_link, start_url, step_url
 from tests.link_helpers import (
     INVITE_URL,
     revoke_url,
@@ -73,7 +73,7 @@ def test_the_email_says_how_many_days_the_link_works(practitioner_client, invite
 
 
 def test_no_email_goes_out_to_a_patient_without_an_address(practitioner_client, practitioner):
-    no_email = invited_patient(email="", practitioner=practitioner)
+    no_email = InvitedPatientFactory(email="", practitioner=practitioner)
     response = practitioner_client.post(send_intake_url(no_email))
     assert response.status_code == 200
     shown_link(response, "intake")
@@ -105,7 +105,7 @@ def test_checkin_links_are_only_for_active_patients(practitioner_client, practit
 
 
 def test_no_intake_link_once_the_intake_is_accepted(practitioner_client, practitioner, invited):
-    accept_intake(submitted_intake(invited), by=practitioner)
+    accept_intake(SubmittedIntakeFactory(patient=invited), by=practitioner)
     links_before = invited.links.count()
     response = practitioner_client.post(send_intake_url(invited), follow=True)
     assert (

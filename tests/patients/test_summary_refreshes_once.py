@@ -14,12 +14,17 @@ from django.utils import timezone
 from patients.models import Patient, PatientSummary
 from patients.models.summary import PatientSummaryManager
 from patients.progress import refresh_suggestion
-from tests.factories import PatientFactory
-from tests.intake_helpers import check_in, invited_patient, submitted_intake
+from tests.factories import (
+    CheckInFactory,
+    InvitedPatientFactory,
+    PatientFactory,
+    StartedCourseFactory,
+    SubmittedIntakeFactory,
+)
+from tests.intake_helpers import check_in
 from tests.patient_helpers import valid_data
-from tests.progress_helpers import checkin, start_course
-from tests.session_factories import TreatmentSessionFactory, session_data
-from tests.session_helpers import log_session
+from tests.session_factories import TreatmentSessionFactory
+from tests.session_helpers import log_session, session_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -51,16 +56,16 @@ def refreshes(monkeypatch):
 
 
 def test_submitting_an_intake_refreshes_once(db, refreshes):
-    patient = invited_patient()
+    patient = InvitedPatientFactory()
     refreshes.clear()
-    submitted_intake(patient)  # every step, then the submit
+    SubmittedIntakeFactory(patient=patient)  # every step, then the submit
     assert refreshes == [patient.pk]
     assert summary_of(patient).status == Patient.Status.INTAKE_SUBMITTED
 
 
 def test_accepting_an_intake_refreshes_once_not_twice(practitioner_client, refreshes):
-    patient = invited_patient()
-    intake = submitted_intake(patient)
+    patient = InvitedPatientFactory()
+    intake = SubmittedIntakeFactory(patient=patient)
     refreshes.clear()
     kwargs = {"patient_uuid": patient.uuid, "intake_id": intake.pk}
     practitioner_client.post(reverse("patients:accept_intake", kwargs=kwargs))
@@ -99,9 +104,14 @@ def test_an_accepted_suggestion_refreshes_once_a_dismissed_one_not_at_all(
     practitioner, practitioner_client, refreshes, decision, expected
 ):
     patient = PatientFactory(practitioner=practitioner)
-    start_course(patient, practitioner, on=TODAY - timedelta(days=21), pain_average=8)
-    checkin(patient, TODAY - timedelta(days=14), pain_average=5)
-    checkin(patient, TODAY - timedelta(days=7), pain_average=5)
+    StartedCourseFactory(
+        patient=patient,
+        accepted_by=practitioner,
+        on=TODAY - timedelta(days=21),
+        baseline__pain_average=8,
+    )
+    CheckInFactory(patient=patient, taken_on=TODAY - timedelta(days=14), pain_average=5)
+    CheckInFactory(patient=patient, taken_on=TODAY - timedelta(days=7), pain_average=5)
     suggestion = refresh_suggestion(patient)
     refreshes.clear()
     kwargs = {"patient_uuid": patient.uuid, "suggestion_id": suggestion.pk}

@@ -3,8 +3,14 @@ form, nothing is saved until the practitioner saves."""
 
 from audit.models import AuditEvent
 from sessions.models import TreatmentSession
-from tests.session_factories import ProtocolFactory, point_row_html, posted_points, session_data
-from tests.session_helpers import assert_nothing_saved, new_url, saved_points
+from tests.session_factories import ProtocolFactory, point_row_html
+from tests.session_helpers import (
+    assert_nothing_saved,
+    new_url,
+    posted_points,
+    saved_points,
+    session_data,
+)
 
 
 def test_adding_a_protocol_puts_its_points_on_the_form_and_saves_nothing(

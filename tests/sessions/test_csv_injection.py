@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from sessions.views.export import neutralised
-from tests.factories import PatientFactory
-from tests.progress_helpers import checkin, days_ago, session_on, start_course
+from tests.factories import CheckInFactory, PatientFactory, StartedCourseFactory
+from tests.progress_helpers import days_ago
+from tests.session_factories import SessionOnDateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,9 @@ def hostile_patients(practitioner):
     patients = []
     for n, surname in enumerate(HOSTILE):
         patient = PatientFactory(given_name=f"Eve{n}", family_name=surname)
-        start_course(patient, practitioner, on=days_ago(10))
-        checkin(patient, days_ago(3))
-        session_on(patient, practitioner, days_ago(5))
+        StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(10))
+        CheckInFactory(patient=patient, taken_on=days_ago(3))
+        SessionOnDateFactory(patient=patient, practitioner=practitioner, on=days_ago(5))
         patients.append(patient)
     return patients
 

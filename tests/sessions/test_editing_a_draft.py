@@ -7,15 +7,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
-from tests.session_factories import (
-    TreatmentSessionFactory,
-    field_tag,
-    point_row,
-    point_row_error,
-    posted_points,
-    session_data,
-)
-from tests.session_helpers import edit_url, saved_points
+from tests.session_factories import TreatmentSessionFactory, field_tag, point_row_error
+from tests.session_helpers import edit_url, point_row, posted_points, saved_points, session_data
 
 
 @pytest.fixture

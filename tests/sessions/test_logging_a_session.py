@@ -12,15 +12,15 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
-from tests.session_factories import (
-    TreatmentSessionFactory,
-    field_tag,
+from tests.session_factories import TreatmentSessionFactory, field_tag, point_row_html
+from tests.session_helpers import (
+    assert_nothing_saved,
+    new_url,
     point_row,
-    point_row_html,
     posted_points,
+    saved_points,
     session_data,
 )
-from tests.session_helpers import assert_nothing_saved, new_url, saved_points
 
 
 def days_ago(days):

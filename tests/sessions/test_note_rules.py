@@ -20,13 +20,8 @@ from sessions.models import (
     SigningRefused,
     TreatmentSession,
 )
-from sessions.models.signing import (
-    ARCHIVED_PATIENT,
-    NOT_AMENDED,
-    NOT_THE_AUTHOR,
-    SIGNED_MESSAGE,
-)
-from tests.intake_helpers import invited_patient, submitted_intake
+from sessions.models.signing import ARCHIVED_PATIENT, NOT_AMENDED, NOT_THE_AUTHOR, SIGNED_MESSAGE
+from tests.factories import InvitedPatientFactory, SubmittedIntakeFactory
 from tests.session_factories import TreatmentSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +71,8 @@ def test_only_a_signed_note_is_amended(draft, practitioner, patient):
 
 
 def test_sign_refuses_with_every_reason_at_once(practitioner, second_practitioner):
-    patient = invited_patient()
-    submitted_intake(patient, red_flags={"fever": "yes"})  # not reviewed
+    patient = InvitedPatientFactory()
+    SubmittedIntakeFactory(patient=patient, red_flags={"fever": "yes"})  # not reviewed
     session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
     flag(patient, pregnant=True)
 
@@ -106,8 +101,8 @@ def test_sign_of_a_note_signed_meanwhile_is_refused_as_already_signed(draft, pra
 
 
 def test_check_may_save_ignores_what_only_stops_signing(practitioner):
-    patient = invited_patient()
-    submitted_intake(patient, red_flags={"fever": "yes"})
+    patient = InvitedPatientFactory()
+    SubmittedIntakeFactory(patient=patient, red_flags={"fever": "yes"})
     session = TreatmentSessionFactory(patient=patient, practitioner=practitioner)
     session.check_may_save()  # unreviewed red flags stop the signature, not the draft
     with pytest.raises(SigningRefused) as refused:

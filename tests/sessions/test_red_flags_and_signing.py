@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import UNREVIEWED_RED_FLAGS, TreatmentSession
-from tests.intake_helpers import flagged_intake, submitted_intake
-from tests.session_factories import TreatmentSessionFactory, session_data
+from tests.factories import SubmittedIntakeFactory
+from tests.session_factories import TreatmentSessionFactory
+from tests.session_helpers import session_data
 
 
 def red_flags_url(intake):
@@ -21,12 +22,12 @@ def new_session_url(patient):
 @pytest.fixture
 def plain(invited):
     """An intake without red flags."""
-    return submitted_intake(invited)
+    return SubmittedIntakeFactory(patient=invited)
 
 
 @pytest.fixture
 def flagged(invited):
-    return flagged_intake(invited)
+    return SubmittedIntakeFactory(patient=invited, flagged=True)
 
 
 def test_unreviewed_red_flags_stop_the_first_note_from_being_signed(

@@ -8,15 +8,15 @@ from sessions import safety
 from sessions.models import AcupuncturePoint, TreatmentSession
 from sessions.safety import ACKNOWLEDGE, REFUSE, REMIND, SafetyWarning
 from tests.factories import PatientFactory
-from tests.session_factories import (
-    TreatmentSessionFactory,
-    field_error,
-    field_tag,
+from tests.session_factories import TreatmentSessionFactory, field_error, field_tag
+from tests.session_helpers import (
+    edit_url,
+    new_url,
     point_row,
     posted_points,
     session_data,
+    sign_url,
 )
-from tests.session_helpers import edit_url, new_url, sign_url
 
 NO_FLAGS = {}
 

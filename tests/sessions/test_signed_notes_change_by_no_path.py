@@ -15,8 +15,8 @@ from sessions.models import (
     SignedSessionError,
     TreatmentSession,
 )
-from tests.session_factories import AmendmentFactory, TreatmentSessionFactory, point, session_data
-from tests.session_helpers import edit_data, note_url
+from tests.session_factories import AmendmentFactory, TreatmentSessionFactory, point
+from tests.session_helpers import edit_data, note_url, session_data
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite runs one write transaction at a time"

@@ -15,8 +15,8 @@ from patients.models import Patient
 from sessions.models import TreatmentSession
 from tests.concurrency import waits_for
 from tests.factories import PatientFactory
-from tests.session_factories import TreatmentSessionFactory, point_row, session_data
-from tests.session_helpers import edit_data, note_url
+from tests.session_factories import TreatmentSessionFactory
+from tests.session_helpers import edit_data, note_url, point_row, session_data
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite runs one write transaction at a time"
