@@ -7,7 +7,6 @@ check-in sent through a link. (A whole intake sent: tests.factories.SubmittedInt
 """
 
 import copy
-import re
 
 from django.urls import reverse
 
@@ -141,14 +140,3 @@ def accept_url(intake):
 def intake_link(patient):
     """A new intake link for `patient`: (link, token)."""
     return PatientLink.issue(patient, PatientLink.Purpose.INTAKE)
-
-
-def field_html(response, field_id):
-    """A field as the page shows it: an input's tag, or a textarea with its text."""
-    page = response.content.decode()
-    textarea = re.search(rf'<textarea\b[^>]*\bid="{field_id}"[^>]*>.*?</textarea>', page, re.S)
-    if textarea:
-        return textarea.group(0)
-    match = re.search(rf'<(?:input|select)\b[^>]*\bid="{field_id}"[^>]*>', page)
-    assert match, f"no field #{field_id} on the page"
-    return match.group(0)

@@ -2,7 +2,6 @@
 or closed behind the app's back, and where a token might have been stored."""
 
 import datetime
-import re
 
 from django.db import connection
 from django.urls import reverse
@@ -47,12 +46,3 @@ def tables_containing(text):
             if any(text in str(value) for row in cursor.fetchall() for value in row):
                 found.append(table)
     return found
-
-
-def shown_link(response, purpose):
-    """The absolute link shown on the "link created" page, and its token."""
-    match = re.search(
-        rf'value="(http://testserver/p/{purpose}/([^/"]+)/)"', response.content.decode()
-    )
-    assert match, "no link on the page"
-    return match.group(1), match.group(2)

@@ -7,14 +7,11 @@ progress, report and phase pages' addresses, and the phase form's POST data.
 """
 
 import datetime
-import json
-import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 # What the intake's baseline readings are, unless a test says otherwise.
 BASELINE = {
@@ -81,28 +78,3 @@ def accept_url(suggestion):
 def dismiss_url(suggestion):
     kwargs = {"patient_uuid": suggestion.patient.uuid, "suggestion_id": suggestion.pk}
     return reverse("patients:dismiss_suggestion", kwargs=kwargs)
-
-
-def page_text(response):
-    """The page as a reader sees it: tags stripped, white space collapsed."""
-    return " ".join(strip_tags(response.content.decode()).split())
-
-
-def progress_data(response):
-    """The charts' data, as the page's json_script hands it to the script."""
-    match = re.search(
-        r'<script id="progress-data" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "no progress-data on the page"
-    return json.loads(match.group(1))
-
-
-def summary_value(response, term):
-    """The text of the summary's <dd> after the <dt> `term`."""
-    match = re.search(
-        rf"<dt[^>]*>{re.escape(term)}</dt>\s*<dd[^>]*>(.*?)</dd>", response.content.decode(), re.S
-    )
-    assert match, f"no {term!r} in the summary"
-    return " ".join(strip_tags(match.group(1)).split())

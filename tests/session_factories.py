@@ -9,14 +9,12 @@ Points come from the WHO catalogue the migrations load: name them by code.
 
 import datetime
 import importlib
-import re
 from contextlib import contextmanager
 
 import factory
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from patients.models import OutcomeReading, PatientSummary
 from sessions.models import (
@@ -205,41 +203,3 @@ class ProtocolFactory(factory.django.DjangoModelFactory):
             ProtocolPoint.objects.create(
                 protocol=protocol, point=point(code), side=side, order=order
             )
-
-
-# Reading the session form page back: where an error is shown, and what was kept.
-
-
-def html(response):
-    return response.content.decode()
-
-
-def text(fragment):
-    return " ".join(strip_tags(fragment).split())
-
-
-def field_error(response, name):
-    """The error shown under the main form's field `name` (crispy's block), or ''."""
-    match = re.search(rf'<div id="id_{name}_error"[^>]*>(.*?)</div>', html(response), re.S)
-    return text(match.group(1)) if match else ""
-
-
-def field_tag(response, field_id):
-    """The opening tag of a field on the page, by its id: its value, state and classes."""
-    pattern = rf'<(?:input|select|textarea)\b[^>]*\bid="{field_id}"[^>]*>'
-    match = re.search(pattern, html(response))
-    assert match, f"no field #{field_id} on the page"
-    return match.group(0)
-
-
-def point_row_html(response, index):
-    """The list item of point row `index`: its fields and the errors shown under them."""
-    for item in html(response).split('<li class="point-row')[1:]:
-        if f'id="id_points-{index}-point"' in item:
-            return item.split("</li>")[0]
-    raise AssertionError(f"no point row {index} on the page")
-
-
-def point_row_error(response, index):
-    row = point_row_html(response, index)
-    return text(" ".join(re.findall(r'<div class="invalid-feedback[^"]*">(.*?)</div>', row)))

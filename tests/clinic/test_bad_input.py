@@ -30,9 +30,10 @@ from tests.factories import (
     StartedCourseFactory,
     SubmittedIntakeFactory,
 )
+from tests.html import field_error, html
 from tests.intake_helpers import answers_for, checkin_url, intake_link, step_url
 from tests.progress_helpers import days_ago, today
-from tests.session_factories import SessionOnDateFactory, field_error
+from tests.session_factories import SessionOnDateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +50,6 @@ NEW_PATIENT = {
     "practitioner": "",
     "status": "active",
 }
-
-
-def page(response):
-    return response.content.decode()
 
 
 # Control characters
@@ -84,7 +81,7 @@ def test_a_new_patient_with_a_control_character_is_refused_next_to_the_field(
     response = practitioner_client.post(reverse("patients:create"), data)
     assert response.status_code == 400
     assert field_error(response, "family_name") == text.MESSAGE
-    assert "Men" in page(response) and "des" in page(response)  # what was typed, kept
+    assert "Men" in html(response) and "des" in html(response)  # what was typed, kept
     assert not Patient.objects.filter(given_name="Rosa").exists()
 
 
@@ -117,7 +114,7 @@ def test_a_control_character_in_an_invitation_is_refused(practitioner_client):
 def test_a_search_with_a_nul_is_a_400_with_the_message(practitioner_client, patient):
     response = practitioner_client.get(reverse("patients:list"), {"q": "Sil\x00va"})
     assert response.status_code == 400
-    assert text.MESSAGE in page(response)
+    assert text.MESSAGE in html(response)
 
 
 def test_a_red_flag_review_with_a_control_character_is_refused(practitioner_client, patient):
@@ -125,7 +122,7 @@ def test_a_red_flag_review_with_a_control_character_is_refused(practitioner_clie
     url = reverse("patients:review_red_flags", args=[patient.uuid, intake.pk])
     response = practitioner_client.post(url, {"action": "safe", "notes": "Seen\x00"})
     assert response.status_code == 400
-    assert text.MESSAGE in page(response)
+    assert text.MESSAGE in html(response)
     assert not hasattr(Intake.objects.get(pk=intake.pk), "red_flag_review")
 
 
@@ -137,7 +134,7 @@ def test_a_phase_change_reason_with_a_control_character_is_refused(
     data = {"phase": 2, "started_on": today().isoformat(), "reason": "Better\x07"}
     response = practitioner_client.post(url, data)
     assert response.status_code == 400
-    assert text.MESSAGE in page(response)
+    assert text.MESSAGE in html(response)
     assert patient.phase_changes.count() == 1
 
 
@@ -178,12 +175,12 @@ def test_a_nul_in_an_intake_answer_is_refused_and_kept_out_of_the_draft(
     data = answers_for(step, **{name: "Walking\x00 the dog"})
     response = client.post(step_url(intake_token, step), data)
     assert response.status_code == 400
-    assert text.MESSAGE in page(response)
-    assert "Walking" in page(response)
+    assert text.MESSAGE in html(response)
+    assert "Walking" in html(response)
     assert the_draft(step)[name] == ["Walking the dog"]
     # The draft is shown again when the patient comes back to the step.
     again = client.get(step_url(intake_token, step))
-    assert "Walking the dog" in page(again)
+    assert "Walking the dog" in html(again)
 
 
 def test_a_nul_in_an_intake_choice_is_refused_and_kept_out_of_the_draft(client, intake_token):
@@ -216,7 +213,7 @@ def test_a_draft_keeps_each_answer_within_bounds(client, intake_token):
     )
     response = client.post(step_url(intake_token, "pain"), data)
     assert response.status_code == 400
-    assert "at most 1000 characters" in page(response)
+    assert "at most 1000 characters" in html(response)
     draft = the_draft("pain")
     assert draft["complaint"] == ["c" * 2000]
     assert draft["since"] == ["s" * 50]
@@ -279,8 +276,8 @@ def test_the_same_patient_added_meanwhile_gets_the_forms_message(practitioner_cl
     monkeypatch.setattr(Patient, "validate_constraints", lambda self, exclude=None: None)
     response = practitioner_client.post(reverse("patients:create"), NEW_PATIENT)
     assert response.status_code == 400
-    assert "already registered" in page(response)
-    assert 'value="Mendes"' in page(response)
+    assert "already registered" in html(response)
+    assert 'value="Mendes"' in html(response)
     assert Patient.objects.filter(family_name="Mendes").count() == 1
 
 
@@ -309,6 +306,6 @@ def test_two_new_patient_posts_at_once_give_one_patient_and_the_message(
     # The second waits at its INSERT for the first to commit.
     assert waits_for(add_and_hold, post_the_form, wait=1)
     assert responses[0].status_code == 400
-    assert "already registered" in page(responses[0])
+    assert "already registered" in html(responses[0])
     assert Patient.objects.filter(family_name="Mendes").count() == 1
     assert "Mendes" not in caplog.text and "1961-02-03" not in caplog.text

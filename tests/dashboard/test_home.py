@@ -1,22 +1,14 @@
 """The dashboard: patient counts by status, each linking to the filtered list."""
 
-import re
-
 import pytest
 from django.urls import resolve, reverse
 
 from dashboard import views
 from patients.models import Patient
 from tests.factories import PatientFactory
+from tests.html import status_card
 
 STATUSES = {"active": 3, "invited": 1, "discharged": 2, "archived": 1}
-
-
-def card(page, status):
-    """The text of the dashboard link to the list filtered by `status`."""
-    match = re.search(rf'<a[^>]*href="/patients/\?status={status}"[^>]*>(.*?)</a>', page, re.S)
-    assert match, f"no link to the {status} patients"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
 
 
 def make_patients(statuses):
@@ -43,7 +35,7 @@ def test_a_practitioner_sees_each_status_count_linking_to_its_list(practitioner_
     make_patients(STATUSES)
     page = practitioner_client.get("/").content.decode()
     for status in Patient.Status:
-        assert card(page, status.value) == f"{STATUSES.get(status.value, 0)} {status.label}"
+        assert status_card(page, status.value) == f"{STATUSES.get(status.value, 0)} {status.label}"
     assert "All 6 current patients" in page  # the list it links to hides the archived one
 
 

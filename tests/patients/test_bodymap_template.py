@@ -1,12 +1,12 @@
 """The intake's pain map partial: the checkbox list is the real input; the drawn map mirrors it."""
 
 from collections import Counter
-from html.parser import HTMLParser
 
 from django import forms
 from django.template.loader import render_to_string
 
 from patients.bodymap import BACK, FRONT, LABELS, REGIONS
+from tests.html import Markup
 
 TEMPLATE = "patients/intake/_bodymap.html"
 
@@ -21,38 +21,6 @@ class RequiredIntakeForm(forms.Form):
     regions = forms.MultipleChoiceField(
         choices=REGIONS, widget=forms.CheckboxSelectMultiple, required=True
     )
-
-
-class Markup(HTMLParser):
-    """Collects every element's attributes, and the text of each label by its `for`."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.elements = []
-        self.label_text = {}
-        self._label_for = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.elements.append((tag, attrs))
-        if tag == "label":
-            self._label_for = attrs.get("for")
-            self.label_text[self._label_for] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "label":
-            self._label_for = None
-
-    def handle_data(self, data):
-        if self._label_for is not None:
-            self.label_text[self._label_for] += data
-
-    def checkboxes(self):
-        return [a for t, a in self.elements if t == "input" and a.get("type") == "checkbox"]
-
-    def map_regions(self):
-        return [a for _, a in self.elements if "data-region" in a]
 
 
 def render(form):

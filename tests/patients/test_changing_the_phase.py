@@ -10,21 +10,19 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from patients.models import PhaseChange, PhaseSuggestion
 from patients.progress import change_phase
+from tests.html import field_error, page_text, summary_value
 from tests.progress_helpers import (
     COURSE_BEGAN,
     accept_url,
     day,
     days_ago,
     dismiss_url,
-    page_text,
     phase_data,
     phase_url,
     progress_url,
     report_url,
-    summary_value,
     today,
 )
-from tests.session_factories import field_error
 
 Status = PhaseSuggestion.Status
 

@@ -12,8 +12,9 @@ from audit.models import AuditEvent
 from patients.actions import record_session_readings
 from patients.models import CheckIn, OutcomeReading, Patient, PatientLink, PsfsActivity, PsfsRating
 from tests.factories import PatientFactory
-from tests.intake_helpers import PATIENT_ACTOR, checkin_url, field_html
-from tests.session_factories import TreatmentSessionFactory, field_error
+from tests.html import field_error, field_html
+from tests.intake_helpers import PATIENT_ACTOR, checkin_url
+from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import point_row, session_data
 
 TODAY = timezone.localdate()

@@ -10,19 +10,18 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from patients.models import ConsentVersion, Intake, Patient
 from patients.models.intake import STEP_KEYS
+from tests.html import field_error, field_html
 from tests.intake_helpers import (
     PATIENT_ACTOR,
     VALID_ANSWERS,
     answer_steps,
     answers_for,
-    field_html,
     intake_link,
     review_url,
     start_url,
     step_url,
     submit_url,
 )
-from tests.session_factories import field_error
 
 THANKS = reverse("intake:thanks")
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
 from tests.factories import InvitedPatientFactory, SubmittedIntakeFactory
+from tests.html import field_error
 from tests.intake_helpers import BASELINE_PEG, BASELINE_PSFS, accept_url
-from tests.session_factories import field_error
 
 DUE = timezone.localdate() + datetime.timedelta(days=120)
 

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from patients.actions import accept_intake
 from patients.models import Patient, PatientLink
 from tests.factories import SubmittedIntakeFactory
+from tests.html import field_error, shown_link
 from tests.intake_helpers import step_url
-from tests.link_helpers import INVITE_URL, shown_link
-from tests.session_factories import field_error
+from tests.link_helpers import INVITE_URL
 
 INTAKE = PatientLink.Purpose.INTAKE
 

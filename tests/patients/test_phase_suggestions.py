@@ -11,11 +11,11 @@ from patients.actions import record_checkin
 from patients.models import PatientLink, PhaseChange, PhaseSuggestion
 from patients.progress import change_phase, refresh_suggestion
 from tests.factories import CheckInFactory, PatientFactory
+from tests.html import page_text
 from tests.progress_helpers import (
     accept_url,
     days_ago,
     dismiss_url,
-    page_text,
     phase_data,
     phase_url,
     progress_url,

@@ -2,23 +2,12 @@
 baseline (IMMPACT categories, CLINICAL.md section 1), treatment totals, the edge cases of a
 short history, and a query count that does not grow with the history."""
 
-import re
-
 import pytest
-from django.utils.html import strip_tags
 
 from patients.progress import change_phase
 from tests.factories import CheckInFactory, StartedCourseFactory
-from tests.progress_helpers import (
-    day,
-    days_ago,
-    page_text,
-    progress_data,
-    progress_url,
-    report_url,
-    summary_value,
-    today,
-)
+from tests.html import page_text, progress_data, section_table, summary_value
+from tests.progress_helpers import day, days_ago, progress_url, report_url, today
 from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
 
@@ -90,21 +79,11 @@ def test_the_chart_data_has_each_phase_as_a_band_from_its_first_day_to_the_next(
     ]
 
 
-def table(response, heading_id):
-    """The rows of the table in the section `heading_id`, each a list of its cells' text."""
-    section = response.content.decode().split(f'id="{heading_id}"')[1].split("</section>")[0]
-    body = section.split("<tbody>")[1].split("</tbody>")[0]
-    return [
-        [" ".join(strip_tags(cell).split()) for cell in re.findall(r"<td>(.*?)</td>", row)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
-
-
 def test_the_tables_beside_the_charts_hold_the_same_values(practitioner_client, history):
     response = practitioner_client.get(progress_url(history))
     assert "baseline 8, 30 % better is 5.6, 50 % better is 4.0" in page_text(response)
     d = {n: day(days_ago(n)) for n in (28, 27, 21, 14, 13, 7)}
-    assert table(response, "pain-heading") == [
+    assert section_table(response, "pain-heading") == [
         [d[28], "intake", "8", "", ""],
         [d[27], "session", "", "7", "4"],
         [d[21], "checkin", "6", "", ""],
@@ -112,13 +91,13 @@ def test_the_tables_beside_the_charts_hold_the_same_values(practitioner_client, 
         [d[13], "session", "", "5", "2"],
         [d[7], "checkin", "4", "", ""],
     ]
-    assert table(response, "function-heading") == [
+    assert section_table(response, "function-heading") == [
         [d[28], "7.0", "3.0", "3"],
         [d[21], "6.3", "4.0", "4"],
         [d[14], "5.7", "5.3", "6"],
         [d[7], "4.7", "6.0", "7"],
     ]
-    assert table(response, "activity-heading") == [
+    assert section_table(response, "activity-heading") == [
         [d[28], "60"],
         [d[21], "90"],
         [d[14], "120"],

@@ -12,13 +12,13 @@ from django.urls import reverse
 from patients.actions import accept_intake
 from patients.models import Patient, PatientLink
 from tests.factories import InvitedPatientFactory, PatientFactory, SubmittedIntakeFactory
+from tests.html import shown_link
 from tests.intake_helpers import intake_link, start_url, step_url
 from tests.link_helpers import (
     INVITE_URL,
     revoke_url,
     send_checkin_url,
     send_intake_url,
-    shown_link,
     tables_containing,
 )
 

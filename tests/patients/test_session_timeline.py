@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from patients.models import Patient, PatientSummary
+from tests.html import timeline_cards
 from tests.session_factories import AdverseEventFactory, TreatmentSessionFactory
 
 
@@ -36,12 +37,6 @@ def course(patient, practitioner, count, points=("ST36", ("LI4", "L"), "GV20")):
             AdverseEventFactory(session=session, category="drowsiness")
         notes.append(session)
     return notes
-
-
-def timeline_cards(response):
-    """The text of each session card on the patient page, top to bottom."""
-    section = response.content.decode().split('id="sessions-heading"')[1].split("</section>")[0]
-    return [" ".join(card.split()) for card in section.split('<li class="card')[1:]]
 
 
 def test_the_timeline_shows_sessions_newest_first_with_points_pain_and_adverse_events(

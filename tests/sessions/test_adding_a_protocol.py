@@ -3,7 +3,8 @@ form, nothing is saved until the practitioner saves."""
 
 from audit.models import AuditEvent
 from sessions.models import TreatmentSession
-from tests.session_factories import ProtocolFactory, point_row_html
+from tests.html import point_row_html
+from tests.session_factories import ProtocolFactory
 from tests.session_helpers import (
     assert_nothing_saved,
     new_url,

@@ -7,7 +7,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
-from tests.session_factories import TreatmentSessionFactory, field_tag, point_row_error
+from tests.html import field_tag, point_row_error
+from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import edit_url, point_row, posted_points, saved_points, session_data
 
 

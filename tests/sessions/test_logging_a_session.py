@@ -12,7 +12,8 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
-from tests.session_factories import TreatmentSessionFactory, field_tag, point_row_html
+from tests.html import field_tag, point_row_html
+from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import (
     assert_nothing_saved,
     new_url,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from sessions.models import TreatmentSession
-from tests.session_factories import field_error, field_tag, point_row_error, point_row_html
+from tests.html import field_error, field_tag, point_row_error, point_row_html
 from tests.session_helpers import assert_nothing_saved, new_url, posted_points, session_data
 
 

@@ -8,7 +8,8 @@ from sessions import safety
 from sessions.models import AcupuncturePoint, TreatmentSession
 from sessions.safety import ACKNOWLEDGE, REFUSE, REMIND, SafetyWarning
 from tests.factories import PatientFactory
-from tests.session_factories import TreatmentSessionFactory, field_error, field_tag
+from tests.html import field_error, field_tag
+from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import (
     edit_url,
     new_url,
