@@ -108,7 +108,7 @@ def edit_data(session, **fields):
 
 def log_session(client, patient, **fields):
     """The practitioner logs a session yesterday at 10:00 on the new-session page;
-    `fields` change the form's (tests.session_factories.session_data). Returns the note."""
+    `fields` change the form's (session_data). Returns the note."""
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     response = client.post(
         new_url(patient), session_data(started_at=f"{yesterday}T10:00", **fields)

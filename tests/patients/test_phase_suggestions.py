@@ -1,6 +1,7 @@
 """The rules' suggestions of a change of phase (CLINICAL.md section 1), made from the
 readings, shown on the patient's pages, accepted or dismissed by the practitioner. (The
-rules themselves: test_rules.py.)"""
+rules themselves: test_rules_phase_2_and_flare_ups.py and
+test_rules_phase_3_and_discharge.py.)"""
 
 import pytest
 from django.db import IntegrityError, transaction
