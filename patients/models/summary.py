@@ -13,11 +13,25 @@ from statistics import median
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from patients.kaplan_meier import kaplan_meier
 from patients.models.intake import Intake
-from patients.models.phases import Phase, PhaseSuggestion
+from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.records import Patient, evaluable, quiet_since, responding
 from patients.summary import fresh_values
 
@@ -53,7 +67,94 @@ def _statement_for_one(queryset):
     return _statements[key]
 
 
+class WeeksBetween(Func):
+    """Whole weeks from the first date to the second, rounded up (day 0 is week 0, days
+    1-7 are week 1, ...); negative if the second is earlier."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def __init__(self, start, end):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra):
+        # PostgreSQL: date - date is a number of days.
+        template = "((%(expressions)s) + 6) / 7"
+        return super().as_sql(compiler, connection, template=template, arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (end, end_params), (start, start_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        sql = f"((CAST(julianday({end}) - julianday({start}) AS INTEGER) + 6) / 7)"
+        return sql, (*end_params, *start_params)
+
+
 class PatientSummaryQuerySet(models.QuerySet):
+    def time_to_phase(self, practitioner=None, since=None):
+        """The dashboard's "Time to each phase": Kaplan-Meier curves of the share of
+        patients who have reached phase 2 (or beyond) and phase 3, by weeks since their
+        course started (the first phase change: the accepted intake) and by sessions before
+        the day they reached it, for the clinic or one practitioner's patients, and those
+        whose course started on or after `since`. One query whatever the register's size:
+        the union of four GROUP BYs (time, reached or not), one a curve.
+
+        A patient who has not reached the phase is censored at their last reading (any
+        source: intake, check-in or session) for weeks, and at their session count for
+        sessions. The summary keeps no discharge date, so a discharged or archived patient
+        is censored at their last reading too."""
+        first_phase = PhaseChange.objects.filter(patient=OuterRef("patient_id"))
+        first_phase = first_phase.order_by("started_on").values("started_on")[:1]
+        courses = self.annotate(course_start=Subquery(first_phase)).filter(
+            course_start__isnull=False
+        )
+        if practitioner is not None:
+            courses = courses.filter(practitioner=practitioner)
+        if since is not None:
+            courses = courses.filter(course_start__gte=since)
+        reached_on = {
+            2: Coalesce("reached_phase_2_on", "reached_phase_3_on"),
+            3: F("reached_phase_3_on"),
+        }
+        sessions_before = {
+            2: Coalesce("sessions_before_phase_2", "sessions_before_phase_3"),
+            3: F("sessions_before_phase_3"),
+        }
+        parts = []
+        for phase in (2, 3):
+            reached = Q(**{f"reached_{phase}__isnull": False})
+            flagged = courses.annotate(**{f"reached_{phase}": reached_on[phase]})
+            times = {
+                "weeks": Case(
+                    When(reached, then=WeeksBetween("course_start", reached_on[phase])),
+                    default=Coalesce(WeeksBetween("course_start", "last_reading_on"), Value(0)),
+                ),
+                "sessions": Case(When(reached, then=sessions_before[phase]), default=F("sessions")),
+            }
+            for axis, time in times.items():
+                grouped = flagged.order_by().values(
+                    curve=Value(f"{axis} {phase}"),
+                    time=time,
+                    event=Case(When(reached, then=Value(1)), default=Value(0)),
+                )
+                parts.append(grouped.annotate(n=Count("pk")))
+        groups = {(axis, phase): {} for axis in ("weeks", "sessions") for phase in (2, 3)}
+        for row in parts[0].union(*parts[1:], all=True):
+            axis, phase = row["curve"].split()
+            counts = groups[axis, int(phase)].setdefault(max(row["time"] or 0, 0), [0, 0])
+            counts[0 if row["event"] else 1] += row["n"]
+        curves = {
+            axis: {
+                phase: kaplan_meier({t: tuple(n) for t, n in groups[axis, phase].items()})
+                for phase in (2, 3)
+            }
+            for axis in ("weeks", "sessions")
+        }
+        return {
+            "patients": sum(n for e, c in groups["weeks", 2].values() for n in (e, c)),
+            **curves,
+        }
+
     def for_dashboard(self, practitioner=None, today=None):
         """Everything the clinic dashboard shows, for the clinic or for one practitioner's
         patients, in four queries whatever the size of the register: patients by status,
