@@ -1,21 +1,119 @@
+import calendar
+import csv
 from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
 
-from patients.models import PatientSummary
+from dashboard.forms import PeriodFilter
+from patients.models import PatientSummary, Phase
 
 # Baeumler et al., BMJ Open 2021;11:e045961: any adverse event in 7.57 % of treatments.
 LITERATURE_AE_PER_100 = Decimal("7.57")
 
+# The two charts of "Time to each phase": the x axis of each. A phase's sessions are those
+# before the day it was reached (PatientSummary.sessions_before_phase_N).
+AXES = {"weeks": "weeks since intake", "sessions": "sessions before reaching the phase"}
+
+
+def _charts(curves):
+    """The "Time to each phase" charts, for the template: each axis with its two curves."""
+    return [
+        {"axis": axis, "label": label, "curves": [(Phase(n), curves[axis][n]) for n in (2, 3)]}
+        for axis, label in AXES.items()
+    ]
+
+
+def months_before(day, months):
+    """The same day `months` calendar months earlier (that month's last day if shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
+
+
+def _filters(request):
+    """Whose patients (?mine=1, as before) and the period (?months=3|6|12); None if the
+    period is not one of those (the caller answers 400 rather than guess)."""
+    form = PeriodFilter(request.GET)
+    if not form.is_valid():
+        return None
+    mine = request.GET.get("mine") == "1" and hasattr(request.user, "practitioner_profile")
+    months = form.cleaned_data["months"]
+    today = timezone.localdate()
+    return {
+        "mine": mine,
+        "months": months,
+        "practitioner": request.user if mine else None,
+        "since": months_before(today, months) if months else None,
+        "today": today,
+    }
+
+
+def _query(mine, months):
+    """The dashboard's URL query for these filters ("" for the clinic, all time)."""
+    return urlencode([(k, v) for k, v in [("mine", 1 if mine else None), ("months", months)] if v])
+
+
+def _bad_filter(request):
+    context = {"periods": PeriodFilter.PERIODS, "value": request.GET.get("months", "")}
+    return render(request, "dashboard/bad_filter.html", context, status=400)
+
 
 @permission_required("patients.view_patient", raise_exception=True)
 def home(request):
-    mine = request.GET.get("mine") == "1" and hasattr(request.user, "practitioner_profile")
+    filters = _filters(request)
+    if filters is None:
+        return _bad_filter(request)
+    mine, months, practitioner = filters["mine"], filters["months"], filters["practitioner"]
+    summaries = PatientSummary.objects
+    time_to_phase = summaries.time_to_phase(practitioner, filters["since"])
     context = {
         "mine": mine,
+        "months": months,
+        "since": filters["since"],
+        "periods": [
+            (label, _query(mine, value), str(months or "") == value)
+            for value, label in PeriodFilter.PERIODS
+        ],
+        "query": _query(mine, months),
+        "clinic_query": _query(False, months),
+        "mine_query": _query(True, months),
         "scope": f"&practitioner={request.user.pk}" if mine else "",
-        **PatientSummary.objects.for_dashboard(practitioner=request.user if mine else None),
+        **summaries.for_dashboard(practitioner=practitioner),
         "ae_literature": LITERATURE_AE_PER_100,
+        "time_to_phase": time_to_phase,
+        "charts": _charts(time_to_phase),
+        "medians": [
+            (Phase(n), time_to_phase["weeks"][n]["median"], time_to_phase["sessions"][n]["median"])
+            for n in (2, 3)
+        ],
     }
     return render(request, "dashboard/home.html", context)
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def time_to_phase_csv(request):
+    """The numbers the "Time to each phase" charts draw, with the page's filters: counts
+    and shares only, no patient's data (so not audited as an export of patient data)."""
+    filters = _filters(request)
+    if filters is None:
+        return _bad_filter(request)
+    curves = PatientSummary.objects.time_to_phase(filters["practitioner"], filters["since"])
+    scope = "my-patients" if filters["mine"] else "clinic"
+    period = f"{filters['months']}-months" if filters["months"] else "all-time"
+    name = f"time-to-phase-{scope}-{period}-{filters['today'].isoformat()}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["axis", "phase", "time", "at_risk", "reached", "censored", "percent_reached"])
+    for axis in AXES:
+        for phase, curve in curves[axis].items():
+            for row in curve["rows"]:
+                writer.writerow(
+                    [AXES[axis], phase, row["time"], row["at_risk"], row["reached"],
+                     row["censored"], row["percent"]]
+                )  # fmt: skip
+    return response
