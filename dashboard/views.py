@@ -17,12 +17,18 @@ LITERATURE_AE_PER_100 = Decimal("7.57")
 # The two charts of "Time to each phase": the x axis of each. A phase's sessions are those
 # before the day it was reached (PatientSummary.sessions_before_phase_N).
 AXES = {"weeks": "weeks since intake", "sessions": "sessions before reaching the phase"}
+CAPTIONS = {"weeks": "weeks since intake", "sessions": "sessions before the phase"}
 
 
 def _charts(curves):
     """The "Time to each phase" charts, for the template: each axis with its two curves."""
     return [
-        {"axis": axis, "label": label, "curves": [(Phase(n), curves[axis][n]) for n in (2, 3)]}
+        {
+            "axis": axis,
+            "label": label,
+            "caption": CAPTIONS[axis],
+            "curves": [(Phase(n), curves[axis][n]) for n in (2, 3)],
+        }
         for axis, label in AXES.items()
     ]
 

@@ -121,6 +121,10 @@ class Command(BaseCommand):
         return [
             ("floor view", "get", "/__floor__/", None),
             ("dashboard", "get", reverse("home"), None),
+            ("dashboard, my patients", "get", reverse("home") + "?mine=1", None),
+            ("dashboard, 3 months", "get", reverse("home") + "?months=3", None),
+            ("dashboard, mine, 12 months", "get", reverse("home") + "?mine=1&months=12", None),
+            ("time to phase CSV", "get", reverse("time_to_phase_csv"), None),
             ("patient list", "get", reverse("patients:list"), None),
             ("patient search", "get", reverse("patients:list") + "?q=abbott", None),
             ("patient detail", "get", patient.get_absolute_url(), None),
