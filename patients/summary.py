@@ -32,7 +32,8 @@ def _counted(queryset, patient="patient", what="id", distinct=False):
 
 def _course():
     """The patient's status and practitioner (copied, so that the dashboard counts one
-    table), phase and its dates, baseline and latest pain, and the sessions' counts."""
+    table), phase and its dates, the day the course started, baseline and latest pain, and
+    the sessions' counts."""
     Reading = apps.get_model("patients", "OutcomeReading")
     PhaseChange = apps.get_model("patients", "PhaseChange")
     Session = apps.get_model("treatment_sessions", "TreatmentSession")
@@ -49,6 +50,7 @@ def _course():
         "practitioner": Subquery(patient.values("practitioner")[:1]),
         "phase": Subquery(latest_phase.values("phase")[:1]),
         "phase_started_on": Subquery(latest_phase.values("started_on")[:1]),
+        "course_started_on": Subquery(phases.order_by("started_on").values("started_on")[:1]),
         "reached_phase_2_on": Subquery(
             phases.filter(phase=2).order_by("started_on").values("started_on")[:1]
         ),

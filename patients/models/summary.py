@@ -19,9 +19,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -31,7 +29,7 @@ from django.utils import timezone
 
 from patients.kaplan_meier import kaplan_meier
 from patients.models.intake import Intake
-from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
+from patients.models.phases import Phase, PhaseSuggestion
 from patients.models.records import Patient, evaluable, quiet_since, responding
 from patients.summary import fresh_values
 
@@ -97,21 +95,17 @@ class PatientSummaryQuerySet(models.QuerySet):
         course started (the first phase change: the accepted intake) and by sessions before
         the day they reached it, for the clinic or one practitioner's patients, and those
         whose course started on or after `since`. One query whatever the register's size:
-        the union of four GROUP BYs (time, reached or not), one a curve.
+        the union of four GROUP BYs (time, reached or not) over the summaries, one a curve.
 
         A patient who has not reached the phase is censored at their last reading (any
         source: intake, check-in or session) for weeks, and at their session count for
         sessions. The summary keeps no discharge date, so a discharged or archived patient
         is censored at their last reading too."""
-        first_phase = PhaseChange.objects.filter(patient=OuterRef("patient_id"))
-        first_phase = first_phase.order_by("started_on").values("started_on")[:1]
-        courses = self.annotate(course_start=Subquery(first_phase)).filter(
-            course_start__isnull=False
-        )
+        courses = self.filter(course_started_on__isnull=False)
         if practitioner is not None:
             courses = courses.filter(practitioner=practitioner)
         if since is not None:
-            courses = courses.filter(course_start__gte=since)
+            courses = courses.filter(course_started_on__gte=since)
         reached_on = {
             2: Coalesce("reached_phase_2_on", "reached_phase_3_on"),
             3: F("reached_phase_3_on"),
@@ -126,8 +120,10 @@ class PatientSummaryQuerySet(models.QuerySet):
             flagged = courses.annotate(**{f"reached_{phase}": reached_on[phase]})
             times = {
                 "weeks": Case(
-                    When(reached, then=WeeksBetween("course_start", reached_on[phase])),
-                    default=Coalesce(WeeksBetween("course_start", "last_reading_on"), Value(0)),
+                    When(reached, then=WeeksBetween("course_started_on", reached_on[phase])),
+                    default=Coalesce(
+                        WeeksBetween("course_started_on", "last_reading_on"), Value(0)
+                    ),
                 ),
                 "sessions": Case(When(reached, then=sessions_before[phase]), default=F("sessions")),
             }
@@ -267,6 +263,9 @@ class PatientSummary(models.Model):
     )
     phase = models.PositiveSmallIntegerField(null=True, blank=True, choices=Phase)
     phase_started_on = models.DateField(null=True, blank=True)
+    course_started_on = models.DateField(
+        "course started (first phase change: the accepted intake)", null=True, blank=True
+    )
     reached_phase_2_on = models.DateField(null=True, blank=True)
     reached_phase_3_on = models.DateField(null=True, blank=True)
     baseline_pain = models.DecimalField(
