@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
 
 from dashboard.forms import PeriodFilter
@@ -21,16 +22,29 @@ CAPTIONS = {"weeks": "weeks since intake", "sessions": "sessions before the phas
 
 
 def _charts(curves):
-    """The "Time to each phase" charts, for the template: each axis with its two curves."""
-    return [
-        {
-            "axis": axis,
-            "label": label,
-            "caption": CAPTIONS[axis],
-            "curves": [(Phase(n), curves[axis][n]) for n in (2, 3)],
-        }
+    """The "Time to each phase" charts, for the template: each axis with its table's rows,
+    and the points the script draws ([time, per cent] for each phase, by axis)."""
+    charts = [
+        {"axis": axis, "label": label, "caption": CAPTIONS[axis], "rows": _table_rows(curves[axis])}
         for axis, label in AXES.items()
     ]
+    points = {
+        axis: {n: [[r["time"], r["percent"]] for r in curves[axis][n]["rows"]] for n in (2, 3)}
+        for axis in AXES
+    }
+    return charts, points
+
+
+def _table_rows(curves):
+    """A chart's table rows, the CSV's rows (phase, time, at risk, reached, censored,
+    share), built in one pass: a few hundred rows through the template's variables take it
+    about 20 ms."""
+    rows = (
+        (phase, row["time"], row["at_risk"], row["reached"], row["censored"], row["percent"])
+        for phase in (2, 3)
+        for row in curves[phase]["rows"]
+    )
+    return format_html_join("\n", "<tr>" + "<td>{}</td>" * 5 + "<td>{} %</td></tr>", rows)
 
 
 def months_before(day, months):
@@ -76,6 +90,7 @@ def home(request):
     mine, months, practitioner = filters["mine"], filters["months"], filters["practitioner"]
     summaries = PatientSummary.objects
     time_to_phase = summaries.time_to_phase(practitioner, filters["since"])
+    charts, points = _charts(time_to_phase)
     context = {
         "mine": mine,
         "months": months,
@@ -91,7 +106,8 @@ def home(request):
         **summaries.for_dashboard(practitioner=practitioner),
         "ae_literature": LITERATURE_AE_PER_100,
         "time_to_phase": time_to_phase,
-        "charts": _charts(time_to_phase),
+        "charts": charts,
+        "chart_points": points,
         "medians": [
             (Phase(n), time_to_phase["weeks"][n]["median"], time_to_phase["sessions"][n]["median"])
             for n in (2, 3)

@@ -17,7 +17,7 @@
     if (!canvas) return;
     const datasets = [2, 3].map((phase) => ({
       label: NAMES[phase],
-      data: data[axis][phase].rows.map((row) => ({ x: row.time, y: row.percent })),
+      data: data[axis][phase].map(([x, y]) => ({ x, y })),
       borderColor: COLOURS[phase],
       backgroundColor: COLOURS[phase],
       borderWidth: 3,

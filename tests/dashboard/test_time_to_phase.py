@@ -201,7 +201,7 @@ class TestThePage:
         data = json.loads(
             re.search(r'id="time-to-phase-data"[^>]*>(.*?)</script>', page, re.S).group(1)
         )
-        assert [r["percent"] for r in data["weeks"]["2"]["rows"]] == [0.0, 25.0, 50.0, 75.0]
+        assert data["weeks"]["2"] == [[0, 0.0], [1, 25.0], [2, 50.0], [3, 75.0]]
         assert "<summary>Show table</summary>" in page
         assert 'id="time-to-phase-weeks"' in page and 'id="time-to-phase-sessions"' in page
 
