@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from dashboard.views import months_before
 from patients.models import Patient, PatientSummary, PhaseChange
-from tests.factories import PatientFactory
-from tests.progress_helpers import checkin, days_ago, session_on, start_course
+from tests.factories import CheckInFactory, PatientFactory, StartedCourseFactory
+from tests.progress_helpers import days_ago
+from tests.session_factories import SessionOnDateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +50,11 @@ def build_clinic(practitioner, second_practitioner):
     patients = {}
     for name, (by, start, to_2, to_3, sessions, checkins) in plan.items():
         patient = PatientFactory(given_name=name.title(), practitioner=by)
-        start_course(patient, by, on=days_ago(start), pain_average=8)
+        StartedCourseFactory(patient=patient, accepted_by=by, on=days_ago(start))
         for day in sessions:
-            session_on(patient, by, days_ago(start - day))
+            SessionOnDateFactory(patient=patient, practitioner=by, on=days_ago(start - day))
         for day in checkins:
-            checkin(patient, days_ago(start - day), pain_average=5)
+            CheckInFactory(patient=patient, taken_on=days_ago(start - day))
         for phase, day in [(2, to_2), (3, to_3)]:
             if day is not None:
                 PhaseChange.objects.create(
@@ -281,7 +282,7 @@ def test_the_query_count_does_not_grow_with_the_register(
     build_clinic(practitioner, second_practitioner)
     for n in range(extra):
         patient = PatientFactory(practitioner=practitioner)
-        start_course(patient, practitioner, on=days_ago(5 + n))
+        StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(5 + n))
         if n % 2:
             PhaseChange.objects.create(
                 patient=patient, phase=2, started_on=days_ago(n), changed_by=practitioner
