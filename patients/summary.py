@@ -10,17 +10,56 @@ from django.apps import apps
 from django.db.models import (
     Case,
     Count,
+    DateField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 OWN = OuterRef("patient_id")
+
+
+def spell_end():
+    """A phase change's ended_on, correlated on its own row: the start of the patient's
+    next change (in started_on, id order), or for the last one of a discharged or archived
+    patient the day of their last reading (never before the spell started), else null.
+    Restoring an archived patient to active reopens the last spell; to discharged, keeps
+    it closed."""
+    PhaseChange = apps.get_model("patients", "PhaseChange")
+    Reading = apps.get_model("patients", "OutcomeReading")
+    Patient = apps.get_model("patients", "Patient")
+    own = PhaseChange.objects.filter(patient=OuterRef("patient_id"))
+    later = own.filter(
+        Q(started_on__gt=OuterRef("started_on"))
+        | Q(started_on=OuterRef("started_on"), id__gt=OuterRef("id"))
+    )
+    last_reading = Reading.objects.filter(patient=OuterRef("patient_id")).order_by("-taken_on")
+    closed = Patient.objects.filter(pk=OuterRef("patient_id"), status__in=CLOSED)
+    return Coalesce(
+        Subquery(later.order_by("started_on", "id").values("started_on")[:1]),
+        Case(
+            When(
+                Exists(closed),
+                then=Greatest(
+                    Coalesce(Subquery(last_reading.values("taken_on")[:1]), F("started_on")),
+                    F("started_on"),
+                ),
+            ),
+            default=None,
+            output_field=DateField(),
+        ),
+    )
+
+
+# The statuses that close a patient's last phase spell.
+CLOSED = ["discharged", "archived"]
 
 
 def _counted(queryset, patient="patient", what="id", distinct=False):

@@ -1,6 +1,8 @@
 """Phases of care (CLINICAL.md section 1): calm things down, build confidence in movement,
 move more. A patient's current phase is the latest change; only a practitioner makes one."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,24 +14,51 @@ class Phase(models.IntegerChoices):
     MOVE = 3, "Move more"
 
 
+class PhaseChangeQuerySet(models.QuerySet):
+    def in_phase_at_end_of_week(self, phase, monday):
+        """The spells in `phase` on the last day (Sunday) of the week starting `monday`:
+        started by then, not ended by then (ended_on is the first day out of the phase).
+        The same rule as PatientSummary.objects.phase_flow()'s counts."""
+        sunday = monday + timedelta(days=6)
+        return self.filter(phase=phase, started_on__lte=sunday).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=sunday)
+        )
+
+
 class PhaseChange(models.Model):
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="phase_changes"
     )
     phase = models.PositiveSmallIntegerField(choices=Phase)
     started_on = models.DateField()
+    # The first day no longer in this phase: the next change's start, or for a discharged
+    # or archived patient's last spell their last reading (the record keeps no discharge
+    # date); null while the spell is open. Derived data: written by
+    # PatientSummary.objects.refresh() (patients.summary.spell_end), in the transaction of
+    # every write that changes a patient's phases or status.
+    ended_on = models.DateField(null=True, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PhaseChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["started_on", "id"]
-        indexes = [models.Index(fields=["patient", "-started_on"], name="phasechange_latest")]
+        indexes = [
+            models.Index(fields=["patient", "-started_on"], name="phasechange_latest"),
+            # The dashboard's phase flow: spells by phase and start (or end) week.
+            models.Index(fields=["phase", "started_on", "ended_on"], name="phasechange_spell"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(phase__gte=1, phase__lte=3), name="phasechange_phase_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="phasechange_ends_after_start",
             ),
         ]
 

@@ -60,7 +60,8 @@ class PatientQuerySet(models.QuerySet):
     #   1. the patient's row, first of all, with Patient.objects.lock(pk);
     #   2. the record being written: the treatment note (TreatmentSession.objects.locked),
     #      the intake, the check-in of the day;
-    #   3. the patient's summary (PatientSummary.objects.refresh);
+    #   3. the patient's summary, then their phase changes' end dates
+    #      (PatientSummary.objects.refresh);
     #   4. the patient's open phase suggestion (patients.progress.refresh_suggestion).
     # Rows of other tables that reference the patient (readings, notes, check-ins) lock it
     # in KEY SHARE mode as they are inserted; lock 1 is FOR NO KEY UPDATE, which lets those

@@ -2,12 +2,14 @@
 instead of scanning every reading, session and phase change on each view.
 
 It is derived data with one way in: PatientSummary.objects.refresh(patient) rewrites a
-patient's row from the patient and the history (patients.summary), called once in the
-transaction of every write that changes it, by the code that writes: the patient's own
-pages, admin and commands (its status and practitioner), the intake actions, a check-in,
-a phase change, a session note from the form or the admin.
+patient's row, and their phase history's end dates (PhaseChange.ended_on), from the
+patient and the history (patients.summary), called once in the transaction of every
+write that changes it, by the code that writes: the patient's own pages, admin and
+commands (its status and practitioner), the intake actions, a check-in, a phase change,
+a session note from the form or the admin.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from statistics import median
 
@@ -24,20 +26,22 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from patients.kaplan_meier import kaplan_meier
 from patients.models.intake import Intake
-from patients.models.phases import Phase, PhaseSuggestion
+from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.records import Patient, evaluable, quiet_since, responding
-from patients.summary import fresh_values
+from patients.summary import fresh_values, spell_end
 
 # One patient's UPDATE is compiled once a process (per database and time zone) and run
 # with the patient's id in place of this stand-in: building and compiling its twenty
 # subqueries takes Django about 8 ms, running it about 1.5 ms.
 STAND_IN = -424242
 _statements = {}
+# "All time" on the phase flow shows at most the last three years of weeks.
+FLOW_WEEKS_CAP = 156
 
 
 def _is_stand_in(param):
@@ -151,6 +155,75 @@ class PatientSummaryQuerySet(models.QuerySet):
             **curves,
         }
 
+    def phase_flow(self, practitioner=None, since=None, today=None):
+        """The dashboard's "Phase flow over time": for each week (Monday to Sunday) from
+        the one holding `since` (or the first course start, at most FLOW_WEEKS_CAP weeks
+        back) to this one, the patients in phase 1, 2 and 3 at the end of the week, the new
+        patients (courses started: accepted intakes) and the discharges (last spells closed
+        by a discharge or an archive) that week. For the clinic or one practitioner.
+
+        One query whatever the register's size: the union of three GROUP BYs by week, the
+        phase spells started and ended (PhaseChange.started_on, ended_on) and the courses
+        started (the summaries). In phase p at the end of week w = spells in p started up
+        to w - spells in p ended up to w, a running sum in Python over every week since the
+        first (so the period's first week counts the patients who started before it). A
+        spell ends either at the next change (which starts that week: one for every change
+        but a patient's first) or at a discharge, so discharges in w = spells ended in w -
+        (changes started in w - courses started in w)."""
+        today = today or timezone.localdate()
+        spells = PhaseChange.objects.all()
+        courses = self.filter(course_started_on__isnull=False)
+        if practitioner is not None:
+            spells = spells.filter(patient__summary__practitioner=practitioner)
+            courses = courses.filter(practitioner=practitioner)
+        started = spells.order_by().values(
+            kind=Value("started"), row_phase=F("phase"), week=TruncWeek("started_on")
+        )
+        ended = (
+            spells.filter(ended_on__isnull=False)
+            .order_by()
+            .values(kind=Value("ended"), row_phase=F("phase"), week=TruncWeek("ended_on"))
+        )
+        new = courses.order_by().values(
+            kind=Value("new"), row_phase=Value(0), week=TruncWeek("course_started_on")
+        )
+        counts = {}
+        parts = [part.annotate(n=Count("pk")) for part in (started, ended, new)]
+        for row in parts[0].union(*parts[1:], all=True):
+            week = row["week"]
+            week = week.date() if hasattr(week, "date") else week
+            counts[row["kind"], row["row_phase"], week] = row["n"]
+        this_week = today - timedelta(days=today.weekday())
+        if not counts:
+            return {"weeks": [], "first_week": None, "capped": False}
+        first = min(week for _, _, week in counts)
+        shown_from = first
+        capped = False
+        if since is not None:
+            shown_from = max(first, since - timedelta(days=since.weekday()))
+        elif (this_week - first).days // 7 >= FLOW_WEEKS_CAP:
+            shown_from, capped = this_week - timedelta(weeks=FLOW_WEEKS_CAP - 1), True
+        weeks, active = [], dict.fromkeys(Phase, 0)
+        week = first
+        while week <= this_week:
+            for phase in Phase:
+                active[phase] += counts.get(("started", phase, week), 0)
+                active[phase] -= counts.get(("ended", phase, week), 0)
+            new_patients = counts.get(("new", 0, week), 0)
+            changes = sum(counts.get(("started", phase, week), 0) for phase in Phase)
+            ends = sum(counts.get(("ended", phase, week), 0) for phase in Phase)
+            if week >= shown_from:
+                weeks.append(
+                    {
+                        "week": week,
+                        "phases": [active[phase] for phase in Phase],
+                        "new": new_patients,
+                        "discharged": ends - (changes - new_patients),
+                    }
+                )
+            week += timedelta(weeks=1)
+        return {"weeks": weeks, "first_week": first, "capped": capped}
+
     def for_dashboard(self, practitioner=None, today=None):
         """Everything the clinic dashboard shows, for the clinic or for one practitioner's
         patients, in four queries whatever the size of the register: patients by status,
@@ -241,6 +314,10 @@ class PatientSummaryManager(models.Manager.from_queryset(PatientSummaryQuerySet)
             summaries.get_or_create(patient_id=patient.pk)
         with connections[summaries.db].cursor() as cursor:
             cursor.execute(sql, [patient.pk if _is_stand_in(p) else p for p in params])
+        # The phase history's end dates, from the same history (one UPDATE).
+        PhaseChange.objects.using(summaries.db).filter(patient_id=patient.pk).update(
+            ended_on=spell_end()
+        )
 
     @transaction.atomic(savepoint=False)
     def refresh_many(self, patients):
@@ -249,6 +326,7 @@ class PatientSummaryManager(models.Manager.from_queryset(PatientSummaryQuerySet)
         missing = patients.filter(summary__isnull=True).values_list("pk", flat=True)
         self.bulk_create((self.model(patient_id=pk) for pk in missing.iterator()), batch_size=5000)
         self.filter(patient__in=patients.values("pk")).update(**fresh_values())
+        PhaseChange.objects.filter(patient__in=patients.values("pk")).update(ended_on=spell_end())
 
 
 class PatientSummary(models.Model):
