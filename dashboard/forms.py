@@ -9,3 +9,17 @@ class PeriodFilter(forms.Form):
     PERIODS += [("12", "Last 12 months")]
 
     months = forms.TypedChoiceField(choices=PERIODS, coerce=int, empty_value=None, required=False)
+
+
+class PhaseWeekFilter(forms.Form):
+    """The phase flow's drill-down, from its URL: a phase (1-3) and a week, given by its
+    Monday (?phase=2&week=2026-11-02), as the chart's weeks are."""
+
+    phase = forms.TypedChoiceField(choices=[(str(n), str(n)) for n in (1, 2, 3)], coerce=int)
+    week = forms.DateField(input_formats=["%Y-%m-%d"])
+
+    def clean_week(self):
+        week = self.cleaned_data["week"]
+        if week.weekday() != 0:
+            raise forms.ValidationError("A week is given by its Monday.")
+        return week

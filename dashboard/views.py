@@ -1,16 +1,22 @@
 import calendar
 import csv
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from dashboard.forms import PeriodFilter
-from patients.models import PatientSummary, Phase
+from audit import trail
+from audit.models import AuditEvent
+from dashboard.forms import PeriodFilter, PhaseWeekFilter
+from patients.models import Patient, PatientSummary, Phase, PhaseChange
 
 # Baeumler et al., BMJ Open 2021;11:e045961: any adverse event in 7.57 % of treatments.
 LITERATURE_AE_PER_100 = Decimal("7.57")
@@ -45,6 +51,46 @@ def _table_rows(curves):
         for row in curves[phase]["rows"]
     )
     return format_html_join("\n", "<tr>" + "<td>{}</td>" * 5 + "<td>{} %</td></tr>", rows)
+
+
+def _flow(flow, mine):
+    """The "Phase flow over time" chart, for the template: its table's rows (each count a
+    link to the patients behind it), and the series the script draws, with the dates in
+    the clinic's format ("3 Nov") and the drill-down's address."""
+    weeks = flow["weeks"]
+    drill = reverse("phase_week")
+    scope = "&mine=1" if mine else ""
+
+    def cell(phase, row):
+        week, n = row["week"], row["phases"][phase - 1]
+        address = f"{drill}?phase={phase}&week={week.isoformat()}{scope}"
+        return format_html('<td><a href="{}">{}</a></td>', address, n)
+
+    rows = format_html_join(
+        "\n",
+        '<tr><th scope="row">{}</th>{}{}{}<td>{}</td><td>{}</td></tr>',
+        (
+            (
+                date_format(row["week"], "j M Y"),
+                *(cell(phase, row) for phase in Phase),
+                row["new"],
+                row["discharged"],
+            )
+            for row in weeks
+        ),
+    )
+    series = {
+        "weeks": [row["week"].isoformat() for row in weeks],
+        "labels": [date_format(row["week"], "j M") for row in weeks],
+        "titles": [date_format(row["week"], "j M Y") for row in weeks],
+        "phases": {phase.value: [row["phases"][phase - 1] for row in weeks] for phase in Phase},
+        "new": [row["new"] for row in weeks],
+        "discharged": [row["discharged"] for row in weeks],
+        "drill": drill,
+        "mine": mine,
+    }
+    drawn = any(sum(row["phases"]) or row["new"] or row["discharged"] for row in weeks)
+    return {"rows": rows, "series": series, "drawn": drawn, **flow}
 
 
 def months_before(day, months):
@@ -91,7 +137,9 @@ def home(request):
     summaries = PatientSummary.objects
     time_to_phase = summaries.time_to_phase(practitioner, filters["since"])
     charts, points = _charts(time_to_phase)
+    flow = summaries.phase_flow(practitioner, filters["since"], filters["today"])
     context = {
+        "flow": _flow(flow, mine),
         "mine": mine,
         "months": months,
         "since": filters["since"],
@@ -139,3 +187,67 @@ def time_to_phase_csv(request):
                      row["censored"], row["percent"]]
                 )  # fmt: skip
     return response
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def phase_flow_csv(request):
+    """The numbers the "Phase flow over time" chart draws, with the page's filters: counts
+    only, no patient's data (so not audited as an export of patient data)."""
+    filters = _filters(request)
+    if filters is None:
+        return _bad_filter(request)
+    flow = PatientSummary.objects.phase_flow(
+        filters["practitioner"], filters["since"], filters["today"]
+    )
+    scope = "my-patients" if filters["mine"] else "clinic"
+    period = f"{filters['months']}-months" if filters["months"] else "all-time"
+    name = f"phase-flow-{scope}-{period}-{filters['today'].isoformat()}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["week_starting", "phase_1", "phase_2", "phase_3", "new_patients", "discharges"]
+    )
+    for row in flow["weeks"]:
+        writer.writerow([row["week"].isoformat(), *row["phases"], row["new"], row["discharged"]])
+    return response
+
+
+PAGE_SIZE = 25
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def phase_week(request):
+    """The phase flow's drill-down: the patients in one phase at the end of one week (the
+    patients a bar of the chart counts), for the clinic or with ?mine=1 one's own."""
+    form = PhaseWeekFilter(request.GET)
+    filters = _filters(request)
+    if not form.is_valid() or filters is None:
+        return render(request, "dashboard/bad_phase_week.html", {"form": form}, status=400)
+    phase, week = form.cleaned_data["phase"], form.cleaned_data["week"]
+    spells = PhaseChange.objects.in_phase_at_end_of_week(phase, week)
+    patients = Patient.objects.for_list().filter(pk__in=spells.values("patient_id"))
+    if filters["practitioner"] is not None:
+        patients = patients.filter(summary__practitioner=filters["practitioner"])
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    trail.record_shown(
+        AuditEvent.Action.LIST,
+        page.object_list,
+        detail=(
+            f"patients in phase {phase} in the week of {week.isoformat()}: "
+            f"{len(page.object_list)} on page {page.number}"
+        ),
+        request=request,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "phase": Phase(phase),
+        "week": week,
+        "sunday": week + timedelta(days=6),
+        "mine": filters["mine"],
+        "query": query.urlencode(),
+        "back": _query(filters["mine"], filters["months"]),
+    }
+    return render(request, "dashboard/phase_week.html", context)

@@ -80,12 +80,17 @@ def point_row_error(response, index):
 
 def progress_data(response):
     """The charts' data, as the page's json_script hands it to the script."""
+    return script_data(response, "progress-data")
+
+
+def script_data(response, element_id):
+    """The data a page's json_script element `element_id` hands to its script."""
     match = re.search(
-        r'<script id="progress-data" type="application/json">(.*?)</script>',
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>',
         html(response),
         re.S,
     )
-    assert match, "no progress-data on the page"
+    assert match, f"no {element_id} on the page"
     return json.loads(match.group(1))
 
 

@@ -52,7 +52,7 @@ def test_the_time_to_phase_charts(
     assert serious_violations(page) == []
 
     page.get_by_role("navigation", name="Period").get_by_role("link", name="Last 3 months").click()
-    expect(page).to_have_url(f"{live_server.url}/?months=3#time-to-phase")
+    expect(page).to_have_url(f"{live_server.url}/?months=3#charts")
     expect(page.locator("#time-to-phase-patients")).to_have_text("3")
     page.wait_for_function("document.documentElement.dataset.chartsDrawn === 'true'")
     assert not page.evaluate(BLANK, "time-to-phase-weeks")["same"]

@@ -47,6 +47,7 @@ def test_its_query_count_does_not_grow_with_the_register(
     # 1 session, 2 user, 3 permissions, 4 the practitioner's profile (for the "my patients"
     # switch), 5 one aggregate over patients and their summaries (by status, by phase, quiet,
     # responders, sessions and adverse events), 6 intakes waiting and unreviewed red flags,
-    # 7 the sessions before phases 2 and 3, 8 open suggestions, 9 the time to each phase.
-    with django_assert_num_queries(9):
+    # 7 the sessions before phases 2 and 3, 8 open suggestions, 9 the time to each phase,
+    # 10 the phase flow.
+    with django_assert_num_queries(10):
         practitioner_client.get("/")

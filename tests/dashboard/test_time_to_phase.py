@@ -165,7 +165,7 @@ class TestFilters:
 
     def test_the_links_keep_the_other_filter(self, practitioner_client, clinic):
         page = practitioner_client.get("/", {"mine": "1", "months": "6"}).content.decode()
-        assert 'href="/?mine=1&amp;months=12#time-to-phase"' in page
+        assert 'href="/?mine=1&amp;months=12#charts"' in page
         assert 'href="/?months=6">The clinic' in page
         assert f'href="{CSV_URL}?mine=1&amp;months=6"' in page
 
@@ -290,8 +290,9 @@ def test_the_query_count_does_not_grow_with_the_register(
     PatientSummary.objects.refresh_many(Patient.objects.all())
     # 1 session, 2 user, 3 permissions, 4 the practitioner's profile, 5 the summaries'
     # aggregate, 6 intakes waiting, 7 sessions before phases 2 and 3, 8 open suggestions,
-    # 9 the time to each phase (one union of four GROUP BYs).
-    with django_assert_num_queries(9):
+    # 9 the time to each phase (one union of four GROUP BYs), 10 the phase flow (one union
+    # of three).
+    with django_assert_num_queries(10):
         practitioner_client.get("/", {"mine": "1", "months": "12"})
     # The CSV: 1 session, 2 user, 3 permissions, 4 the profile, 5 the curves.
     with django_assert_num_queries(5):

@@ -12,6 +12,7 @@ view behind the same middleware), and its query count. Run it on a seeded databa
 import json
 import statistics
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -118,6 +119,8 @@ class Command(BaseCommand):
         for activity in patient.psfs_activities.all():
             checkin[f"psfs_{activity.pk}"] = 6
         goals = reverse("intake:step", kwargs={"token": intake_token, "step": "goals"})
+        today = timezone.localdate()
+        week = (today - timedelta(days=today.weekday(), weeks=3)).isoformat()
         return [
             ("floor view", "get", "/__floor__/", None),
             ("dashboard", "get", reverse("home"), None),
@@ -125,6 +128,8 @@ class Command(BaseCommand):
             ("dashboard, 3 months", "get", reverse("home") + "?months=3", None),
             ("dashboard, mine, 12 months", "get", reverse("home") + "?mine=1&months=12", None),
             ("time to phase CSV", "get", reverse("time_to_phase_csv"), None),
+            ("phase flow CSV", "get", reverse("phase_flow_csv"), None),
+            ("phase week list", "get", f"{reverse('phase_week')}?phase=2&week={week}", None),
             ("patient list", "get", reverse("patients:list"), None),
             ("patient search", "get", reverse("patients:list") + "?q=abbott", None),
             ("patient detail", "get", patient.get_absolute_url(), None),
