@@ -79,10 +79,16 @@ def _flow(flow, mine):
             for row in weeks
         ),
     )
+    # Over more than a year, "3 Nov" alone would be ambiguous.
+    label = "j M Y" if len(weeks) > 53 else "j M"
+    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
     series = {
         "weeks": [row["week"].isoformat() for row in weeks],
-        "labels": [date_format(row["week"], "j M") for row in weeks],
-        "titles": [date_format(row["week"], "j M Y") for row in weeks],
+        "labels": [date_format(row["week"], label) for row in weeks],
+        "titles": [
+            date_format(row["week"], "j M Y") + (" (so far)" if row["week"] == this_week else "")
+            for row in weeks
+        ],
         "phases": {phase.value: [row["phases"][phase - 1] for row in weeks] for phase in Phase},
         "new": [row["new"] for row in weeks],
         "discharged": [row["discharged"] for row in weeks],

@@ -105,7 +105,8 @@
     backgroundColor: colour,
     borderWidth: 2,
     borderDash: dash,
-    pointRadius: 3,
+    pointRadius: data.weeks.length > 26 ? 0 : 3,
+    pointHitRadius: 6,
     yAxisID: "events",
     order: 1,
   });
@@ -145,6 +146,7 @@
         y: {
           stacked: true,
           beginAtZero: true,
+          grace: "5%",
           title: { display: true, text: "Patients in the phase" },
           ticks: { precision: 0 },
         },
@@ -157,7 +159,11 @@
         },
       },
       plugins: {
-        legend: { position: "bottom" },
+        // Phases first, as drawn from the bottom up, then the lines.
+        legend: {
+          position: "bottom",
+          labels: { sort: (a, b) => a.datasetIndex - b.datasetIndex },
+        },
         tooltip: { callbacks: { title: (items) => "Week of " + data.titles[items[0].dataIndex] } },
       },
     },
