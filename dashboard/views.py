@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from audit import trail
 from audit.models import AuditEvent
@@ -53,40 +53,46 @@ def _table_rows(curves):
     return format_html_join("\n", "<tr>" + "<td>{}</td>" * 5 + "<td>{} %</td></tr>", rows)
 
 
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _day_month(day, year=False):
+    """A date in the clinic's format, "3 Nov" (or "3 Nov 2026"), as the template's
+    `date:"j M"` writes it; the chart's hundreds of dates through Django's date formatting
+    cost several ms a view."""
+    text = f"{day.day} {MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
 def _flow(flow, mine):
     """The "Phase flow over time" chart, for the template: its table's rows (each count a
     link to the patients behind it), and the series the script draws, with the dates in
-    the clinic's format ("3 Nov") and the drill-down's address."""
+    the clinic's format ("3 Nov") and the drill-down's address. The rows are built as
+    plain text in one pass: every value is a number or a date, nothing to escape, and
+    format_html over 156 weeks costs about 5 ms."""
     weeks = flow["weeks"]
     drill = reverse("phase_week")
-    scope = "&mine=1" if mine else ""
-
-    def cell(phase, row):
-        week, n = row["week"], row["phases"][phase - 1]
-        address = f"{drill}?phase={phase}&week={week.isoformat()}{scope}"
-        return format_html('<td><a href="{}">{}</a></td>', address, n)
-
-    rows = format_html_join(
-        "\n",
-        '<tr><th scope="row">{}</th>{}{}{}<td>{}</td><td>{}</td></tr>',
-        (
-            (
-                date_format(row["week"], "j M Y"),
-                *(cell(phase, row) for phase in Phase),
-                row["new"],
-                row["discharged"],
-            )
-            for row in weeks
-        ),
-    )
+    scope = "&amp;mine=1" if mine else ""
+    rows = []
+    for row in weeks:
+        week = row["week"].isoformat()
+        cells = "".join(
+            f'<td><a href="{drill}?phase={phase}&amp;week={week}{scope}">{n}</a></td>'
+            for phase, n in enumerate(row["phases"], start=1)
+        )
+        rows.append(
+            f'<tr><th scope="row">{_day_month(row["week"], year=True)}</th>{cells}'
+            f"<td>{int(row['new'])}</td><td>{int(row['discharged'])}</td></tr>"
+        )
     # Over more than a year, "3 Nov" alone would be ambiguous.
-    label = "j M Y" if len(weeks) > 53 else "j M"
-    this_week = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    long = len(weeks) > 53
+    today = timezone.localdate()
+    this_week = today - timedelta(days=today.weekday())
     series = {
         "weeks": [row["week"].isoformat() for row in weeks],
-        "labels": [date_format(row["week"], label) for row in weeks],
+        "labels": [_day_month(row["week"], year=long) for row in weeks],
         "titles": [
-            date_format(row["week"], "j M Y") + (" (so far)" if row["week"] == this_week else "")
+            _day_month(row["week"], year=True) + (" (so far)" if row["week"] == this_week else "")
             for row in weeks
         ],
         "phases": {phase.value: [row["phases"][phase - 1] for row in weeks] for phase in Phase},
@@ -96,7 +102,7 @@ def _flow(flow, mine):
         "mine": mine,
     }
     drawn = any(sum(row["phases"]) or row["new"] or row["discharged"] for row in weeks)
-    return {"rows": rows, "series": series, "drawn": drawn, **flow}
+    return {"rows": mark_safe("\n".join(rows)), "series": series, "drawn": drawn, **flow}
 
 
 def months_before(day, months):
