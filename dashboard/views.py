@@ -64,7 +64,7 @@ def _day_month(day, year=False):
     return f"{text} {day.year}" if year else text
 
 
-def _flow(flow, mine):
+def _flow(flow, mine, months):
     """The "Phase flow over time" chart, for the template: its table's rows (each count a
     link to the patients behind it), and the series the script draws, with the dates in
     the clinic's format ("3 Nov") and the drill-down's address. The rows are built as
@@ -72,7 +72,9 @@ def _flow(flow, mine):
     format_html over 156 weeks costs about 5 ms."""
     weeks = flow["weeks"]
     drill = reverse("phase_week")
-    scope = "&amp;mine=1" if mine else ""
+    # The page's filters ride along, so that the list's "Back" returns to the same view.
+    filters = _query(mine, months)
+    scope = f"&amp;{filters.replace('&', '&amp;')}" if filters else ""
     rows = []
     for row in weeks:
         week = row["week"].isoformat()
@@ -99,7 +101,7 @@ def _flow(flow, mine):
         "new": [row["new"] for row in weeks],
         "discharged": [row["discharged"] for row in weeks],
         "drill": drill,
-        "mine": mine,
+        "filters": filters,
     }
     drawn = any(sum(row["phases"]) or row["new"] or row["discharged"] for row in weeks)
     return {"rows": mark_safe("\n".join(rows)), "series": series, "drawn": drawn, **flow}
@@ -151,7 +153,7 @@ def home(request):
     charts, points = _charts(time_to_phase)
     flow = summaries.phase_flow(practitioner, filters["since"], filters["today"])
     context = {
-        "flow": _flow(flow, mine),
+        "flow": _flow(flow, mine, months),
         "mine": mine,
         "months": months,
         "since": filters["since"],

@@ -117,8 +117,8 @@
 
   function drillDown(index, phase) {
     const query = new URLSearchParams({ phase: String(phase), week: data.weeks[index] });
-    if (data.mine) query.set("mine", "1");
-    window.location.assign(data.drill + "?" + query.toString());
+    const filters = data.filters ? "&" + data.filters : "";
+    window.location.assign(data.drill + "?" + query.toString() + filters);
   }
 
   new window.Chart(canvas, {

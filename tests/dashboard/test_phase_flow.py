@@ -261,6 +261,14 @@ class TestTheDashboardSection:
         html = practitioner_client.get("/", {"mine": "1"}).content.decode()
         assert f"?phase=1&amp;week={monday(6).isoformat()}&amp;mine=1" in html
 
+    def test_the_links_keep_the_period_for_the_way_back(self, practitioner_client, clinic):
+        response = practitioner_client.get("/", {"mine": "1", "months": "3"})
+        week = monday(3).isoformat()
+        assert f"?phase=1&amp;week={week}&amp;mine=1&amp;months=3" in response.content.decode()
+        assert script_data(response, "phase-flow-data")["filters"] == "mine=1&months=3"
+        back = practitioner_client.get(WEEK_URL, {"phase": 1, "week": week, "months": "3"})
+        assert 'href="/?months=3#phase-flow"' in back.content.decode()
+
     def test_an_empty_clinic_explains_itself(self, practitioner_client):
         page = page_text(practitioner_client.get("/"))
         assert "No patient was in a phase of care yet, so there is no phase flow to show." in page
