@@ -186,21 +186,15 @@ def time_to_phase_csv(request):
     if filters is None:
         return _bad_filter(request)
     curves = PatientSummary.objects.time_to_phase(filters["practitioner"], filters["since"])
-    scope = "my-patients" if filters["mine"] else "clinic"
-    period = f"{filters['months']}-months" if filters["months"] else "all-time"
-    name = f"time-to-phase-{scope}-{period}-{filters['today'].isoformat()}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(["axis", "phase", "time", "at_risk", "reached", "censored", "percent_reached"])
-    for axis in AXES:
-        for phase, curve in curves[axis].items():
-            for row in curve["rows"]:
-                writer.writerow(
-                    [AXES[axis], phase, row["time"], row["at_risk"], row["reached"],
-                     row["censored"], row["percent"]]
-                )  # fmt: skip
-    return response
+    header = ["axis", "phase", "time", "at_risk", "reached", "censored", "percent_reached"]
+    rows = (
+        [AXES[axis], phase, row["time"], row["at_risk"], row["reached"], row["censored"],
+         row["percent"]]
+        for axis in AXES
+        for phase, curve in curves[axis].items()
+        for row in curve["rows"]
+    )  # fmt: skip
+    return _csv_download(filters, "time-to-phase", header, rows)
 
 
 @permission_required("patients.view_patient", raise_exception=True)
@@ -213,17 +207,24 @@ def phase_flow_csv(request):
     flow = PatientSummary.objects.phase_flow(
         filters["practitioner"], filters["since"], filters["today"]
     )
+    header = ["week_starting", "phase_1", "phase_2", "phase_3", "new_patients", "discharges"]
+    rows = (
+        [row["week"].isoformat(), *row["phases"], row["new"], row["discharged"]]
+        for row in flow["weeks"]
+    )
+    return _csv_download(filters, "phase-flow", header, rows)
+
+
+def _csv_download(filters, stem, header, rows):
+    """A chart's numbers as a CSV named for the chart, its filters and today."""
     scope = "my-patients" if filters["mine"] else "clinic"
     period = f"{filters['months']}-months" if filters["months"] else "all-time"
-    name = f"phase-flow-{scope}-{period}-{filters['today'].isoformat()}.csv"
+    name = f"{stem}-{scope}-{period}-{filters['today'].isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    writer.writerow(
-        ["week_starting", "phase_1", "phase_2", "phase_3", "new_patients", "discharges"]
-    )
-    for row in flow["weeks"]:
-        writer.writerow([row["week"].isoformat(), *row["phases"], row["new"], row["discharged"]])
+    writer.writerow(header)
+    writer.writerows(rows)
     return response
 
 
