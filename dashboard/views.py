@@ -17,6 +17,7 @@ from audit import trail
 from audit.models import AuditEvent
 from dashboard.forms import PeriodFilter, PhaseWeekFilter
 from patients.models import Patient, PatientSummary, Phase, PhaseChange
+from patients.models.summary import scoped
 
 # Baeumler et al., BMJ Open 2021;11:e045961: any adverse event in 7.57 % of treatments.
 LITERATURE_AE_PER_100 = Decimal("7.57")
@@ -64,7 +65,7 @@ def _day_month(day, year=False):
     return f"{text} {day.year}" if year else text
 
 
-def _flow(flow, mine, months):
+def _flow(flow, filters):
     """The "Phase flow over time" chart, for the template: its table's rows (each count a
     link to the patients behind it), and the series the script draws, with the dates in
     the clinic's format ("3 Nov") and the drill-down's address. The rows are built as
@@ -73,8 +74,8 @@ def _flow(flow, mine, months):
     weeks = flow["weeks"]
     drill = reverse("phase_week")
     # The page's filters ride along, so that the list's "Back" returns to the same view.
-    filters = _query(mine, months)
-    scope = f"&amp;{filters.replace('&', '&amp;')}" if filters else ""
+    query = _query(filters["mine"], filters["months"], filters["region"])
+    scope = f"&amp;{query.replace('&', '&amp;')}" if query else ""
     rows = []
     for row in weeks:
         week = row["week"].isoformat()
@@ -101,7 +102,7 @@ def _flow(flow, mine, months):
         "new": [row["new"] for row in weeks],
         "discharged": [row["discharged"] for row in weeks],
         "drill": drill,
-        "filters": filters,
+        "filters": query,
     }
     drawn = any(sum(row["phases"]) or row["new"] or row["discharged"] for row in weeks)
     return {"rows": mark_safe("\n".join(rows)), "series": series, "drawn": drawn, **flow}
@@ -115,8 +116,9 @@ def months_before(day, months):
 
 
 def _filters(request):
-    """Whose patients (?mine=1, as before) and the period (?months=3|6|12); None if the
-    period is not one of those (the caller answers 400 rather than guess)."""
+    """Whose patients (?mine=1, as before), the period (?months=3|6|12) and the body
+    region (?region=, a key of patients.bodymap.PARTS); None if the period or the region is
+    not one of those (the caller answers 400 rather than guess)."""
     form = PeriodFilter(request.GET)
     if not form.is_valid():
         return None
@@ -126,19 +128,30 @@ def _filters(request):
     return {
         "mine": mine,
         "months": months,
+        "region": form.cleaned_data["region"] or None,
         "practitioner": request.user if mine else None,
         "since": months_before(today, months) if months else None,
         "today": today,
     }
 
 
-def _query(mine, months):
-    """The dashboard's URL query for these filters ("" for the clinic, all time)."""
-    return urlencode([(k, v) for k, v in [("mine", 1 if mine else None), ("months", months)] if v])
+def _query(mine, months, region=None):
+    """The dashboard's URL query for these filters ("" for the clinic, all time, every
+    region)."""
+    pairs = [("mine", 1 if mine else None), ("months", months), ("region", region)]
+    return urlencode([(k, v) for k, v in pairs if v])
 
 
 def _bad_filter(request):
-    context = {"periods": PeriodFilter.PERIODS, "value": request.GET.get("months", "")}
+    form = PeriodFilter(request.GET)
+    form.is_valid()
+    context = {
+        "periods": PeriodFilter.PERIODS,
+        "regions": PeriodFilter.REGIONS,
+        "errors": form.errors,
+        "months": request.GET.get("months", ""),
+        "region": request.GET.get("region", ""),
+    }
     return render(request, "dashboard/bad_filter.html", context, status=400)
 
 
@@ -147,23 +160,28 @@ def home(request):
     filters = _filters(request)
     if filters is None:
         return _bad_filter(request)
-    mine, months, practitioner = filters["mine"], filters["months"], filters["practitioner"]
+    mine, months, region = filters["mine"], filters["months"], filters["region"]
+    practitioner, since = filters["practitioner"], filters["since"]
     summaries = PatientSummary.objects
-    time_to_phase = summaries.time_to_phase(practitioner, filters["since"])
+    time_to_phase = summaries.time_to_phase(practitioner, since, region)
     charts, points = _charts(time_to_phase)
-    flow = summaries.phase_flow(practitioner, filters["since"], filters["today"])
+    flow = summaries.phase_flow(practitioner, since, filters["today"], region)
     context = {
-        "flow": _flow(flow, mine, months),
+        "flow": _flow(flow, filters),
+        "outcomes": _outcomes(summaries.outcome_curves(practitioner, since, region)),
         "mine": mine,
         "months": months,
-        "since": filters["since"],
+        "since": since,
+        "region": region,
+        "region_label": dict(PeriodFilter.REGIONS).get(region),
+        "regions": PeriodFilter.REGIONS,
         "periods": [
-            (label, _query(mine, value), str(months or "") == value)
+            (label, _query(mine, value, region), str(months or "") == value)
             for value, label in PeriodFilter.PERIODS
         ],
-        "query": _query(mine, months),
-        "clinic_query": _query(False, months),
-        "mine_query": _query(True, months),
+        "query": _query(mine, months, region),
+        "clinic_query": _query(False, months, region),
+        "mine_query": _query(True, months, region),
         "scope": f"&practitioner={request.user.pk}" if mine else "",
         **summaries.for_dashboard(practitioner=practitioner),
         "ae_literature": LITERATURE_AE_PER_100,
@@ -178,6 +196,95 @@ def home(request):
     return render(request, "dashboard/home.html", context)
 
 
+# The charts of "Outcomes by week of care": the measure's field on OutcomeWeek, its
+# title, its axis, and what a row's value is (per cent or points).
+OUTCOME_CHARTS = [
+    ("pain_reduction", "Average pain: reduction since intake", "Less pain than at intake (%)"),
+    ("psfs_change", "PSFS mean: change since intake", "PSFS points above intake"),
+    ("active_150", "Active at least 150 minutes a week", "Share of patients (%)"),
+]
+GROUPS = [(0, "All patients")] + [(phase.value, f"Phase {phase.value}") for phase in Phase]
+
+
+def _outcomes(curves):
+    """The outcome charts, for the template: each with its table's rows (week, group,
+    patients, and median with quartiles or share) and the points the script draws."""
+    charts = []
+    for field, title, axis in OUTCOME_CHARTS:
+        groups = curves[field]
+        rows = []
+        for phase, name in GROUPS:
+            for row in groups[phase]["rows"]:
+                unit = "" if field == "psfs_change" else " %"
+                q1, median, q3, share = (
+                    _plain(row.get(k)) for k in ("q1", "median", "q3", "share")
+                )
+                values = (
+                    [f"{share} %"]
+                    if field == "active_150"
+                    else [f"{median}{unit}", f"{q1} to {q3}{unit}"]
+                )
+                rows.append([row["week"], name, row["patients"], *values])
+        thin = groups[0]["thin"]
+        charts.append(
+            {
+                "field": field,
+                "title": title,
+                "axis": axis,
+                "rows": rows,
+                "drawn": bool(groups[0]["rows"]),
+                "thin": _week_ranges(thin),
+            }
+        )
+    # Decimals would reach the script as strings.
+    points = {
+        field: {
+            phase: [{k: float(v) for k, v in row.items()} for row in curves[field][phase]["rows"]]
+            for phase, _ in GROUPS
+        }
+        for field, _, _ in OUTCOME_CHARTS
+    }
+    return {"charts": charts, "points": points, "drawn": any(c["drawn"] for c in charts)}
+
+
+def _plain(number):
+    """17.0 as "17", 19.2 as "19.2"."""
+    return None if number is None else f"{number.normalize():f}"
+
+
+def _week_ranges(weeks):
+    """Weeks as short ranges: [0, 1, 2, 5] -> "0-2, 5"."""
+    ranges = []
+    for week in weeks:
+        if ranges and ranges[-1][1] == week - 1:
+            ranges[-1][1] = week
+        else:
+            ranges.append([week, week])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def outcome_curves_csv(request):
+    """The numbers the "Outcomes by week of care" charts draw, with the page's filters:
+    counts, medians and shares only, no patient's data (so not audited as an export of
+    patient data)."""
+    filters = _filters(request)
+    if filters is None:
+        return _bad_filter(request)
+    curves = PatientSummary.objects.outcome_curves(
+        filters["practitioner"], filters["since"], filters["region"]
+    )
+    header = ["measure", "group", "week", "patients", "median", "q1", "q3", "share_percent"]
+    rows = (
+        [field, name, row["week"], row["patients"], row.get("median", ""), row.get("q1", ""),
+         row.get("q3", ""), row.get("share", "")]
+        for field, _, _ in OUTCOME_CHARTS
+        for phase, name in GROUPS
+        for row in curves[field][phase]["rows"]
+    )  # fmt: skip
+    return _csv_download(filters, "outcomes-by-week", header, rows)
+
+
 @permission_required("patients.view_patient", raise_exception=True)
 def time_to_phase_csv(request):
     """The numbers the "Time to each phase" charts draw, with the page's filters: counts
@@ -185,7 +292,9 @@ def time_to_phase_csv(request):
     filters = _filters(request)
     if filters is None:
         return _bad_filter(request)
-    curves = PatientSummary.objects.time_to_phase(filters["practitioner"], filters["since"])
+    curves = PatientSummary.objects.time_to_phase(
+        filters["practitioner"], filters["since"], filters["region"]
+    )
     header = ["axis", "phase", "time", "at_risk", "reached", "censored", "percent_reached"]
     rows = (
         [AXES[axis], phase, row["time"], row["at_risk"], row["reached"], row["censored"],
@@ -205,7 +314,7 @@ def phase_flow_csv(request):
     if filters is None:
         return _bad_filter(request)
     flow = PatientSummary.objects.phase_flow(
-        filters["practitioner"], filters["since"], filters["today"]
+        filters["practitioner"], filters["since"], filters["today"], filters["region"]
     )
     header = ["week_starting", "phase_1", "phase_2", "phase_3", "new_patients", "discharges"]
     rows = (
@@ -219,7 +328,8 @@ def _csv_download(filters, stem, header, rows):
     """A chart's numbers as a CSV named for the chart, its filters and today."""
     scope = "my-patients" if filters["mine"] else "clinic"
     period = f"{filters['months']}-months" if filters["months"] else "all-time"
-    name = f"{stem}-{scope}-{period}-{filters['today'].isoformat()}.csv"
+    region = f"-{filters['region'].replace('_', '-')}" if filters["region"] else ""
+    name = f"{stem}-{scope}{region}-{period}-{filters['today'].isoformat()}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
@@ -242,8 +352,7 @@ def phase_week(request):
     phase, week = form.cleaned_data["phase"], form.cleaned_data["week"]
     spells = PhaseChange.objects.in_phase_at_end_of_week(phase, week)
     patients = Patient.objects.for_list().filter(pk__in=spells.values("patient_id"))
-    if filters["practitioner"] is not None:
-        patients = patients.filter(summary__practitioner=filters["practitioner"])
+    patients = scoped(patients, filters["practitioner"], filters["region"], via="summary__")
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     trail.record_shown(
         AuditEvent.Action.LIST,
@@ -263,6 +372,6 @@ def phase_week(request):
         "sunday": week + timedelta(days=6),
         "mine": filters["mine"],
         "query": query.urlencode(),
-        "back": _query(filters["mine"], filters["months"]),
+        "back": _query(filters["mine"], filters["months"], filters["region"]),
     }
     return render(request, "dashboard/phase_week.html", context)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from demo.bulk import insert_rows, new_ids
 from demo.course import ACTIVITIES, COMPLAINTS, peg, psfs
+from patients import bodymap
 from patients.models import (
     CheckIn,
     ConsentVersion,
@@ -98,6 +99,7 @@ def submitted_intake(patient, submitted, consent, answers, flags, **fields):
         red_flags=flags,
         has_red_flags=bool(flags),
         urgent=bool(URGENT_FLAGS.intersection(flags)),
+        pain_regions=bodymap.parts_mask(answers["pain"]["regions"]),
         submitted_at=submitted,
         consent_version=consent,
         consent_name=patient.full_name,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from audit import trail
 from audit.models import AuditEvent
+from patients import bodymap
 from patients.models import (
     CheckIn,
     Intake,
@@ -42,6 +43,7 @@ def submit_intake(intake_id, consent_version, ip_address):
     intake.red_flags = flags
     intake.has_red_flags = bool(flags)
     intake.urgent = intake.answered_urgent()
+    intake.pain_regions = bodymap.parts_mask(intake.answers["pain"].get("regions", []))
     intake.status = Intake.Status.SUBMITTED
     intake.submitted_at = now
     intake.consent_version = consent_version

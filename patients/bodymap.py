@@ -48,3 +48,45 @@ BACK = [
 ]
 REGIONS = FRONT + BACK
 LABELS = dict(REGIONS)
+
+# The dashboard's body-region filter: the map's areas in nine parts. A patient belongs to
+# every part that holds an area they marked at intake, kept as one bit a part
+# (Intake.pain_regions, copied to PatientSummary.regions).
+PARTS = [
+    ("head_neck", "Head and neck", ["head_front", "neck_front", "head_back", "neck_back"]),
+    (
+        "shoulders",
+        "Shoulders",
+        ["shoulder_front_l", "shoulder_front_r", "shoulder_back_l", "shoulder_back_r"],
+    ),
+    (
+        "arms_hands",
+        "Arms and hands",
+        ["arm_front_l", "arm_front_r", "arm_back_l", "arm_back_r", "hand_l", "hand_r"],
+    ),
+    ("chest_belly", "Chest and belly", ["chest", "abdomen"]),
+    ("upper_back", "Upper back", ["upper_back"]),
+    ("lower_back", "Lower back", ["lower_back"]),
+    (
+        "hips_thighs",
+        "Hips, buttocks and thighs",
+        ["hip_front_l", "hip_front_r", "buttock_l", "buttock_r"]
+        + ["thigh_front_l", "thigh_front_r", "thigh_back_l", "thigh_back_r"],
+    ),
+    ("knees", "Knees", ["knee_front_l", "knee_front_r", "knee_back_l", "knee_back_r"]),
+    (
+        "legs_feet",
+        "Lower legs and feet",
+        ["shin_l", "shin_r", "calf_l", "calf_r", "foot_l", "foot_r", "heel_l", "heel_r"],
+    ),
+]
+PART_BITS = {key: 1 << n for n, (key, _, _) in enumerate(PARTS)}
+_AREA_BITS = {area: PART_BITS[key] for key, _, areas in PARTS for area in areas}
+
+
+def parts_mask(areas):
+    """The bits of the parts that hold any of these map areas (0 for none)."""
+    mask = 0
+    for area in areas:
+        mask |= _AREA_BITS.get(area, 0)
+    return mask

@@ -71,8 +71,8 @@ def _counted(queryset, patient="patient", what="id", distinct=False):
 
 def _course():
     """The patient's status and practitioner (copied, so that the dashboard counts one
-    table), phase and its dates, the day the course started, baseline and latest pain, and
-    the sessions' counts."""
+    table), the body parts of the accepted intake's pain map, phase and its dates, the day
+    the course started, baseline and latest pain, and the sessions' counts."""
     Reading = apps.get_model("patients", "OutcomeReading")
     PhaseChange = apps.get_model("patients", "PhaseChange")
     Session = apps.get_model("treatment_sessions", "TreatmentSession")
@@ -84,8 +84,10 @@ def _course():
     latest_pain = pain.exclude(source="intake").order_by("-taken_on", "-id")
     sessions = Session.objects.filter(patient=OWN)
     patient = apps.get_model("patients", "Patient").objects.filter(pk=OWN)
+    accepted = apps.get_model("patients", "Intake").objects.filter(patient=OWN, status="accepted")
     return {
         "status": Subquery(patient.values("status")[:1]),
+        "regions": Coalesce(Subquery(accepted.values("pain_regions")[:1]), Value(0)),
         "practitioner": Subquery(patient.values("practitioner")[:1]),
         "phase": Subquery(latest_phase.values("phase")[:1]),
         "phase_started_on": Subquery(latest_phase.values("started_on")[:1]),

@@ -106,7 +106,16 @@ def summary_value(response, term):
 def section_table(response, heading_id):
     """The rows of the table in the section `heading_id`, each a list of its cells' text."""
     section = html(response).split(f'id="{heading_id}"')[1].split("</section>")[0]
-    body = section.split("<tbody>")[1].split("</tbody>")[0]
+    return _body_rows(section)
+
+
+def table_rows(response, table_id):
+    """The rows of the table `table_id`'s body, each a list of its cells' text."""
+    return _body_rows(html(response).split(f'<table class="table table-sm" id="{table_id}">')[1])
+
+
+def _body_rows(fragment):
+    body = fragment.split("<tbody>")[1].split("</tbody>")[0]
     return [
         [" ".join(strip_tags(cell).split()) for cell in re.findall(r"<td>(.*?)</td>", row)]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)

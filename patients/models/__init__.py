@@ -1,6 +1,7 @@
 from audit import trail  # noqa: E402
 from patients.models.intake import ConsentVersion, Intake, RedFlagReview
 from patients.models.links import PatientLink, token_hash
+from patients.models.outcomes import OutcomeWeek
 from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.readings import CheckIn, OutcomeReading, PsfsActivity, PsfsRating
 from patients.models.records import Limb, Patient, PatientQuerySet, phone_validator
@@ -15,6 +16,7 @@ __all__ = [
     "Intake",
     "Limb",
     "OutcomeReading",
+    "OutcomeWeek",
     "Patient",
     "PatientLink",
     "PatientQuerySet",

@@ -144,6 +144,8 @@ class Intake(models.Model):
     red_flags = models.JSONField(default=list, blank=True)
     has_red_flags = models.BooleanField(default=False)
     urgent = models.BooleanField(default=False)
+    # The parts of the body the pain map's areas fall in (patients.bodymap.PART_BITS).
+    pain_regions = models.PositiveIntegerField(default=0)
     consent_version = models.ForeignKey(
         ConsentVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

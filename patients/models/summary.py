@@ -30,8 +30,10 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 
+from patients import bodymap
 from patients.kaplan_meier import kaplan_meier
 from patients.models.intake import Intake
+from patients.models.outcomes import OutcomeWeek, curves
 from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.records import Patient, evaluable, quiet_since, responding
 from patients.summary import fresh_values, spell_end
@@ -99,8 +101,20 @@ def _monday(field):
     return Cast(TruncWeek(field), DateField())
 
 
+def scoped(rows, practitioner=None, region=None, via=""):
+    """`rows` (summaries, or rows related to them through `via`, "patient__summary__") of
+    one practitioner's patients, and of those whose intake's pain map holds an area in the
+    body part `region` (a key of patients.bodymap.PARTS); all of them for None."""
+    if practitioner is not None:
+        rows = rows.filter(**{f"{via}practitioner": practitioner})
+    if region is not None:
+        bit = bodymap.PART_BITS[region]
+        rows = rows.alias(in_region=F(f"{via}regions").bitand(bit)).filter(in_region__gt=0)
+    return rows
+
+
 class PatientSummaryQuerySet(models.QuerySet):
-    def time_to_phase(self, practitioner=None, since=None):
+    def time_to_phase(self, practitioner=None, since=None, region=None):
         """The dashboard's "Time to each phase": Kaplan-Meier curves of the share of
         patients who have reached phase 2 (or beyond) and phase 3, by weeks since their
         course started (the first phase change: the accepted intake) and by sessions before
@@ -112,9 +126,7 @@ class PatientSummaryQuerySet(models.QuerySet):
         source: intake, check-in or session) for weeks, and at their session count for
         sessions. The summary keeps no discharge date, so a discharged or archived patient
         is censored at their last reading too."""
-        courses = self.filter(course_started_on__isnull=False)
-        if practitioner is not None:
-            courses = courses.filter(practitioner=practitioner)
+        courses = scoped(self, practitioner, region).filter(course_started_on__isnull=False)
         if since is not None:
             courses = courses.filter(course_started_on__gte=since)
         reached_on = {
@@ -162,7 +174,20 @@ class PatientSummaryQuerySet(models.QuerySet):
             **curves,
         }
 
-    def phase_flow(self, practitioner=None, since=None, today=None):
+    def outcome_curves(self, practitioner=None, since=None, region=None):
+        """The dashboard's "Outcomes by week of care": average pain's reduction from the
+        intake (median and quartiles), the PSFS mean's change (the same) and the share
+        active at least 150 minutes, by week since the course started, for all patients and
+        by the phase they were in that week (patients.models.outcomes.curves). For the
+        clinic or one practitioner's patients, those whose course started on or after
+        `since`, and those with pain in one body part. One query: patients counted by
+        (measure, week, phase, value) over OutcomeWeek."""
+        weeks = scoped(OutcomeWeek.objects.all(), practitioner, region, via="patient__summary__")
+        if since is not None:
+            weeks = weeks.filter(patient__summary__course_started_on__gte=since)
+        return curves(weeks.counts())
+
+    def phase_flow(self, practitioner=None, since=None, today=None, region=None):
         """The dashboard's "Phase flow over time": for each week (Monday to Sunday) from
         the one holding `since` (or the first course start, at most FLOW_WEEKS_CAP weeks
         back) to this one, the patients in phase 1, 2 and 3 at the end of the week, the new
@@ -178,11 +203,8 @@ class PatientSummaryQuerySet(models.QuerySet):
         but a patient's first) or at a discharge, so discharges in w = spells ended in w -
         (changes started in w - courses started in w)."""
         today = today or timezone.localdate()
-        spells = PhaseChange.objects.all()
-        courses = self.filter(course_started_on__isnull=False)
-        if practitioner is not None:
-            spells = spells.filter(patient__summary__practitioner=practitioner)
-            courses = courses.filter(practitioner=practitioner)
+        spells = scoped(PhaseChange.objects.all(), practitioner, region, via="patient__summary__")
+        courses = scoped(self, practitioner, region).filter(course_started_on__isnull=False)
         started = spells.order_by().values(
             kind=Value("started"), row_phase=F("phase"), week=TruncWeek("started_on")
         )
@@ -323,6 +345,7 @@ class PatientSummaryManager(models.Manager.from_queryset(PatientSummaryQuerySet)
         PhaseChange.objects.using(summaries.db).filter(patient_id=patient.pk).update(
             ended_on=spell_end()
         )
+        OutcomeWeek.objects.rewrite(patient.pk, using=summaries.db)
 
     @transaction.atomic(savepoint=False)
     def refresh_many(self, patients):
@@ -332,6 +355,7 @@ class PatientSummaryManager(models.Manager.from_queryset(PatientSummaryQuerySet)
         self.bulk_create((self.model(patient_id=pk) for pk in missing.iterator()), batch_size=5000)
         self.filter(patient__in=patients.values("pk")).update(**fresh_values())
         PhaseChange.objects.filter(patient__in=patients.values("pk")).update(ended_on=spell_end())
+        OutcomeWeek.objects.rewrite_many(patients)
 
 
 class PatientSummary(models.Model):
@@ -344,6 +368,9 @@ class PatientSummary(models.Model):
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The body parts of the accepted intake's pain map (Intake.pain_regions): the
+    # dashboard's region filter.
+    regions = models.PositiveIntegerField(default=0)
     phase = models.PositiveSmallIntegerField(null=True, blank=True, choices=Phase)
     phase_started_on = models.DateField(null=True, blank=True)
     course_started_on = models.DateField(

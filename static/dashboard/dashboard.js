@@ -170,3 +170,177 @@
   });
   document.documentElement.dataset.flowDrawn = "true";
 })();
+
+// The dashboard's "Outcomes by week of care" charts: for each measure, the median of all
+// patients as a thick line over a band of the middle half (quartiles), the median of each
+// phase's patients as thin lines, and grey bars of how many patients each week holds (on a
+// second axis). The pain chart marks the IMMPACT 30 % and 50 % lines. Weeks with fewer than
+// five patients are not in the data.
+(function () {
+  "use strict";
+
+  const source = document.getElementById("outcome-curves-data");
+  if (!source || !window.Chart) return;
+  const data = JSON.parse(source.textContent);
+  const PHASE_COLOURS = {
+    1: "rgb(214, 51, 132)",
+    2: "rgb(204, 150, 0)",
+    3: "rgb(25, 135, 84)",
+  };
+  const ALL = "rgb(13, 110, 120)";
+  const BAND = "rgba(13, 110, 120, 0.15)";
+  const AXES = {
+    pain_reduction: "Less pain than at intake (%)",
+    psfs_change: "PSFS points above intake",
+    active_150: "Share active 150 minutes or more (%)",
+  };
+  const UNITS = { pain_reduction: " %", psfs_change: " points", active_150: " %" };
+
+  function draw(field) {
+    const canvas = document.getElementById("outcome-" + field);
+    if (!canvas) return;
+    const groups = data[field];
+    const share = field === "active_150";
+    const value = (row) => (share ? row.share : row.median);
+    const weeks = groups[0].map((row) => row.week);
+    const last = weeks.length ? weeks[weeks.length - 1] : 0;
+    // Every week from 0 to the last drawn, with a gap (null) where a group has too few
+    // patients, so that no line is drawn across weeks it does not know.
+    const series = (rows, pick) => {
+      const byWeek = new Map(rows.map((row) => [row.week, row]));
+      const points = [];
+      for (let week = 0; week <= last; week += 1) {
+        const row = byWeek.get(week);
+        points.push({ x: week, y: row ? pick(row) : null });
+      }
+      return points;
+    };
+    const datasets = [];
+    if (!share) {
+      datasets.push(
+        {
+          label: "Middle half of patients (lower quartile)",
+          data: series(groups[0], (row) => row.q1),
+          borderWidth: 0,
+          pointRadius: 0,
+          backgroundColor: BAND,
+          legendHidden: true,
+        },
+        {
+          label: "Middle half of patients",
+          data: series(groups[0], (row) => row.q3),
+          borderWidth: 0,
+          pointRadius: 0,
+          pointStyle: "rect",
+          backgroundColor: BAND,
+          fill: "-1",
+        },
+      );
+    }
+    datasets.push({
+      label: share ? "All patients" : "All patients (median)",
+      data: series(groups[0], value),
+      borderColor: ALL,
+      backgroundColor: ALL,
+      pointStyle: "line",
+      borderWidth: 3,
+      pointRadius: 2,
+      pointHitRadius: 6,
+    });
+    [1, 2, 3].forEach((phase) => {
+      if (!groups[phase].length) return;
+      datasets.push({
+        label: "In phase " + phase + " that week",
+        data: series(groups[phase], value),
+        borderColor: PHASE_COLOURS[phase],
+        backgroundColor: PHASE_COLOURS[phase],
+        pointStyle: "line",
+        borderWidth: 1.5,
+        borderDash: [5, 3],
+        pointRadius: 0,
+        pointHitRadius: 6,
+      });
+    });
+    if (field === "pain_reduction") {
+      [
+        [30, "30 % less: moderate (IMMPACT)", [2, 2]],
+        [50, "50 % less: substantial (IMMPACT)", [8, 4]],
+      ].forEach(([y, label, dash]) =>
+        datasets.push({
+          label,
+          data: [
+            { x: 0, y },
+            { x: last, y },
+          ],
+          borderColor: "rgb(108, 117, 125)",
+          backgroundColor: "rgb(108, 117, 125)",
+          pointStyle: "line",
+          borderWidth: 1,
+          borderDash: dash,
+          pointRadius: 0,
+          reference: true,
+        }),
+      );
+    }
+    datasets.push({
+      type: "bar",
+      label: "Patients that week",
+      data: groups[0].map((row) => ({ x: row.week, y: row.patients })),
+      backgroundColor: "rgba(108, 117, 125, 0.2)",
+      pointStyle: "rect",
+      yAxisID: "patients",
+      order: 10,
+    });
+    new window.Chart(canvas, {
+      type: "line",
+      data: { datasets },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: "nearest", axis: "x", intersect: false },
+        scales: {
+          x: {
+            type: "linear",
+            min: 0,
+            max: last,
+            offset: false,
+            title: { display: true, text: "Weeks since intake" },
+            ticks: { precision: 0 },
+          },
+          y: {
+            title: { display: true, text: AXES[field] },
+            ...(share ? { min: 0, max: 100 } : {}),
+            ticks: { callback: (v) => v + (field === "psfs_change" ? "" : " %") },
+          },
+          patients: {
+            position: "right",
+            beginAtZero: true,
+            grid: { drawOnChartArea: false },
+            title: { display: true, text: "Patients" },
+            ticks: { precision: 0 },
+          },
+        },
+        plugins: {
+          legend: {
+            position: "bottom",
+            labels: {
+              usePointStyle: true,
+              filter: (item, chart) => !chart.datasets[item.datasetIndex].legendHidden,
+            },
+          },
+          tooltip: {
+            filter: (item) => !item.dataset.reference && !item.dataset.legendHidden,
+            callbacks: {
+              title: (items) => "Week " + items[0].parsed.x,
+              label: (item) =>
+                item.dataset.label + ": " + item.parsed.y + (item.dataset.type === "bar" ? "" : UNITS[field]),
+            },
+          },
+        },
+      },
+    });
+  }
+
+  Object.keys(data).forEach(draw);
+  document.documentElement.dataset.outcomesDrawn = "true";
+})();

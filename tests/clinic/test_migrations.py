@@ -128,3 +128,30 @@ def test_the_summary_migrations_fill_it_as_the_live_refresh_does(
     summary = live[0]  # ana's: two sessions, both before phase 3, three bilateral points
     assert (summary["sessions"], summary["adverse_events"], summary["needles"]) == (2, 1, 6)
     assert (summary["phase"], summary["sessions_before_phase_3"]) == (3, 2)
+
+
+def test_the_outcome_weeks_and_regions_are_filled_as_the_live_refresh_does(
+    browser_db, migrator, practitioner, second_practitioner
+):
+    """0016 fills the outcome weeks, the intakes' body parts and the summaries' copies with
+    frozen copies of the code; on a database with a history they agree with the live
+    refresh."""
+    from patients.models import Intake, OutcomeWeek, PatientSummary
+    from tests.dashboard.test_outcome_curves import build_clinic
+
+    build_clinic(practitioner, second_practitioner)
+    for intake in Intake.objects.all():
+        areas = ["lower_back"] if intake.patient.given_name in "ABC" else ["knee_front_l"]
+        intake.answers = {"pain": {"regions": areas}}
+        intake.save(update_fields=["answers"])
+    fields = ["patient", "week", "phase", "pain_reduction", "psfs_change", "active_150"]
+    weeks = list(OutcomeWeek.objects.order_by("patient", "week").values(*fields))
+    regions = list(PatientSummary.objects.order_by("pk").values_list("pk", "regions"))
+    assert len(weeks) >= 9 and {mask for _, mask in regions} == {32, 128}
+
+    migrator.migrate([("patients", "0015_phasechange_ended_on")])
+    migrator = MigrationExecutor(connection)
+    migrator.migrate(migrator.loader.graph.leaf_nodes())
+
+    assert list(OutcomeWeek.objects.order_by("patient", "week").values(*fields)) == weeks
+    assert list(PatientSummary.objects.order_by("pk").values_list("pk", "regions")) == regions

@@ -48,6 +48,6 @@ def test_its_query_count_does_not_grow_with_the_register(
     # switch), 5 one aggregate over patients and their summaries (by status, by phase, quiet,
     # responders, sessions and adverse events), 6 intakes waiting and unreviewed red flags,
     # 7 the sessions before phases 2 and 3, 8 open suggestions, 9 the time to each phase,
-    # 10 the phase flow.
-    with django_assert_num_queries(10):
+    # 10 the phase flow, 11 the outcome curves.
+    with django_assert_num_queries(11):
         practitioner_client.get("/")

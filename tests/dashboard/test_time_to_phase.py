@@ -291,8 +291,8 @@ def test_the_query_count_does_not_grow_with_the_register(
     # 1 session, 2 user, 3 permissions, 4 the practitioner's profile, 5 the summaries'
     # aggregate, 6 intakes waiting, 7 sessions before phases 2 and 3, 8 open suggestions,
     # 9 the time to each phase (one union of four GROUP BYs), 10 the phase flow (one union
-    # of three).
-    with django_assert_num_queries(10):
+    # of three), 11 the outcome curves (one union of three).
+    with django_assert_num_queries(11):
         practitioner_client.get("/", {"mine": "1", "months": "12"})
     # The CSV: 1 session, 2 user, 3 permissions, 4 the profile, 5 the curves.
     with django_assert_num_queries(5):
