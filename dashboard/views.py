@@ -19,8 +19,14 @@ from dashboard.forms import PeriodFilter, PhaseWeekFilter
 from patients.models import Patient, PatientSummary, Phase, PhaseChange
 from patients.models.summary import scoped
 
-# Baeumler et al., BMJ Open 2021;11:e045961: any adverse event in 7.57 % of treatments.
-LITERATURE_AE_PER_100 = Decimal("7.57")
+# Baeumler et al., BMJ Open 2021;11:e045961 (CLINICAL.md section 4): any adverse event in
+# 7.57 % of treatments (95 % CI 1.43 to 17.95 %), serious ones 7.98 per million treatments.
+LITERATURE_AE = {
+    "per_100": Decimal("7.57"),
+    "low": Decimal("1.43"),
+    "high": Decimal("17.95"),
+    "serious_per_million": Decimal("7.98"),
+}
 
 # The two charts of "Time to each phase": the x axis of each. A phase's sessions are those
 # before the day it was reached (PatientSummary.sessions_before_phase_N).
@@ -184,7 +190,7 @@ def home(request):
         "mine_query": _query(True, months, region),
         "scope": f"&practitioner={request.user.pk}" if mine else "",
         **summaries.for_dashboard(practitioner=practitioner),
-        "ae_literature": LITERATURE_AE_PER_100,
+        "ae_literature": LITERATURE_AE,
         "time_to_phase": time_to_phase,
         "charts": charts,
         "chart_points": points,

@@ -83,6 +83,7 @@ def _course():
     pain = Reading.objects.filter(patient=OWN, measure="pain_average")
     latest_pain = pain.exclude(source="intake").order_by("-taken_on", "-id")
     sessions = Session.objects.filter(patient=OWN)
+    signed_events = AdverseEvent.objects.filter(session__patient=OWN, session__status="signed")
     patient = apps.get_model("patients", "Patient").objects.filter(pk=OWN)
     accepted = apps.get_model("patients", "Intake").objects.filter(patient=OWN, status="accepted")
     return {
@@ -107,11 +108,14 @@ def _course():
             Reading.objects.filter(patient=OWN).order_by("-taken_on").values("taken_on")[:1]
         ),
         "sessions": _counted(sessions),
-        "sessions_with_adverse_event": _counted(
-            AdverseEvent.objects.filter(session__patient=OWN),
-            "session__patient",
-            what="session",
-            distinct=True,
+        # The adverse-event rate counts signed sessions only: a draft may still change.
+        "signed_sessions": _counted(sessions.filter(status="signed")),
+        "signed_sessions_with_adverse_event": _counted(
+            signed_events, "session__patient", what="session", distinct=True
+        ),
+        "signed_adverse_events": _counted(signed_events, "session__patient"),
+        "serious_adverse_events": _counted(
+            signed_events.filter(severity="serious"), "session__patient"
         ),
         "adverse_events": _counted(
             AdverseEvent.objects.filter(session__patient=OWN), "session__patient"

@@ -11,7 +11,6 @@ a session note from the form or the admin.
 
 from datetime import timedelta
 from decimal import Decimal
-from statistics import median
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
@@ -33,7 +32,7 @@ from django.utils import timezone
 from patients import bodymap
 from patients.kaplan_meier import kaplan_meier
 from patients.models.intake import Intake
-from patients.models.outcomes import OutcomeWeek, curves
+from patients.models.outcomes import OutcomeWeek, curves, quartiles
 from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.records import Patient, evaluable, quiet_since, responding
 from patients.summary import fresh_values, spell_end
@@ -255,8 +254,8 @@ class PatientSummaryQuerySet(models.QuerySet):
         """Everything the clinic dashboard shows, for the clinic or for one practitioner's
         patients, in four queries whatever the size of the register: patients by status,
         active patients by phase, quiet, evaluable and responding, the treatments behind
-        them (one pass over the summaries), the sessions before phases 2 and 3 (one over
-        those that reached them), waiting intakes and open suggestions."""
+        them (one pass over the summaries), the patients by sessions before phases 2 and 3
+        (their medians), waiting intakes and open suggestions."""
         today = today or timezone.localdate()
         summaries = self
         intakes = Intake.objects.filter(Q(status=Intake.Status.SUBMITTED) | Q(has_red_flags=True))
@@ -279,14 +278,22 @@ class PatientSummaryQuerySet(models.QuerySet):
             quiet=Count("pk", filter=active & quiet_since(today, via="")),
             evaluable=Count("pk", filter=evaluable(via="")),
             responders=Count("pk", filter=responding(via="")),
-            sessions=Sum("sessions", default=0),
-            with_adverse_event=Sum("sessions_with_adverse_event", default=0),
+            signed_sessions=Sum("signed_sessions", default=0),
+            with_adverse_event=Sum("signed_sessions_with_adverse_event", default=0),
+            adverse_events=Sum("signed_adverse_events", default=0),
+            serious=Sum("serious_adverse_events", default=0),
         )
-        rows = summaries.filter(
-            Q(sessions_before_phase_2__isnull=False) | Q(sessions_before_phase_3__isnull=False)
-        ).values_list("sessions_before_phase_2", "sessions_before_phase_3")
-        to_2 = [row[0] for row in rows if row[0] is not None]
-        to_3 = [row[1] for row in rows if row[1] is not None]
+        # Patients by sessions before each phase (a few dozen rows, whatever the size).
+        before = [
+            summaries.filter(**{f"{column}__isnull": False})
+            .order_by()
+            .values(to_phase=Value(phase), before=F(column))
+            .annotate(n=Count("pk"))
+            for phase, column in ((2, "sessions_before_phase_2"), (3, "sessions_before_phase_3"))
+        ]
+        to_phase = {2: {}, 3: {}}
+        for row in before[0].union(before[1], all=True):
+            to_phase[row["to_phase"]][row["before"]] = row["n"]
         # Only waiting or flagged intakes, through their partial indexes.
         waiting = intakes.exclude(status=Intake.Status.STARTED).aggregate(
             total=Count("id", filter=Q(status=Intake.Status.SUBMITTED)),
@@ -297,8 +304,10 @@ class PatientSummaryQuerySet(models.QuerySet):
         )
         response = {"total": counts["evaluable"], "responders": counts["responders"]}
         treatments = {
-            "sessions": counts["sessions"],
+            "signed_sessions": counts["signed_sessions"],
             "with_adverse_event": counts["with_adverse_event"],
+            "adverse_events": counts["adverse_events"],
+            "serious": counts["serious"],
         }
         by_status = [(status, counts[f"status_{status}"]) for status in Patient.Status]
         return {
@@ -315,12 +324,12 @@ class PatientSummaryQuerySet(models.QuerySet):
                 if response["total"]
                 else None
             ),
-            "to_phase_2": median(to_2) if to_2 else None,
-            "to_phase_3": median(to_3) if to_3 else None,
+            "to_phase_2": quartiles(to_phase[2])[1] if to_phase[2] else None,
+            "to_phase_3": quartiles(to_phase[3])[1] if to_phase[3] else None,
             "treatments": treatments,
             "ae_rate": (
-                Decimal(treatments["with_adverse_event"] * 100) / treatments["sessions"]
-                if treatments["sessions"]
+                Decimal(treatments["with_adverse_event"] * 100) / treatments["signed_sessions"]
+                if treatments["signed_sessions"]
                 else None
             ),
         }
@@ -387,7 +396,12 @@ class PatientSummary(models.Model):
     latest_pain_on = models.DateField(null=True, blank=True)
     last_reading_on = models.DateField(null=True, blank=True)
     sessions = models.PositiveIntegerField(default=0)
-    sessions_with_adverse_event = models.PositiveIntegerField(default=0)
+    signed_sessions = models.PositiveIntegerField(default=0)
+    signed_sessions_with_adverse_event = models.PositiveIntegerField(default=0)
+    signed_adverse_events = models.PositiveIntegerField(default=0)
+    serious_adverse_events = models.PositiveIntegerField(
+        "serious adverse events (signed sessions)", default=0
+    )
     adverse_events = models.PositiveIntegerField(default=0)
     needles = models.PositiveIntegerField("needles (a bilateral point counts two)", default=0)
     sessions_before_phase_2 = models.PositiveIntegerField(null=True, blank=True)
@@ -413,8 +427,10 @@ class PatientSummary(models.Model):
                 name="summary_latest_range",
             ),
             models.CheckConstraint(
-                condition=Q(sessions_with_adverse_event__lte=models.F("sessions")),
-                name="summary_adverse_events_within_sessions",
+                condition=Q(signed_sessions__lte=models.F("sessions"))
+                & Q(signed_sessions_with_adverse_event__lte=models.F("signed_sessions"))
+                & Q(serious_adverse_events__lte=models.F("signed_adverse_events")),
+                name="summary_signed_counts_within",
             ),
         ]
 

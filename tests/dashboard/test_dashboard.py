@@ -6,7 +6,16 @@ import pytest
 from django.urls import reverse
 
 from patients.models import PatientSummary
-from tests.factories import InvitedPatientFactory, PatientFactory, SubmittedIntakeFactory
+from sessions.models import AdverseEvent
+from tests.factories import (
+    InvitedPatientFactory,
+    PatientFactory,
+    StartedCourseFactory,
+    SubmittedIntakeFactory,
+)
+from tests.html import page_text
+from tests.progress_helpers import days_ago
+from tests.session_factories import SessionOnDateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +30,42 @@ def test_the_numbers_for_a_known_clinic(clinic):
     assert numbers["responder_percent"] == 50
     assert numbers["to_phase_2"] == 2  # the median of ben 2, cat 4 and eve 0 (no sessions)
     assert numbers["to_phase_3"] == 5  # cat
-    assert numbers["treatments"] == {"sessions": 13, "with_adverse_event": 1}
-    assert round(numbers["ae_rate"], 2) == Decimal("7.69")  # 1 of 13, per 100
+    # The clinic's 13 notes are drafts: no adverse-event rate until they are signed.
+    assert numbers["treatments"] == {
+        "signed_sessions": 0,
+        "with_adverse_event": 0,
+        "adverse_events": 0,
+        "serious": 0,
+    }
+    assert numbers["ae_rate"] is None
+
+
+def test_the_adverse_event_rate_counts_signed_notes_only(practitioner_client, practitioner):
+    """Three signed notes, one with a mild and one with a serious event, and a draft with
+    an event: 2 of 3 signed treatments, one of the two events serious."""
+    patient = PatientFactory(practitioner=practitioner)
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(30))
+    events = ["mild", "serious", None, "mild"]
+    for n, severity in enumerate(events):
+        session = SessionOnDateFactory(
+            patient=patient, practitioner=practitioner, on=days_ago(20 - n)
+        )
+        if severity:
+            AdverseEvent.objects.create(session=session, category="bleeding", severity=severity)
+        if n < 3:
+            session.sign(by=practitioner)
+    PatientSummary.objects.refresh(patient)
+    numbers = PatientSummary.objects.for_dashboard()
+    assert numbers["treatments"] == {
+        "signed_sessions": 3,
+        "with_adverse_event": 2,
+        "adverse_events": 2,
+        "serious": 1,
+    }
+    assert round(numbers["ae_rate"], 2) == Decimal("66.67")
+    text = page_text(practitioner_client.get("/"))
+    assert "66.7 per 100 treatments (2 of 3); 2 events, 1 serious." in text
+    assert "(95 % CI 1.43 to 17.95), serious events 7.98 per million treatments" in text
 
 
 def test_each_number_links_to_the_patients_behind_it(practitioner_client, clinic):
@@ -54,4 +97,4 @@ def test_my_patients_shows_only_mine(client, second_practitioner, clinic):
 
 def test_an_empty_clinic_shows_sensible_blanks(practitioner_client):
     page = practitioner_client.get("/").content.decode()
-    assert "none yet" in page and "no sessions yet" in page
+    assert "none yet" in page and "no signed notes yet" in page

@@ -115,7 +115,9 @@ def test_the_timeline_counts_the_notes_themselves_not_the_summary(
 ):
     """Were the summary ever wrong, no note may go missing from the chart."""
     course(patient, practitioner, 12, points=["ST36"])
-    PatientSummary.objects.filter(patient=patient).update(sessions=3, sessions_with_adverse_event=0)
+    PatientSummary.objects.filter(patient=patient).update(
+        sessions=3, signed_sessions=0, signed_sessions_with_adverse_event=0
+    )
     second_page = practitioner_client.get(patient_url(patient, page=2))
     assert [session.session_number for session in second_page.context["sessions"].object_list] == [
         2,
