@@ -182,9 +182,10 @@
   const source = document.getElementById("outcome-curves-data");
   if (!source || !window.Chart) return;
   const data = JSON.parse(source.textContent);
+  // The phases' colours on the patient progress page and in the charts above.
   const PHASE_COLOURS = {
     1: "rgb(214, 51, 132)",
-    2: "rgb(204, 150, 0)",
+    2: "rgb(255, 193, 7)",
     3: "rgb(25, 135, 84)",
   };
   const ALL = "rgb(13, 110, 120)";
@@ -255,7 +256,7 @@
         borderColor: PHASE_COLOURS[phase],
         backgroundColor: PHASE_COLOURS[phase],
         pointStyle: "line",
-        borderWidth: 1.5,
+        borderWidth: 2,
         borderDash: [5, 3],
         pointRadius: 0,
         pointHitRadius: 6,

@@ -127,8 +127,16 @@ class Command(BaseCommand):
             ("dashboard, my patients", "get", reverse("home") + "?mine=1", None),
             ("dashboard, 3 months", "get", reverse("home") + "?months=3", None),
             ("dashboard, mine, 12 months", "get", reverse("home") + "?mine=1&months=12", None),
+            ("dashboard, lower back", "get", reverse("home") + "?region=lower_back", None),
+            (
+                "dashboard, mine, 6 months, knees",
+                "get",
+                reverse("home") + "?mine=1&months=6&region=knees",
+                None,
+            ),
             ("time to phase CSV", "get", reverse("time_to_phase_csv"), None),
             ("phase flow CSV", "get", reverse("phase_flow_csv"), None),
+            ("outcome curves CSV", "get", reverse("outcome_curves_csv"), None),
             ("phase week list", "get", f"{reverse('phase_week')}?phase=2&week={week}", None),
             ("patient list", "get", reverse("patients:list"), None),
             ("patient search", "get", reverse("patients:list") + "?q=abbott", None),
@@ -218,10 +226,10 @@ class Command(BaseCommand):
 
     def print_table(self, results):
         self.stdout.write(
-            f"{'page':<22}{'median ms':>11}{'p95 ms':>10}{'x floor':>9}{'queries':>9}"
+            f"{'page':<34}{'median ms':>11}{'p95 ms':>10}{'x floor':>9}{'queries':>9}"
         )
         for row in results:
             self.stdout.write(
-                f"{row['page']:<22}{row['median_ms']:>11}{row['p95_ms']:>10}"
+                f"{row['page']:<34}{row['median_ms']:>11}{row['p95_ms']:>10}"
                 f"{row['ratio_to_floor']:>9}{row['queries']:>9}"
             )
