@@ -32,7 +32,10 @@ def improvement_percent(baseline, value):
 
 
 def responder_category(baseline, value):
-    """IMMPACT categories against baseline (Dworkin et al., J Pain 2008)."""
+    """IMMPACT categories against baseline (Dworkin et al., J Pain 2008). From a baseline
+    of 0 there is no per cent, but a rise is still "worse" (CLINICAL.md section 1)."""
+    if baseline is not None and value is not None and Decimal(baseline) == 0:
+        return "worse" if Decimal(value) > 0 else "no change"
     percent = improvement_percent(baseline, value)
     if percent is None:
         return None

@@ -139,7 +139,9 @@ class MeasuresForm(StepForm):
     pain_average = score_field(
         "Your average pain over the past week", "0 = no pain, 10 = worst pain imaginable"
     )
-    pain_worst = score_field("Your worst pain over the past week")
+    pain_worst = score_field(
+        "Your worst pain over the past week", "0 = no pain, 10 = worst pain imaginable"
+    )
     enjoyment = score_field(
         "Over the past week, how much has pain got in the way of enjoying life?",
         "0 = not at all, 10 = completely",

@@ -89,7 +89,7 @@
   chart("function-chart", [
     { label: "PEG score", data: points(s.peg), borderColor: "#6f42c1", backgroundColor: "#6f42c1" },
     { label: "PSFS mean", data: points(s.psfs), borderColor: "#20c997", backgroundColor: "#20c997" },
-    { label: "Movement confidence", data: points(s.confidence), borderColor: "#0dcaf0", backgroundColor: "#0dcaf0" },
+    { label: "Movement confidence (clinic measure)", data: points(s.confidence), borderColor: "#0dcaf0", backgroundColor: "#0dcaf0" },
   ], 10, []);
   chart("activity-chart", [
     { label: "Active minutes a week", data: points(s.active_minutes), borderColor: "#198754", backgroundColor: "#198754" },

@@ -141,7 +141,7 @@ def test_the_summary_names_the_responder_category(
     assert summary_value(response, "Change since baseline") == f"{shown} (IMMPACT categories)"
 
 
-def test_a_baseline_of_0_shows_the_change_in_points_without_a_per_cent_or_category(
+def test_a_baseline_of_0_shows_the_change_in_points_and_worse_without_a_per_cent(
     practitioner_client, practitioner, patient
 ):
     StartedCourseFactory(
@@ -151,8 +151,9 @@ def test_a_baseline_of_0_shows_the_change_in_points_without_a_per_cent_or_catego
     response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     shown = summary_value(response, "Change since baseline")
-    assert shown.startswith("2 points") and "worse" in shown
-    assert "None" not in shown and "%" not in shown
+    assert shown == (
+        "2 points worse (no per cent from a baseline of 0): worse (IMMPACT categories)"
+    )
 
 
 def test_the_summary_counts_sessions_needles_with_bilateral_as_two_and_adverse_events(

@@ -67,9 +67,17 @@ def test_improvement_is_the_drop_from_baseline_in_per_cent(baseline, value, perc
 
 
 @pytest.mark.parametrize(("baseline", "value"), [(0, 0), (0, 3), (None, 3), (5, None)])
-def test_there_is_no_improvement_from_a_zero_or_missing_baseline(baseline, value):
+def test_there_is_no_per_cent_from_a_zero_or_missing_baseline(baseline, value):
     assert improvement_percent(baseline, value) is None
-    assert responder_category(baseline, value) is None
+
+
+@pytest.mark.parametrize(
+    ("baseline", "value", "category"),
+    [(0, 3, "worse"), (0, Decimal("0.5"), "worse"), (0, 0, "no change"), (None, 3, None),
+     (5, None, None)],
+)  # fmt: skip
+def test_from_a_baseline_of_0_a_rise_is_worse_never_blank(baseline, value, category):
+    assert responder_category(baseline, value) == category
 
 
 @pytest.mark.parametrize(
