@@ -214,32 +214,34 @@ GROUPS = [(0, "All patients")] + [(phase.value, f"Phase {phase.value}") for phas
 
 def _outcomes(curves):
     """The outcome charts, for the template: each with its table's rows (week, group,
-    patients, and median with quartiles or share) and the points the script draws."""
+    patients, and median with quartiles or share, built in one pass as _table_rows is) and
+    the points the script draws."""
     charts = []
     for field, title, axis in OUTCOME_CHARTS:
         groups = curves[field]
-        rows = []
-        for phase, name in GROUPS:
-            for row in groups[phase]["rows"]:
-                unit = "" if field == "psfs_change" else " %"
-                q1, median, q3, share = (
-                    _plain(row.get(k)) for k in ("q1", "median", "q3", "share")
+        unit = "" if field == "psfs_change" else " %"
+        rows = (
+            (row["week"], name, row["patients"])
+            + (
+                (f"{_plain(row['share'])} %",)
+                if field == "active_150"
+                else (
+                    f"{_plain(row['median'])}{unit}",
+                    f"{_plain(row['q1'])} to {_plain(row['q3'])}{unit}",
                 )
-                values = (
-                    [f"{share} %"]
-                    if field == "active_150"
-                    else [f"{median}{unit}", f"{q1} to {q3}{unit}"]
-                )
-                rows.append([row["week"], name, row["patients"], *values])
-        thin = groups[0]["thin"]
+            )
+            for phase, name in GROUPS
+            for row in groups[phase]["rows"]
+        )
+        cells = 4 if field == "active_150" else 5
         charts.append(
             {
                 "field": field,
                 "title": title,
                 "axis": axis,
-                "rows": rows,
+                "rows": format_html_join("\n", "<tr>" + "<td>{}</td>" * cells + "</tr>", rows),
                 "drawn": bool(groups[0]["rows"]),
-                "thin": _week_ranges(thin),
+                "thin": _week_ranges(groups[0]["thin"]),
             }
         )
     # Decimals would reach the script as strings.

@@ -5,7 +5,7 @@ patients.bodymap.parts_mask and patients.models.outcomes.outcome_weeks."""
 
 from bisect import bisect_right
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
 from itertools import groupby
 
 import django.db.models.deletion
@@ -47,12 +47,12 @@ def weeks_of(phases, readings):
             "pain_reduction": None
             if pain is None or not pain_baseline
             else int(((pain_baseline - pain) / pain_baseline * 100).quantize(1, ROUND_HALF_UP)),
-            "psfs_change": None
+            "psfs_change_tenths": None
             if psfs is None or psfs_baseline is None
-            else (psfs - psfs_baseline).quantize(Decimal("0.1"), ROUND_HALF_UP),
+            else int(((psfs - psfs_baseline) * 10).quantize(1, ROUND_HALF_UP)),
             "active_150": None if minutes is None else minutes >= 150,
         }
-        if any(row[k] is not None for k in ("pain_reduction", "psfs_change", "active_150")):
+        if any(row[k] is not None for k in ("pain_reduction", "psfs_change_tenths", "active_150")):
             yield row
 
 
@@ -132,13 +132,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "psfs_change",
-                    models.DecimalField(
+                    "psfs_change_tenths",
+                    models.SmallIntegerField(
                         blank=True,
-                        decimal_places=1,
-                        max_digits=3,
                         null=True,
-                        verbose_name="PSFS mean, change from the intake (points)",
+                        verbose_name="PSFS mean, change from the intake (tenths of a point)",
                     ),
                 ),
                 (
@@ -178,8 +176,10 @@ class Migration(migrations.Migration):
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
-                            ("psfs_change__isnull", True),
-                            models.Q(("psfs_change__gte", -10), ("psfs_change__lte", 10)),
+                            ("psfs_change_tenths__isnull", True),
+                            models.Q(
+                                ("psfs_change_tenths__gte", -100), ("psfs_change_tenths__lte", 100)
+                            ),
                             _connector="OR",
                         ),
                         name="outcomeweek_psfs_range",
@@ -187,7 +187,7 @@ class Migration(migrations.Migration):
                     models.CheckConstraint(
                         condition=models.Q(
                             ("pain_reduction__isnull", False),
-                            ("psfs_change__isnull", False),
+                            ("psfs_change_tenths__isnull", False),
                             ("active_150__isnull", False),
                             _connector="OR",
                         ),

@@ -19,8 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate, groupby
 
 from django.db import models
-from django.db.models import Case, Count, DecimalField, F, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 
 from patients.models.phases import PhaseChange
 from patients.models.readings import OutcomeReading
@@ -30,7 +29,13 @@ from patients.scoring import improvement_percent
 LAST_WEEK = 52
 MEASURES = ["pain_average", "psfs", "active_minutes"]
 ACTIVE_TARGET = 150  # minutes a week (CLINICAL.md section 2)
-VALUES = ["pain_reduction", "psfs_change", "active_150"]
+# The curves' measures, and the field each is kept in.
+FIELDS = {
+    "pain_reduction": "pain_reduction",
+    "psfs_change": "psfs_change_tenths",
+    "active_150": "active_150",
+}
+VALUES = list(FIELDS)
 # A week is drawn when at least this many patients have a value in it.
 MIN_PATIENTS = 5
 
@@ -66,23 +71,24 @@ def outcome_weeks(phases, readings):
                 "pain_reduction": (
                     None if reduction is None else int(reduction.quantize(1, ROUND_HALF_UP))
                 ),
-                "psfs_change": (
+                "psfs_change_tenths": (
                     None
                     if psfs is None or psfs_baseline is None
-                    else (Decimal(psfs) - Decimal(psfs_baseline)).quantize(
-                        Decimal("0.1"), ROUND_HALF_UP
+                    else int(
+                        ((Decimal(psfs) - Decimal(psfs_baseline)) * 10).quantize(1, ROUND_HALF_UP)
                     )
                 ),
                 "active_150": None if minutes is None else minutes >= ACTIVE_TARGET,
             }
         )
-    return [row for row in rows if any(row[k] is not None for k in VALUES)]
+    return [row for row in rows if any(row[k] is not None for k in FIELDS.values())]
 
 
-def quartiles(counts):
+def quartiles(counts, scale=1):
     """The first quartile, median and third quartile of the values counted in `counts`
-    (value -> number of patients), as statistics.quantiles(method="inclusive") and
-    statistics.median give them for the values written out, without writing them out."""
+    (value -> number of patients), divided by `scale`, as Decimals, as
+    statistics.quantiles(method="inclusive") and statistics.median give them for the values
+    written out, without writing them out."""
     values = sorted(counts)
     ends = list(accumulate(counts[value] for value in values))
 
@@ -95,8 +101,12 @@ def quartiles(counts):
         j, delta = divmod(i * m, 4)
         low = nth(j)
         high = nth(j + 1) if delta else low
-        found.append((low * (4 - delta) + high * delta) / 4)
+        found.append(Decimal(low * (4 - delta) + high * delta) / (4 * scale))
     return found
+
+
+# How OutcomeWeekQuerySet.counts() sends each value: a whole number, in these units.
+SCALES = {"pain_reduction": 1, "psfs_change": 10, "active_150": 1}
 
 
 def curves(rows):
@@ -105,55 +115,49 @@ def curves(rows):
     patients, with their median, quartiles (pain, PSFS) or share (active), and the weeks
     left out for having fewer."""
     counts = {}
-    for row in rows:
-        for phase in (0, row["in_phase"]):
-            counted = counts.setdefault((row["measure"], phase), {}).setdefault(row["at_week"], {})
-            counted[row["value"]] = counted.get(row["value"], 0) + row["n"]
-    found = {}
-    for measure in VALUES:
-        found[measure] = {}
-        for phase in (0, 1, 2, 3):
-            weeks = counts.get((measure, phase), {})
-            drawn, thin = [], []
-            for week in sorted(weeks):
-                counted = weeks[week]
-                patients = sum(counted.values())
-                if patients < MIN_PATIENTS:
-                    thin.append(week)
-                    continue
-                row = {"week": week, "patients": patients}
-                if measure == "active_150":
-                    row["share"] = round(Decimal(counted.get(1, 0) * 100) / patients, 1)
-                else:
-                    q1, median, q3 = (round(v, 1) for v in quartiles(counted))
-                    row |= {"q1": q1, "median": median, "q3": q3}
-                drawn.append(row)
-            found[measure][phase] = {"rows": drawn, "thin": thin}
+    for measure, week, phase, value, n in rows:
+        for group in (0, phase):
+            counted = counts.setdefault((measure, group, week), {})
+            counted[value] = counted.get(value, 0) + n
+    found = {
+        measure: {group: {"rows": [], "thin": []} for group in (0, 1, 2, 3)} for measure in VALUES
+    }
+    for (measure, group, week), counted in sorted(counts.items()):
+        name = VALUES[measure]
+        curve = found[name][group]
+        patients = sum(counted.values())
+        if patients < MIN_PATIENTS:
+            curve["thin"].append(week)
+            continue
+        row = {"week": week, "patients": patients}
+        if name == "active_150":
+            row["share"] = round(Decimal(counted.get(1, 0) * 100) / patients, 1)
+        else:
+            q1, median, q3 = (round(v, 1) for v in quartiles(counted, SCALES[name]))
+            row |= {"q1": q1, "median": median, "q3": q3}
+        curve["rows"].append(row)
     return found
 
 
 class OutcomeWeekQuerySet(models.QuerySet):
     def counts(self):
-        """Patients by (measure, week, phase, value), for the curves: one query, the union
-        of a GROUP BY a measure."""
-        number = DecimalField(max_digits=6, decimal_places=1)
+        """Patients by (measure, week, phase, value) as tuples, for the curves: one query,
+        the union of a GROUP BY a measure. The measure is its index in VALUES, the value a
+        whole number (PSFS in tenths of a point, active as 0 or 1)."""
+        number = IntegerField()
         values = {
             "pain_reduction": F("pain_reduction"),
-            "psfs_change": F("psfs_change"),
+            "psfs_change_tenths": F("psfs_change_tenths"),
             # PostgreSQL casts no boolean to a number.
             "active_150": Case(When(active_150=True, then=Value(1)), default=Value(0)),
         }
         parts = [
             self.filter(**{f"{field}__isnull": False})
             .order_by()
-            .values(
-                measure=Value(field),
-                at_week=F("week"),
-                in_phase=F("phase"),
-                value=Cast(value, number),
-            )
+            .annotate(measure=Value(n, number), value=value)
+            .values_list("measure", "week", "phase", "value")
             .annotate(n=Count("pk"))
-            for field, value in values.items()
+            for n, (field, value) in enumerate(values.items())
         ]
         return parts[0].union(*parts[1:], all=True)
 
@@ -218,12 +222,10 @@ class OutcomeWeek(models.Model):
     pain_reduction = models.SmallIntegerField(
         "average pain, reduction from the intake (%)", null=True, blank=True
     )
-    psfs_change = models.DecimalField(
-        "PSFS mean, change from the intake (points)",
-        max_digits=3,
-        decimal_places=1,
-        null=True,
-        blank=True,
+    # In tenths, so that the dashboard groups whole numbers (decimals took PostgreSQL twice
+    # as long).
+    psfs_change_tenths = models.SmallIntegerField(
+        "PSFS mean, change from the intake (tenths of a point)", null=True, blank=True
     )
     active_150 = models.BooleanField("active at least 150 minutes", null=True, blank=True)
 
@@ -246,13 +248,13 @@ class OutcomeWeek(models.Model):
                 name="outcomeweek_pain_range",
             ),
             models.CheckConstraint(
-                condition=Q(psfs_change__isnull=True)
-                | Q(psfs_change__gte=-10, psfs_change__lte=10),
+                condition=Q(psfs_change_tenths__isnull=True)
+                | Q(psfs_change_tenths__gte=-100, psfs_change_tenths__lte=100),
                 name="outcomeweek_psfs_range",
             ),
             models.CheckConstraint(
                 condition=Q(pain_reduction__isnull=False)
-                | Q(psfs_change__isnull=False)
+                | Q(psfs_change_tenths__isnull=False)
                 | Q(active_150__isnull=False),
                 name="outcomeweek_something_measured",
             ),

@@ -144,7 +144,7 @@ def test_the_outcome_weeks_and_regions_are_filled_as_the_live_refresh_does(
         areas = ["lower_back"] if intake.patient.given_name in "ABC" else ["knee_front_l"]
         intake.answers = {"pain": {"regions": areas}}
         intake.save(update_fields=["answers"])
-    fields = ["patient", "week", "phase", "pain_reduction", "psfs_change", "active_150"]
+    fields = ["patient", "week", "phase", "pain_reduction", "psfs_change_tenths", "active_150"]
     weeks = list(OutcomeWeek.objects.order_by("patient", "week").values(*fields))
     regions = list(PatientSummary.objects.order_by("pk").values_list("pk", "regions"))
     assert len(weeks) >= 9 and {mask for _, mask in regions} == {32, 128}

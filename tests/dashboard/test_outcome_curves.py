@@ -224,7 +224,7 @@ class TestTheWeeksAreKeptByEveryWrite:
     def test_a_check_in_adds_its_week(self, clinic):
         CheckInFactory(patient=clinic["a"], taken_on=started(10) + timedelta(days=40), psfs=6)
         row = OutcomeWeek.objects.get(patient=clinic["a"], week=5)
-        assert (row.pain_reduction, row.psfs_change, row.active_150) == (38, Decimal("3.0"), None)
+        assert (row.pain_reduction, row.psfs_change_tenths, row.active_150) == (38, 30, None)
 
     def test_deleting_a_reading_takes_its_week_away(self, clinic):
         OutcomeReading.objects.filter(patient=clinic["b"], source="checkin").delete()
@@ -242,7 +242,7 @@ class TestTheWeeksAreKeptByEveryWrite:
 
     @pytest.mark.parametrize(
         "change",
-        [{"week": 53}, {"phase": 4}, {"pain_reduction": 101}, {"psfs_change": Decimal("-10.5")}],
+        [{"week": 53}, {"phase": 4}, {"pain_reduction": 101}, {"psfs_change_tenths": -105}],
     )
     def test_the_database_refuses_values_out_of_range(self, clinic, change):
         row = OutcomeWeek.objects.first()
@@ -264,10 +264,8 @@ def test_quartiles_from_counts_are_those_of_the_values_written_out(seed):
 
 
 def test_the_phases_split_the_counts_and_all_patients_adds_them():
-    rows = [
-        {"measure": "pain_reduction", "at_week": 3, "in_phase": 1, "value": Decimal(10), "n": 3},
-        {"measure": "pain_reduction", "at_week": 3, "in_phase": 2, "value": Decimal(40), "n": 5},
-    ]
+    # (measure: 0 is pain, week, phase, value, patients)
+    rows = [(0, 3, 1, 10, 3), (0, 3, 2, 40, 5)]
     found = curves(rows)["pain_reduction"]
     assert found[0]["rows"] == [{"week": 3, "patients": 8, "q1": 10, "median": 40, "q3": 40}]
     assert found[1] == {"rows": [], "thin": [3]}
