@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "audit",
     "staff",
     "patients",
@@ -179,6 +181,26 @@ EMAIL_BACKEND = (
     if DEBUG and not EMAIL_HOST
     else "django.core.mail.backends.smtp.EmailBackend"
 )
+
+# Email and other slow work run as tasks (django-tasks, the backport of Django 6's
+# django.tasks). "database": a queue in the database, run by `manage.py db_worker` beside
+# the web server, with retries (the default outside debug mode). "immediate": in the
+# request that asks for it, one attempt (the default in debug mode, so that `make run`
+# needs no worker).
+TASKS_BACKEND = env_choice(
+    "DJANGO_TASKS_BACKEND", "immediate" if DEBUG else "database", ["immediate", "database"]
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# An email that fails is tried again after each of these delays (seconds), then given up:
+# its link is revoked and the practitioner sees it on the patient's page.
+EMAIL_RETRY_DELAYS = [60, 300, 1800]
 
 # HTTPS: on by default outside debug mode. Turn off only for a trial on a private network.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from patients import urls as patient_urls
 from patients.views.checkins import checkin
 from sessions.views.export import export
 from sessions.views.points import point_search
+from staff.forms import QueuedPasswordResetForm
 
 # The export holds readings and sessions, so it is the sessions app's, at the patients' URL.
 patient_pages = patient_urls.urlpatterns + [path("export/", export, name="export")]
@@ -16,6 +18,12 @@ urlpatterns = [
     path("points/search/", point_search, name="point_search"),
     path("p/intake/", include("patients.public_urls")),
     path("p/checkin/<str:token>/", checkin, name="checkin"),
+    # Django's password reset, its email through the task queue.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
