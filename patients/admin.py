@@ -49,8 +49,10 @@ class PatientLinkAdmin(AuditedModelAdmin):
     """Links are made on the patient's page (the token is shown only then); here they are
     listed and revoked. The list, its searches and each link's page are audited as views."""
 
-    list_display = ["patient", "purpose", "created_at", "expires_at", "state", "created_by"]
-    list_filter = ["purpose", "created_at"]
+    list_display = [
+        "patient", "purpose", "created_at", "expires_at", "state", "email_status", "created_by"
+    ]  # fmt: skip
+    list_filter = ["purpose", "email_status", "created_at"]
     search_fields = ["patient__given_name", "patient__family_name"]
     list_select_related = ["patient", "created_by"]
     fields = [
@@ -62,6 +64,9 @@ class PatientLinkAdmin(AuditedModelAdmin):
         "revoked_at",
         "closed_at",
         "last_used_at",
+        "email_status",
+        "email_attempts",
+        "email_done_at",
     ]
     readonly_fields = fields
     actions = ["revoke"]

@@ -40,6 +40,12 @@ class PatientLink(models.Model):
         INTAKE = "intake", "Intake"
         CHECKIN = "checkin", "Check-in"
 
+    class Email(models.TextChoices):
+        NONE = "", "Not emailed"
+        QUEUED = "queued", "Email queued"
+        SENT = "sent", "Emailed"
+        FAILED = "failed", "Email failed"
+
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="links")
     purpose = models.CharField(max_length=8, choices=Purpose)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -53,6 +59,10 @@ class PatientLink(models.Model):
         null=True, blank=True, help_text="When the intake was submitted through it."
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Its email, sent by the task queue (patients.tasks.email_link).
+    email_status = models.CharField(max_length=6, choices=Email, default=Email.NONE, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_done_at = models.DateTimeField("emailed or given up at", null=True, blank=True)
 
     objects = PatientLinkQuerySet.as_manager()
 
@@ -65,6 +75,15 @@ class PatientLink(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_at__gt=models.F("created_at")),
                 name="patientlink_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(email_status__in=["", "queued", "sent", "failed"]),
+                name="patientlink_email_valid",
+            ),
+            # A failed email leaves no working link behind.
+            models.CheckConstraint(
+                condition=~Q(email_status="failed") | Q(revoked_at__isnull=False),
+                name="patientlink_failed_email_revoked",
             ),
         ]
 
@@ -109,3 +128,13 @@ class PatientLink(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+    def email_finished(self, sent, attempts):
+        """Record how its email ended: sent, or given up after `attempts` (the link is
+        revoked then: nobody has it, and nobody should find it working later)."""
+        now = timezone.now()
+        self.email_status = self.Email.SENT if sent else self.Email.FAILED
+        self.email_attempts, self.email_done_at = attempts, now
+        if not sent and self.revoked_at is None:
+            self.revoked_at = now
+        self.save(update_fields=["email_status", "email_attempts", "email_done_at", "revoked_at"])

@@ -1,18 +1,17 @@
 """Practitioners invite patients: a new link, emailed and shown once to copy; revoke."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.mail import seal
 from patients.access import get_patient_for_user
 from patients.forms import InviteForm
 from patients.models import Patient, PatientLink, PatientSummary
+from patients.tasks import email_link
 
 LINK_URL_NAMES = {
     PatientLink.Purpose.INTAKE: "intake:start",
@@ -24,26 +23,6 @@ def link_path(purpose, token):
     return reverse(LINK_URL_NAMES[purpose], kwargs={"token": token})
 
 
-def send_link(patient, purpose, url, days):
-    """Email the link if the patient has an address; True if an email went out."""
-    if not patient.email:
-        return False
-    context = {
-        "patient": patient,
-        "url": url,
-        "days": days,
-        "clinic_name": settings.CLINIC_NAME,
-        "purpose": purpose,
-    }
-    send_mail(
-        subject=render_to_string("patients/email/link_subject.txt", context).strip(),
-        message=render_to_string("patients/email/link_body.txt", context),
-        from_email=None,
-        recipient_list=[patient.email],
-    )
-    return True
-
-
 EMAIL_FAILED = (
     "The email with the {purpose} link could not be sent: the mail server did not answer."
     " The link is revoked, so nothing is left working; send a new one when email works"
@@ -52,18 +31,22 @@ EMAIL_FAILED = (
 
 
 def issue_and_show(request, patient, purpose):
-    """Make a link, email it, and show it once. If the email fails the link is revoked
-    (it was never shown) and the person is told, back on the patient's page."""
+    """Make a link, queue its email, and show it once. The page answers at once: the
+    email goes out through the task queue (patients.tasks.email_link), which records on
+    the link whether it was sent or failed. Where the queue runs tasks at once (debug
+    mode) and the email fails, the link is revoked and the person told, back on the
+    patient's page."""
     link, token = PatientLink.issue(patient, purpose, by=request.user)
     url = request.build_absolute_uri(link_path(purpose, token))
-    days = round((link.expires_at - link.created_at).total_seconds() / 86400)
-    try:
-        emailed = send_link(patient, purpose, url, days)
-    except OSError:  # smtplib.SMTPException is one, as are refused and timed-out connections
-        link.revoke()
+    if patient.email:
+        link.email_status = PatientLink.Email.QUEUED
+        link.save(update_fields=["email_status"])
+        email_link.enqueue(link.pk, seal(url))
+        link.refresh_from_db(fields=["email_status", "revoked_at"])
+    if link.email_status == PatientLink.Email.FAILED:
         messages.error(request, EMAIL_FAILED.format(purpose=link.get_purpose_display().lower()))
         return redirect(patient)
-    context = {"patient": patient, "link": link, "url": url, "emailed": emailed}
+    context = {"patient": patient, "link": link, "url": url}
     return render(request, "patients/link_created.html", context)
 
 

@@ -3,7 +3,10 @@ accepted intake three weeks ago, two calmer check-ins since, and the suggestion 
 they make), Ana accepted through the pages for the summary tests, and four weeks of her
 history for the progress page."""
 
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 from django.urls import reverse
 
 from patients.models import Patient
@@ -15,6 +18,7 @@ from tests.factories import (
     StartedCourseFactory,
     SubmittedIntakeFactory,
 )
+from tests.mail_helpers import Inbox, free_port, use_smtp
 from tests.progress_helpers import COURSE_BEGAN, days_ago
 from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
@@ -100,3 +104,34 @@ def history(patient, practitioner, second_practitioner):
         )
     )
     return patient
+
+
+# Mail servers on the loopback (tests.mail_helpers)
+
+
+@pytest.fixture
+def smtp_refused(settings):
+    """Nothing listens on the port: the connection is refused."""
+    use_smtp(settings, free_port())
+
+
+@pytest.fixture
+def smtp_silent(settings):
+    """A server that accepts the connection and never says a word."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    use_smtp(settings, listener.getsockname()[1])
+    yield
+    listener.close()
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """aiosmtpd listening on the loopback: what it receives lands in the inbox."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    use_smtp(settings, controller.port)
+    yield inbox
+    controller.stop()

@@ -3,71 +3,10 @@ person told, never a 500; with a mail server listening, the email arrives. The s
 here are real sockets on the loopback interface: a closed port, one that never answers,
 and aiosmtpd."""
 
-import socket
-import threading
-
-import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from patients.models import Patient, PatientLink
-
-SMTP = "django.core.mail.backends.smtp.EmailBackend"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def use_smtp(settings, port):
-    settings.EMAIL_BACKEND = SMTP
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 1
-
-
-@pytest.fixture
-def smtp_refused(settings):
-    """Nothing listens on the port: the connection is refused."""
-    use_smtp(settings, free_port())
-
-
-@pytest.fixture
-def smtp_silent(settings):
-    """A server that accepts the connection and never says a word."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    use_smtp(settings, listener.getsockname()[1])
-    yield
-    listener.close()
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-        self.arrived = threading.Event()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        self.arrived.set()
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_sink(settings):
-    """aiosmtpd listening on the loopback: what it receives lands in the inbox."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    use_smtp(settings, controller.port)
-    yield inbox
-    controller.stop()
 
 
 def send_url(patient, purpose):
