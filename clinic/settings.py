@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "patients",
     "sessions.apps.TreatmentSessionsConfig",
     "dashboard",
+    "jobs",
     "demo",
     "clinic",
 ]
@@ -201,6 +202,10 @@ TASKS = {
 # An email that fails is tried again after each of these delays (seconds), then given up:
 # its link is revoked and the practitioner sees it on the patient's page.
 EMAIL_RETRY_DELAYS = [60, 300, 1800]
+# Periodic jobs, run by `manage.py run_jobs` from cron every few minutes (jobs.schedule).
+PERIODIC_JOBS = {
+    "prune-task-results": {"run": "jobs.builtin.prune_task_results", "every_minutes": 24 * 60},
+}
 
 # HTTPS: on by default outside debug mode. Turn off only for a trial on a private network.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

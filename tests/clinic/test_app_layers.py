@@ -16,8 +16,9 @@ MAY_IMPORT = {
     "patients": {"core", "audit", "staff"},
     "sessions": {"core", "audit", "staff", "patients"},
     "dashboard": {"core", "audit", "staff", "patients", "sessions"},
+    "jobs": {"core"},
     "demo": {"core", "audit", "staff", "patients", "sessions"},
-    "clinic": {"core", "audit", "staff", "patients", "sessions", "dashboard", "demo"},
+    "clinic": {"core", "audit", "staff", "patients", "sessions", "dashboard", "jobs", "demo"},
 }
 OURS = set(MAY_IMPORT)
 
