@@ -6,6 +6,7 @@ from patients import urls as patient_urls
 from patients.views.checkins import checkin
 from sessions.views.export import export
 from sessions.views.points import point_search
+from staff import two_factor
 from staff.forms import QueuedPasswordResetForm
 
 # The export holds readings and sessions, so it is the sessions app's, at the patients' URL.
@@ -23,6 +24,13 @@ urlpatterns = [
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
+    ),
+    path("accounts/two-step/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/two-step/verify/", two_factor.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-step/new-codes/",
+        two_factor.new_recovery_codes,
+        name="two_factor_new_codes",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

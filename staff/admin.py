@@ -1,7 +1,16 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit import trail
+from audit.models import AuditEvent
+from core.mail import seal
+from core.tasks import send_email
 from staff.models import PractitionerProfile
 
 
@@ -13,6 +22,17 @@ class PractitionerProfileInline(admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+# django-otp's own pages show each device's secret key: a device is only ever reset here.
+for _device in (TOTPDevice, StaticDevice):
+    admin.site.unregister(_device)
+
+RESET_EMAIL = """Hello {name},
+
+Your two-step login at {clinic} was reset by {by}. The next time you log in, you will be
+asked to set it up again with your authenticator app.
+
+If you did not ask for this, tell the clinic's admin at once.
+"""
 
 
 @admin.register(User)
@@ -20,6 +40,7 @@ class ClinicUserAdmin(UserAdmin):
     inlines = [PractitionerProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
+    actions = ["reset_two_factor"]
 
     def get_readonly_fields(self, request, obj=None):
         # Clinic admins assign roles (groups); only a superuser grants more than a role.
@@ -32,3 +53,35 @@ class ClinicUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    @admin.action(description="Reset two-step login (they set it up again)", permissions=["change"])
+    @transaction.atomic
+    def reset_two_factor(self, request, queryset):
+        """Delete the users' authenticator and recovery codes; each is audited and told by
+        email. A superuser's only by a superuser."""
+        reset, refused = [], []
+        for user in queryset:
+            if user.is_superuser and not request.user.is_superuser:
+                refused.append(user.get_username())
+                continue
+            for device in devices_for_user(user, confirmed=None):
+                device.delete()
+            trail.record(
+                AuditEvent.Action.CHANGE, user, detail="two-step login reset", request=request
+            )
+            if user.email:
+                body = RESET_EMAIL.format(
+                    name=user.get_full_name() or user.get_username(),
+                    clinic=settings.CLINIC_NAME,
+                    by=request.user.get_full_name() or request.user.get_username(),
+                )
+                send_email.enqueue(seal(user.email), "Your two-step login was reset", seal(body))
+            reset.append(user.get_username())
+        if reset:
+            self.message_user(request, f"Two-step login reset for {', '.join(reset)}.")
+        if refused:
+            self.message_user(
+                request,
+                f"Not reset (only a superuser may reset a superuser's): {', '.join(refused)}.",
+                messages.ERROR,
+            )

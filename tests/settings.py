@@ -19,6 +19,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Serve static files from the app folders, as runserver does: no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Most tests log in with force_login; the two-step login has its own tests.
+CLINIC_REQUIRE_2FA = False
 # Tests make many requests from one address; the rate limit has its own test.
 LINK_RATE_LIMIT_PER_MINUTE = 100_000
 # Django's test runner empties every table with TRUNCATE on PostgreSQL (after a live-server
