@@ -158,7 +158,11 @@ def seed_intakes_and_checkins(plans):
         if flags:
             reviews.append(
                 RedFlagReview(
-                    intake=intakes[-1], reviewed_by_id=by, action="safe", notes="No concern."
+                    intake=intakes[-1],
+                    urgent=intakes[-1].urgent,
+                    reviewed_by_id=by,
+                    action="safe",
+                    notes="No concern.",
                 )
             )
     for plan, intake in zip(plans, save_intakes(intakes), strict=True):

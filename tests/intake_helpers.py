@@ -66,6 +66,7 @@ VALID_ANSWERS = {
         "metal_allergy": "no",
         "diabetes_or_neuropathy": "no",
         "immunosuppressed": "no",
+        "skin_infection": "no",
         "lymphoedema_limb": "",
     },
     "red_flags": {key: "no" for key, _, _ in RED_FLAGS},

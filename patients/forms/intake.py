@@ -216,8 +216,10 @@ class HealthForm(StepForm):
     )
     lymphoedema_limb = forms.ChoiceField(
         label="Do you have lymphoedema (swelling after lymph nodes were removed)? Where?",
+        help_text="We do not put needles in a limb with lymphoedema.",
         choices=[("", "No")] + list(Limb.choices),
         required=False,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -336,6 +338,9 @@ def answer_sections(answers):
 
 
 class RedFlagReviewForm(NoControlCharacters, forms.ModelForm):
+    """The review of an intake's red flags, for `instance` = RedFlagReview.for_intake():
+    its rules (a reason unless referred) are the model's."""
+
     class Meta:
         model = RedFlagReview
         fields = ["action", "notes"]
@@ -345,3 +350,9 @@ class RedFlagReviewForm(NoControlCharacters, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = RedFlagReview.Action.choices  # no empty choice
+        notes = self.fields["notes"]
+        if self.instance.urgent:
+            notes.label = "Clinical reason, if not referred today"
+            notes.help_text = "Needed for any action but a same-day referral: why it is safe."
+        else:
+            notes.help_text = "Needed for “safe to treat” and “other”."

@@ -9,6 +9,7 @@ questions are the forms of patients.forms.intake, one form a step.
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -81,6 +82,11 @@ SAFETY_QUESTIONS = [
     ("metal_allergy", "Are you allergic to metal, such as nickel?"),
     ("diabetes_or_neuropathy", "Do you have diabetes, or numbness in your hands or feet?"),
     ("immunosuppressed", "Does an illness or medicine weaken your immune system?"),
+    (
+        "skin_infection",
+        "Do you have a skin infection or broken skin (a cut, sore, ulcer or weeping rash) "
+        "anywhere on your body?",
+    ),
 ]
 
 # The first step's answers that are the patient's details of the same names (and the
@@ -294,20 +300,36 @@ class Intake(models.Model):
             else None
         )
         for key, _ in SAFETY_QUESTIONS:
-            setattr(patient, key, health[key] == "yes")
+            # .get: a health step answered before a question was added lacks its answer
+            setattr(patient, key, health.get(key) == "yes")
         patient.lymphoedema_limb = health.get("lymphoedema_limb", "")
 
 
+# What a red-flag review needs beside its action (RedFlagReview.clean and its constraint).
+URGENT_NEEDS_REASON = (
+    "An urgent red flag means referral for same-day medical assessment. To record anything "
+    "else, write the clinical reason for not referring today."
+)
+SAFE_NEEDS_NOTE = "Write why it is safe to treat."
+OTHER_NEEDS_NOTE = "Write what was done."
+
+
 class RedFlagReview(models.Model):
-    """A practitioner's recorded review of an intake's red flags (CLINICAL.md section 5)."""
+    """A practitioner's recorded review of an intake's red flags (CLINICAL.md section 5).
+
+    An urgent flag (saddle numbness, new bladder or bowel problems, progressive leg
+    weakness) is a same-day referral: any other action needs a written clinical reason.
+    For the other flags "safe to treat" and "other" need a note."""
 
     class Action(models.TextChoices):
-        SAME_DAY = "same_day", "Same-day medical referral made"
+        SAME_DAY = "same_day", "Referred for same-day medical assessment"
         GP = "gp", "Referred to the GP (routine)"
         SAFE = "safe", "Discussed; safe to treat, monitor"
         OTHER = "other", "Other (see notes)"
 
     intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="red_flag_review")
+    # The intake's own `urgent`, kept here so that the database can hold the rule above.
+    urgent = models.BooleanField(default=False, editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -321,10 +343,36 @@ class RedFlagReview(models.Model):
                 condition=Q(action__in=["same_day", "gp", "safe", "other"]),
                 name="redflagreview_action_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(action="same_day") | Q(urgent=False, action="gp") | ~Q(notes=""),
+                name="redflagreview_reason_unless_referred",
+            ),
         ]
 
     def __str__(self):
         return f"Red flags reviewed: {self.get_action_display().lower()}"
+
+    @classmethod
+    def for_intake(cls, intake, by):
+        """A new review of `intake` by `by`, its default action a same-day referral when a
+        flag is urgent (none otherwise: the practitioner chooses)."""
+        action = cls.Action.SAME_DAY if intake.urgent else ""
+        # By id: assigning the intake itself would make this unsaved review its review.
+        return cls(intake_id=intake.pk, urgent=intake.urgent, reviewed_by=by, action=action)
+
+    def reason_missing(self):
+        """Why this review needs notes it lacks, or None."""
+        if self.notes.strip() or self.action == self.Action.SAME_DAY:
+            return None
+        if self.urgent:
+            return URGENT_NEEDS_REASON
+        return {self.Action.SAFE: SAFE_NEEDS_NOTE, self.Action.OTHER: OTHER_NEEDS_NOTE}.get(
+            self.action
+        )
+
+    def clean(self):
+        if message := self.reason_missing():
+            raise ValidationError({"notes": message})
 
     @property
     def audit_patient_uuid(self):

@@ -112,10 +112,24 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Limb(models.TextChoices):
+    """A limb with lymphoedema: its side and which limb (CLINICAL.md section 4)."""
+
     LEFT_ARM = "left_arm", "Left arm"
     RIGHT_ARM = "right_arm", "Right arm"
+    BOTH_ARMS = "both_arms", "Both arms"
     LEFT_LEG = "left_leg", "Left leg"
     RIGHT_LEG = "right_leg", "Right leg"
+    BOTH_LEGS = "both_legs", "Both legs"
+
+    @property
+    def limb(self):
+        """Which limb: "arm" or "leg"."""
+        return "arm" if self.value.endswith(("arm", "arms")) else "leg"
+
+    @property
+    def side(self):
+        """The side as a needled point's side is written: "L", "R" or "B" (both)."""
+        return {"left": "L", "right": "R", "both": "B"}[self.value.split("_")[0]]
 
 
 class Patient(CheckConstraintsInPython, models.Model):
@@ -173,6 +187,7 @@ class Patient(CheckConstraintsInPython, models.Model):
     metal_allergy = models.BooleanField("metal (nickel) allergy", default=False)
     diabetes_or_neuropathy = models.BooleanField("diabetes or peripheral neuropathy", default=False)
     immunosuppressed = models.BooleanField("immunosuppression", default=False)
+    skin_infection = models.BooleanField("skin infection or broken skin at a site", default=False)
     lymphoedema_limb = models.CharField(
         "lymphoedema (affected limb)", max_length=10, choices=Limb, blank=True
     )
@@ -227,7 +242,15 @@ class Patient(CheckConstraintsInPython, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    lymphoedema_limb__in=["", "left_arm", "right_arm", "left_leg", "right_leg"]
+                    lymphoedema_limb__in=[
+                        "",
+                        "left_arm",
+                        "right_arm",
+                        "both_arms",
+                        "left_leg",
+                        "right_leg",
+                        "both_legs",
+                    ]
                 ),
                 name="patient_lymphoedema_limb_valid",
             ),
@@ -271,7 +294,7 @@ class Patient(CheckConstraintsInPython, models.Model):
     CONTACT_FIELDS = ["email", "phone", "emergency_contact_name", "emergency_contact_phone"]
     CONDITION_FLAGS = [  # the yes/no safety flags; pregnancy has a date and a trimester too
         "anticoagulants", "bleeding_disorder", "implanted_device", "epilepsy", "needle_fear",
-        "metal_allergy", "diabetes_or_neuropathy", "immunosuppressed",
+        "metal_allergy", "diabetes_or_neuropathy", "immunosuppressed", "skin_infection",
     ]  # fmt: skip
     SAFETY_FLAGS = ["pregnant", *CONDITION_FLAGS]
 

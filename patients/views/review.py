@@ -14,7 +14,7 @@ from patients import bodymap
 from patients.access import get_patient_for_user
 from patients.actions import accept_intake
 from patients.forms import RedFlagReviewForm, answer_sections
-from patients.models import Intake
+from patients.models import Intake, RedFlagReview
 from patients.models.intake import RED_FLAG_LABELS, URGENT_FLAGS
 
 
@@ -47,7 +47,8 @@ def render_review(request, intake, review_form=None, status=200):
         "sections": answer_sections(answers),
         "regions": [bodymap.LABELS[key] for key in answers.get("pain", {}).get("regions", [])],
         "red_flags": [(RED_FLAG_LABELS[key], key in URGENT_FLAGS) for key in flags],
-        "review_form": review_form or RedFlagReviewForm(),
+        "review_form": review_form
+        or RedFlagReviewForm(instance=RedFlagReview.for_intake(intake, request.user)),
     }
     return render(request, "patients/intake_review.html", context, status=status)
 
@@ -62,11 +63,10 @@ def review_red_flags(request, patient_uuid, intake_id):
     intake = get_intake(request, patient_uuid, intake_id, perm="patients.change_intake")
     if not intake.needs_red_flag_review:
         return redirect("patients:intake", patient_uuid=intake.patient.uuid, intake_id=intake.pk)
-    form = RedFlagReviewForm(request.POST)
+    review = RedFlagReview.for_intake(intake, request.user)
+    form = RedFlagReviewForm(request.POST, instance=review)
     if not form.is_valid():
         return render_review(request, intake, form, status=400)
-    form.instance.intake = intake
-    form.instance.reviewed_by = request.user
     form.save()
     messages.success(request, "Red flag review recorded.")
     return redirect("patients:intake", patient_uuid=intake.patient.uuid, intake_id=intake.pk)

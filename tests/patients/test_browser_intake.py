@@ -116,6 +116,7 @@ def test_a_patient_completes_the_intake_and_a_check_in_by_keyboard_on_a_phone(
         "metal_allergy",
         "diabetes_or_neuropathy",
         "immunosuppressed",
+        "skin_infection",
     ]:
         keys.choose(name, "yes" if name == "anticoagulants" else "no")  # fmt: skip
     keys.submit("Save and continue")
@@ -159,7 +160,9 @@ def test_a_patient_completes_the_intake_and_a_check_in_by_keyboard_on_a_phone(
     assert intake.answers["pain"]["regions"] == ["lower_back"]
 
     # The practitioner accepts it (the review of the red flag first); then a check-in.
-    RedFlagReview.objects.create(intake=intake, reviewed_by=lin, action="safe")
+    RedFlagReview.objects.create(
+        intake=intake, reviewed_by=lin, action="safe", notes="Night pain explained by posture."
+    )
     accept_intake(intake, by=lin)
     _, checkin_token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN, by=lin)
     page.goto(f"{live_server.url}/p/checkin/{checkin_token}/")

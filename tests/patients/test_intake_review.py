@@ -7,13 +7,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from patients.models import Intake, OutcomeReading, Patient, PsfsActivity, PsfsRating, RedFlagReview
+from patients.models.intake import SAFE_NEEDS_NOTE, URGENT_NEEDS_REASON
 from tests.factories import InvitedPatientFactory, SubmittedIntakeFactory
-from tests.html import field_error
+from tests.html import field_error, field_tag
 from tests.intake_helpers import BASELINE_PEG, BASELINE_PSFS, accept_url
 
 DUE = timezone.localdate() + datetime.timedelta(days=120)
@@ -87,7 +89,8 @@ def test_viewing_an_intake_is_audited(practitioner_client, practitioner, plain):
 
 def test_the_review_shows_the_red_flags_urgent_first_marked(practitioner_client, flagged):
     page = practitioner_client.get(review_url(flagged)).content.decode()
-    assert "Same-day medical referral: red flags" in page
+    assert "Urgent red flags: refer for same-day medical assessment" in page
+    assert "Treating without a same-day referral needs a written clinical reason." in page
     assert "<strong>Urgent:</strong> Do you have numbness or tingling around your bottom" in page
     assert "Have you had a fever, chills or night sweats? <strong>Yes</strong>" in page
     assert 'name="action"' in page  # the review form
@@ -157,7 +160,7 @@ def test_the_red_flag_review_stores_who_when_and_the_action(
     assert before <= review.reviewed_at <= timezone.now()
     page = response.content.decode()
     assert "Reviewed by Lin Zhao" in page
-    assert "Same-day medical referral made." in page
+    assert "Referred for same-day medical assessment." in page
     assert 'name="action"' not in page
 
 
@@ -175,7 +178,7 @@ def test_a_second_red_flag_review_does_not_replace_the_first(
 def test_accepting_makes_the_patient_active_with_the_intakes_details(
     practitioner_client, practitioner, flagged
 ):
-    practitioner_client.post(red_flags_url(flagged), {"action": "gp"})
+    practitioner_client.post(red_flags_url(flagged), {"action": "same_day"})
     response = practitioner_client.post(accept_url(flagged), follow=True)
     patient = Patient.objects.get(pk=flagged.patient_id)
     assert response.redirect_chain[0][0] == patient.get_absolute_url()
@@ -197,7 +200,7 @@ def test_accepting_makes_the_patient_active_with_the_intakes_details(
 
 
 def test_accepting_copies_the_safety_answers_to_the_patients_flags(practitioner_client, flagged):
-    practitioner_client.post(red_flags_url(flagged), {"action": "gp"})
+    practitioner_client.post(red_flags_url(flagged), {"action": "same_day"})
     practitioner_client.post(accept_url(flagged))
     patient = Patient.objects.get(pk=flagged.patient_id)
     assert patient.anticoagulants is True
@@ -325,3 +328,116 @@ def test_a_second_submitted_intake_of_an_accepted_patient_is_refused_cleanly(
     response = practitioner_client.post(accept_url(second))
     assert response.status_code == 302
     assert PsfsActivity.objects.filter(patient=invited).count() == 3
+
+
+# Urgent red flags are referrals (CLINICAL.md section 5)
+
+
+@pytest.fixture
+def ordinary(invited):
+    """An intake with one red flag, not urgent (fever)."""
+    return SubmittedIntakeFactory(patient=invited, red_flags={"fever": "yes"})
+
+
+def test_an_urgent_review_starts_at_a_same_day_referral(practitioner_client, flagged):
+    response = practitioner_client.get(review_url(flagged))
+    assert "checked" in field_tag(response, "id_action_0")  # same_day, the first choice
+    assert "Clinical reason, if not referred today" in response.content.decode()
+
+
+def test_an_ordinary_review_starts_with_no_action_chosen(practitioner_client, ordinary):
+    response = practitioner_client.get(review_url(ordinary))
+    assert "checked" not in field_tag(response, "id_action_0")
+
+
+@pytest.mark.parametrize("action", ["safe", "gp", "other"])
+def test_an_urgent_flag_is_not_left_unreferred_without_a_reason(
+    practitioner_client, flagged, action
+):
+    response = practitioner_client.post(red_flags_url(flagged), {"action": action, "notes": " "})
+    assert response.status_code == 400
+    assert field_error(response, "notes") == URGENT_NEEDS_REASON
+    index = ["same_day", "gp", "safe", "other"].index(action)
+    assert "checked" in field_tag(response, f"id_action_{index}")  # as chosen
+    assert not RedFlagReview.objects.exists()
+
+
+def test_an_urgent_flag_treated_with_a_written_reason_is_recorded(practitioner_client, flagged):
+    reason = "Saddle tingling for 10 years after a birth injury, assessed by neurology in 2023."
+    data = {"action": "safe", "notes": reason}
+    response = practitioner_client.post(red_flags_url(flagged), data, follow=True)
+    assert response.status_code == 200
+    review = RedFlagReview.objects.get(intake=flagged)
+    assert (review.action, review.notes, review.urgent) == ("safe", reason, True)
+
+
+def test_an_urgent_flag_referred_the_same_day_needs_no_note(practitioner_client, flagged):
+    practitioner_client.post(red_flags_url(flagged), {"action": "same_day"})
+    assert RedFlagReview.objects.get(intake=flagged).action == "same_day"
+
+
+def test_an_ordinary_flag_safe_to_treat_needs_a_note(practitioner_client, ordinary):
+    response = practitioner_client.post(red_flags_url(ordinary), {"action": "safe"})
+    assert response.status_code == 400
+    assert field_error(response, "notes") == SAFE_NEEDS_NOTE
+    assert not RedFlagReview.objects.exists()
+
+
+def test_an_ordinary_flag_referred_to_the_gp_needs_no_note(practitioner_client, ordinary):
+    practitioner_client.post(red_flags_url(ordinary), {"action": "gp"})
+    assert (RedFlagReview.objects.get(intake=ordinary).action, ordinary.urgent) == ("gp", False)
+
+
+def test_an_ordinary_flag_safe_to_treat_with_a_note_is_recorded(practitioner_client, ordinary):
+    practitioner_client.post(red_flags_url(ordinary), {"action": "safe", "notes": "Had a cold."})
+    assert RedFlagReview.objects.get(intake=ordinary).notes == "Had a cold."
+
+
+@pytest.mark.parametrize(
+    ("urgent", "action", "notes", "refused"),
+    [
+        (True, "safe", "", True),
+        (True, "gp", "", True),
+        (True, "other", "", True),
+        (True, "same_day", "", False),
+        (True, "safe", "Reason.", False),
+        (False, "safe", "", True),
+        (False, "other", "", True),
+        (False, "gp", "", False),
+        (False, "same_day", "", False),
+    ],
+)
+def test_the_database_holds_the_reason_rule(practitioner, invited, urgent, action, notes, refused):
+    intake = SubmittedIntakeFactory(patient=invited, red_flags={"fever": "yes"})
+    review = RedFlagReview(
+        intake=intake, urgent=urgent, reviewed_by=practitioner, action=action, notes=notes
+    )
+    if refused:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            review.save()
+        assert not RedFlagReview.objects.exists()
+    else:
+        review.save()
+
+
+def test_accepting_copies_skin_infection_and_lymphoedema_of_both_arms(
+    practitioner_client, invited
+):
+    health = {"skin_infection": "yes", "lymphoedema_limb": "both_arms"}
+    intake = SubmittedIntakeFactory(patient=invited, health=health)
+    practitioner_client.post(accept_url(intake))
+    patient = Patient.objects.get(pk=invited.pk)
+    assert (patient.skin_infection, patient.lymphoedema_limb) == (True, "both_arms")
+    page = practitioner_client.get(patient.get_absolute_url()).content.decode()
+    assert "skin infection or broken skin at a site" in page
+    assert "lymphoedema: both arms" in page
+
+
+def test_a_health_step_answered_before_the_skin_question_is_accepted_as_no(
+    practitioner_client, invited
+):
+    intake = SubmittedIntakeFactory(patient=invited)
+    intake.answers["health"].pop("skin_infection", None)
+    intake.save()
+    practitioner_client.post(accept_url(intake))
+    assert Patient.objects.get(pk=invited.pk).skin_infection is False
