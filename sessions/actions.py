@@ -11,14 +11,16 @@ from sessions.models import SessionPoint, TreatmentSession
 
 
 @transaction.atomic
-def save_session(form, point_formset, adverse_event_formset, *, version=None, sign_by=None):
-    """Save a note from its valid forms, and sign it if `sign_by` is given.
+def save_session(form, point_formset, adverse_event_formset, *, version=None, by=None):
+    """Save a note from its valid forms, with `by`'s acknowledgements of the cautions ticked
+    on it (form.cleaned_data["acknowledge"]).
 
     Under the patient's and then the note's row lock (the order at PatientQuerySet.lock)
     it checks the stored note again: still a draft (SignedSessionError), not saved elsewhere
     since `version` was read (StaleDraft), and the safety rules still hold for the patient
     as stored now (SigningRefused). Nothing is written when one fails."""
     session = form.save(commit=False)
+    acknowledged = form.cleaned_data.get("acknowledge", set())
     if session.pk is None:
         Patient.objects.lock(session.patient_id)
         last = session.patient.treatment_sessions.aggregate(n=Max("session_number"))["n"]
@@ -26,7 +28,8 @@ def save_session(form, point_formset, adverse_event_formset, *, version=None, si
     else:
         session.lock_draft(version)
     session.patient.refresh_from_db()  # its safety flags as they are under the lock
-    session.check_may_save(point_formset.chosen_points())
+    point_sides = point_formset.chosen_point_sides()
+    session.check_may_save(point_sides, acknowledged)
     session.save()
     point_formset.instance = session
     rows = point_formset.save(commit=False)
@@ -45,9 +48,8 @@ def save_session(form, point_formset, adverse_event_formset, *, version=None, si
     trail.record_many(AuditEvent.Action.CREATE, added)
     adverse_event_formset.instance = session
     adverse_event_formset.save()
+    session.acknowledge(acknowledged, by or session.practitioner, point_sides)
     note_saved(session)
-    if sign_by is not None:
-        session.sign(by=sign_by)
     return session
 
 

@@ -25,7 +25,29 @@ def canonical_code(text):
     return code_prefix(text) or text.upper()
 
 
+class CautionKeysField(forms.MultipleChoiceField):
+    """The cautions ticked as acknowledged, by key (sessions.safety.KEYS). Which cautions a
+    note has depends on the points posted beside it, so any short key is taken here and the
+    note keeps only its own (SessionRules.acknowledge)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def valid_value(self, value):
+        return 0 < len(value) <= 80
+
+    def clean(self, value):
+        return set(super().clean(value)[:MAX_CAUTIONS])
+
+
+MAX_CAUTIONS = 400  # more cautions than any note has
+
+
 class SessionForm(NoControlCharacters, forms.ModelForm):
+    acknowledge = CautionKeysField(label="Cautions acknowledged")
+
     class Meta:
         model = TreatmentSession
         fields = [
@@ -36,7 +58,6 @@ class SessionForm(NoControlCharacters, forms.ModelForm):
             "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
             "electro_intensity", "electro_waveform", "response_sought", "response_obtained",
             "moxibustion", "cupping", "gua_sha", "heat_lamp", "herbal_formula", "advice",
-            "pregnancy_acknowledged",
         ]  # fmt: skip
         widgets = {
             "started_at": forms.DateTimeInput(
@@ -247,6 +268,22 @@ AdverseEventFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class SignForm(NoControlCharacters, forms.Form):
+    """The sign review's ticks: the cautions acknowledged now (keys), and one box to sign
+    past what the note lacks, as the review listed it. The note decides what they must
+    cover (SessionRules.signing_problems)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+    acknowledge = CautionKeysField(label="Cautions acknowledged")
+    sign_past_missing = forms.BooleanField(required=False)
+
+    def signed_with(self, session):
+        """The missing details signed past: all the note lacks, if the box was ticked."""
+        if not self.cleaned_data["sign_past_missing"]:
+            return []
+        return [key for key, _ in session.missing_details()]
 
 
 class AmendmentForm(NoControlCharacters, forms.ModelForm):

@@ -72,6 +72,11 @@ class TreatmentSessionFactory(factory.django.DjangoModelFactory):
     pain_before = 6
     pain_after = 3
     retention_minutes = 20
+    # What STRICTA expects of a note (SessionRules.missing_details): a note from here
+    # lacks nothing, so signing it asks only its cautions.
+    plan = "Review in a week."
+    response_obtained = TreatmentSession.Response.DE_QI
+    needle_material = "Stainless steel"
 
     @factory.post_generation
     def points(session, create, extracted, **kwargs):

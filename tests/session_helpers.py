@@ -126,3 +126,12 @@ def assert_nothing_saved():
     assert not TreatmentSession.objects.exists()
     assert not SessionPoint.objects.exists()
     assert not AdverseEvent.objects.exists()
+
+
+def sign_data(session, acknowledge=(), sign_past_missing=False):
+    """The sign review's POST: the note's version, the cautions ticked (keys) and, if
+    `sign_past_missing`, the box to sign without what the note lacks."""
+    data = {"version": session.version, "acknowledge": list(acknowledge)}
+    if sign_past_missing:
+        data["sign_past_missing"] = "on"
+    return data

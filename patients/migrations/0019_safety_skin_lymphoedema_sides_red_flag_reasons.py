@@ -24,7 +24,7 @@ def keep_urgent_and_mark_old_reviews(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0015_phasechange_ended_on'),
+        ('patients', '0018_link_email_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,3 +1,4 @@
+from sessions.models.acknowledgements import CautionAcknowledgement
 from sessions.models.adverse_events import AdverseEvent
 from sessions.models.notes import SessionPoint, TreatmentSession
 from sessions.models.points import (
@@ -12,6 +13,7 @@ from sessions.models.points import (
 )
 from sessions.models.protocols import Protocol, ProtocolPoint
 from sessions.models.signing import (
+    MISSING_DETAILS,
     UNREVIEWED_RED_FLAGS,
     Amendment,
     SessionConflict,
@@ -21,12 +23,14 @@ from sessions.models.signing import (
 )
 
 __all__ = [
+    "MISSING_DETAILS",
     "SEARCH_LIMIT",
     "UNREVIEWED_RED_FLAGS",
     "AcupuncturePoint",
     "AcupuncturePointQuerySet",
     "AdverseEvent",
     "Amendment",
+    "CautionAcknowledgement",
     "SessionConflict",
     "Protocol",
     "ProtocolPoint",

@@ -152,6 +152,8 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     herbal_formula = models.TextField(blank=True)
     advice = models.TextField("home exercise or movement advice", blank=True)
 
+    # Notes before each caution was acknowledged on its own (CautionAcknowledgement) had
+    # one box for the pregnancy cautions; kept for them, no longer asked.
     pregnancy_acknowledged = models.BooleanField("pregnancy cautions acknowledged", default=False)
     status = models.CharField(max_length=6, choices=Status, default=Status.DRAFT)
     signed_by = models.ForeignKey(
@@ -159,6 +161,9 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
         related_name="+",
     )  # fmt: skip
     signed_at = models.DateTimeField(null=True, blank=True)
+    # What STRICTA expects that the note lacked when it was signed, signed past knowingly
+    # ("no notes text; no needle type"); see SessionRules.missing_details.
+    signed_with = models.CharField("signed knowing it lacks", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -238,6 +243,10 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
                 | Q(status="signed", signed_at__isnull=False, signed_by__isnull=False),
                 name="session_signed_consistently",
             ),
+            models.CheckConstraint(
+                condition=Q(status="signed") | Q(signed_with=""),
+                name="session_signed_with_only_if_signed",
+            ),
         ]
 
     def __str__(self):
@@ -296,6 +305,13 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     @property
     def needle_count(self):
         return sum(point.needle_count for point in self.points.all())
+
+    @property
+    def point_sides(self):
+        """(AcupuncturePoint, side) of each of the note's points, as stored."""
+        if self.pk is None:
+            return []
+        return [(row.point, row.side) for row in self.points.all()]
 
     @property
     def co_interventions(self):

@@ -19,6 +19,14 @@ PAIRED_CHANNELS = {
 }  # fmt: skip
 
 
+# Which limb a point is on, from its region (and, for extra points whose region is not a
+# limb's, the group in their code): "arm", "leg" or "" for the trunk, head and ear. Derived
+# here, not read from a catalogue column, so that any region the catalogue gains is simply
+# not a limb.
+LIMB_REGIONS = {"upper limb": "arm", "hand": "arm", "lower limb": "leg", "foot": "leg"}
+LIMB_CODE_PREFIXES = {"EX-UE": "arm", "EX-LE": "leg"}
+
+
 class Side(models.TextChoices):
     LEFT = "L", "Left"
     RIGHT = "R", "Right"
@@ -210,6 +218,14 @@ class AcupuncturePoint(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin_folded"}
         super().save(*args, **kwargs)
+
+    @property
+    def limb(self):
+        """Which limb the point is on: "arm", "leg" or "" (see LIMB_REGIONS)."""
+        if limb := LIMB_REGIONS.get(self.region):
+            return limb
+        prefix = next((p for p in LIMB_CODE_PREFIXES if self.code.startswith(p)), None)
+        return LIMB_CODE_PREFIXES.get(prefix, "")
 
     @property
     def channel_name(self):

@@ -26,6 +26,16 @@ UNREVIEWED_RED_FLAGS = (
 NOT_AMENDED = "A draft is edited, not amended."
 ARCHIVED_PATIENT = "This patient is archived. Restore the record before logging a session."
 AMENDMENT_KEPT = "An amendment is part of the signed record and cannot be changed or removed."
+# What STRICTA 2010 expects of a note and it may lack: (key, what the note then has). A
+# practitioner signs past each knowingly; the note keeps the list ("signed with: ...").
+MISSING_DETAILS = [
+    ("notes", "no notes text"),
+    ("response", "no response obtained"),
+    ("retention", "no retention time"),
+    ("needle_type", "no needle type"),
+]
+MISSING_FIELD = "signed_with"  # the field a missing detail's refusal is given under
+MISSING_NOT_ACCEPTED = "The note has {what}: tick it to sign without it."
 
 
 class SessionConflict(ValidationError):
@@ -93,16 +103,33 @@ class SessionRules:
         """What a form carries to tell a stale copy of this draft (another tab's)."""
         return self.updated_at.isoformat() if self.updated_at else ""
 
-    def warnings(self, points=None):
+    def warnings(self, point_sides=None):
         """The safety review of this note (sessions.safety), for its points as stored or
-        for `points` (AcupuncturePoints) about to be stored."""
-        if points is None:
-            points = [row.point for row in self.points.all()]
-        return safety.review(self.patient, points, self.electrical)
+        for `point_sides` ((AcupuncturePoint, side) pairs) about to be stored."""
+        if point_sides is None:
+            point_sides = self.point_sides
+        return safety.review(self.patient, point_sides, self.electrical)
 
-    def reminders(self, points=None):
-        """The warnings that stop nothing, shown beside the form."""
-        return safety.reminders(self.warnings(points))
+    def cautions(self, point_sides=None):
+        """The cautions to acknowledge, each once."""
+        return safety.cautions(self.warnings(point_sides))
+
+    def acknowledged_keys(self):
+        """The cautions acknowledged and stored on this note, by key."""
+        if self.pk is None:
+            return set()
+        return {ack.caution for ack in self.acknowledgements.all()}
+
+    def missing_details(self):
+        """What STRICTA expects that this note lacks, as (key, what the note has) pairs."""
+        soap = (self.subjective, self.objective, self.assessment, self.plan)
+        lacks = {
+            "notes": not any(text.strip() for text in soap),
+            "response": not self.response_obtained,
+            "retention": not self.retention_minutes,
+            "needle_type": not self.needle_material.strip(),
+        }
+        return [(key, what) for key, what in MISSING_DETAILS if lacks[key]]
 
     def red_flags_block_signing(self):
         """CLINICAL.md section 5: unreviewed red flags stop the first note being signed."""
@@ -111,29 +138,48 @@ class SessionRules:
             return False
         return patient.intakes.filter(has_red_flags=True, red_flag_review__isnull=True).exists()
 
-    def saving_problems(self, points=None):
-        """What stops this note from being saved: refusals and unacknowledged cautions, as
-        (field, message) pairs."""
-        blocking = safety.blocking(self.warnings(points), self.pregnancy_acknowledged)
+    def saving_problems(self, point_sides=None, acknowledged=()):
+        """What stops this note from being saved: refusals, and pregnancy cautions neither
+        stored as acknowledged nor in `acknowledged` (keys), as (field, message) pairs."""
+        known = self.acknowledged_keys() | set(acknowledged)
+        blocking = safety.blocking(self.warnings(point_sides), known)
         return [(warning.field, warning.message) for warning in blocking]
 
-    def signing_problems(self, by, points=None):
-        """Everything that stops `by` from signing this note, as (field, message) pairs:
-        empty when they may sign it."""
+    def refusals(self, by, warnings=None):
+        """What no acknowledgement lifts, as (field, message) pairs: `by` is not the
+        author, a refusal among `warnings` (the note's own by default: electroacupuncture
+        with an implanted device), red flags not reviewed before the first note."""
+        if warnings is None:
+            warnings = self.warnings()
         problems = [] if by == self.practitioner else [("", NOT_THE_AUTHOR)]
-        problems += self.saving_problems(points)
+        problems += [(w.field, w.message) for w in safety.refusals(warnings)]
         if self.red_flags_block_signing():
             problems.append(("", UNREVIEWED_RED_FLAGS))
         return problems
 
-    def check_may_save(self, points=None):
+    def signing_problems(self, by, point_sides=None, acknowledged=(), signed_with=()):
+        """Everything that stops `by` from signing this note, as (field, message) pairs:
+        empty when they may sign it. `acknowledged` are the cautions they acknowledge now
+        (keys), `signed_with` the missing details they sign past (MISSING_DETAILS keys)."""
+        warnings = self.warnings(point_sides)
+        known = self.acknowledged_keys() | set(acknowledged)
+        problems = self.refusals(by, warnings)
+        problems += [(w.field, w.message) for w in safety.unacknowledged(warnings, known)]
+        problems += [
+            (MISSING_FIELD, MISSING_NOT_ACCEPTED.format(what=what))
+            for key, what in self.missing_details()
+            if key not in signed_with
+        ]
+        return problems
+
+    def check_may_save(self, point_sides=None, acknowledged=()):
         """Raise SigningRefused with every reason this note may not be saved."""
-        if problems := self.saving_problems(points):
+        if problems := self.saving_problems(point_sides, acknowledged):
             raise SigningRefused(problems)
 
-    def check_may_sign(self, by, points=None):
+    def check_may_sign(self, by, point_sides=None, acknowledged=(), signed_with=()):
         """Raise SigningRefused with every reason `by` may not sign this note."""
-        if problems := self.signing_problems(by, points):
+        if problems := self.signing_problems(by, point_sides, acknowledged, signed_with):
             raise SigningRefused(problems)
 
     def check_may_correct(self):
@@ -145,6 +191,20 @@ class SessionRules:
             problems.insert(0, ("", SIGNED_MESSAGE))
         if problems:
             raise SigningRefused(problems)
+
+    def acknowledge(self, keys, by, point_sides=None):
+        """Store `by`'s acknowledgement of each of the note's cautions (for its points as
+        stored, or `point_sides` just saved) named in `keys` and not yet acknowledged;
+        forget those of cautions the note no longer has (a point removed from the draft).
+        Inside the caller's transaction."""
+        cautions = {warning.key: warning for warning in self.cautions(point_sides)}
+        self.acknowledgements.exclude(caution__in=list(cautions)).delete()
+        stored = self.acknowledged_keys()
+        for key in keys:
+            if key in cautions and key not in stored:
+                self.acknowledgements.create(
+                    caution=key, message=cautions[key].message[:400], acknowledged_by=by
+                )
 
     def lock_draft(self, version=None, signed_message=SIGNED_MESSAGE):
         """Lock the patient's row, then this note's (the order written at
@@ -160,17 +220,24 @@ class SessionRules:
         return stored
 
     @transaction.atomic
-    def sign(self, by, version=None):
-        """Sign the note as `by`. Inside the note's row lock it checks again that the
-        stored note is still a draft, unchanged since `version` was read (if given), and
-        that every signing rule holds (SigningRefused, with every reason), so a draft save
-        or a second sign at the same moment cannot undo or repeat it."""
+    def sign(self, by, version=None, acknowledged=(), signed_with=()):
+        """Sign the note as `by`, who acknowledges the cautions `acknowledged` (keys) and
+        signs past the missing details `signed_with` (MISSING_DETAILS keys). Inside the
+        note's row lock it checks again that the stored note is still a draft, unchanged
+        since `version` was read (if given), and that every signing rule holds
+        (SigningRefused, with every reason), so a draft save or a second sign at the same
+        moment cannot undo or repeat it. The acknowledgements are stored, and the missing
+        details kept on the note, before it locks."""
         stored = self.lock_draft(version, signed_message=ALREADY_SIGNED)
-        stored.check_may_sign(by)
+        stored.check_may_sign(by, acknowledged=acknowledged, signed_with=signed_with)
+        stored.acknowledge(acknowledged, by)
+        missing = [what for key, what in stored.missing_details() if key in signed_with]
+        self.signed_with = stored.signed_with = "; ".join(missing)
         self.status = stored.status = self.Status.SIGNED
         self.signed_by = stored.signed_by = by
         self.signed_at = stored.signed_at = timezone.now()
-        stored.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
+        fields = ["status", "signed_by", "signed_at", "signed_with", "updated_at"]
+        stored.save(update_fields=fields)
         self.updated_at = stored.updated_at
         self._signed_in_db = True
 

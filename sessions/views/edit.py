@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.forms import shown
 from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
+from patients.models import Limb
 from sessions import safety
 from sessions.access import get_session_for_user
 from sessions.actions import save_session
@@ -69,11 +70,11 @@ def edit_session(request, session, point_rows, repeated=None):
     points = PointFormSet(data, instance=session, prefix="points",
                           initial=point_rows if data is None else None)  # fmt: skip
     adverse_events = AdverseEventFormSet(data, instance=session, prefix="adverse")
-    reminders, status = [], 400
+    status = 400
+    cautions, acknowledged = session.cautions(), session.acknowledged_keys()
     version = request.POST.get("version", session.version) if data is not None else session.version
     # Another tab saved this draft since this one opened it: keep what was typed, say so.
     stale = data is not None and session.pk is not None and version != session.version
-    sign_by = request.user if action == "sign" else None
     if data is not None and action in ("draft", "sign"):
         valid = form.is_valid() and points.is_valid() and adverse_events.is_valid()
         if stale:
@@ -82,19 +83,17 @@ def edit_session(request, session, point_rows, repeated=None):
             report_conflict(form, points, stored)
         elif valid:
             # The note's rules, asked before anything is written: each reason by its field.
-            chosen = points.chosen_points()
-            reminders = session.reminders(chosen)
+            chosen = points.chosen_point_sides()
+            cautions = session.cautions(chosen)
+            acknowledged |= form.cleaned_data["acknowledge"]
             try:
-                if sign_by:
-                    session.check_may_sign(sign_by, chosen)
-                else:
-                    session.check_may_save(chosen)
+                session.check_may_save(chosen, acknowledged)
             except SigningRefused as refused:
                 form.add_error(None, refused.by_field(form.fields))
         if not form.errors and valid:
             try:
                 session = save_session(
-                    form, points, adverse_events, version=version, sign_by=sign_by
+                    form, points, adverse_events, version=version, by=request.user
                 )
             except SignedSessionError as error:
                 return refuse(request, patient, error, session)
@@ -104,29 +103,47 @@ def edit_session(request, session, point_rows, repeated=None):
             except SigningRefused as refused:  # the patient's flags changed meanwhile
                 form.add_error(None, refused.by_field(form.fields))
             else:
-                if sign_by:
-                    messages.success(request, f"Session {session.session_number} saved and signed.")
-                else:
-                    messages.success(request, f"Draft of session {session.session_number} saved.")
-                return redirect(session.get_absolute_url() + ("" if sign_by else "?saved=draft"))
+                messages.success(request, f"Draft of session {session.session_number} saved.")
+                if action == "sign":  # the sign review, before the note locks
+                    return redirect("sessions:sign", patient_uuid=patient.uuid,
+                                    session_uuid=session.uuid)  # fmt: skip
+                return redirect(session.get_absolute_url() + "?saved=draft")
+    if data is not None:  # shown ticked again, whatever else was wrong
+        acknowledged |= set(data.getlist("acknowledge"))
     context = {
         "patient": patient, "session": session, "form": form, "points": points,
         "sections": form.sections(), "adverse_events": adverse_events,
         "protocols": protocols, "protocol_data": protocol_data(protocols),
-        "repeated": repeated, "reminders": reminders,
+        "repeated": repeated, "cautions": cautions, "acknowledged": acknowledged,
         "version": version, "conflict": status == 409,
         "patient_flags": {
             "pregnant": patient.pregnant,
             "implanted_device": patient.implanted_device,
             "epilepsy": patient.epilepsy,
+            "lymphoedema": lymphoedema(patient),
         },
         "picker_safety": {
             "flags": AcupuncturePoint.safety_flag_labels(),
             "messages": safety.PICKER_MESSAGES,
+            "keys": safety.KEYS,
+            "conditions": [
+                {"key": w.key, "message": w.message}
+                for w in safety.cautions(safety.review(patient, [], electrical=False))
+            ],
         },
     }  # fmt: skip
     bad = data is not None and (action in ("draft", "sign") or management_broken(points))
     return render(request, "sessions/session_form.html", context, status=status if bad else 200)
+
+
+def lymphoedema(patient):
+    """The limb with lymphoedema, for the picker: its limb ("arm"), side ("L", "R" or "B")
+    and the names of its sides ({"L": "left arm", ...}); None without one."""
+    if not patient.lymphoedema_limb:
+        return None
+    limb = Limb(patient.lymphoedema_limb)
+    names = {side: safety.LIMB_NAMES[(limb.limb, side)] for side in ("L", "R", "B")}
+    return {"limb": limb.limb, "side": limb.side, "names": names}
 
 
 def report_conflict(form, points, stored):

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from core.transactions import retry_on_conflict
 from sessions.access import get_session_for_user
-from sessions.forms import AmendmentForm
+from sessions.forms import AmendmentForm, SignForm
 from sessions.models import SignedSessionError, SigningRefused, StaleDraft
 
 CHANGE = "treatment_sessions.change_treatmentsession"
@@ -35,6 +35,9 @@ def render_detail(request, session, amendment_form, status=200):
         "amendment_form": amendment_form,
         "may_edit": session.may_edit(request.user),
         "just_saved": request.GET.get("saved") == "draft",
+        "acknowledgements": session.acknowledgements.select_related(
+            "acknowledged_by__practitioner_profile"
+        ),
     }
     return render(request, "sessions/session_detail.html", context, status=status)
 
@@ -46,31 +49,68 @@ def session_print(request, patient_uuid, session_uuid):
         "patient": session.patient,
         "adverse_events": session.adverse_events.all(),
         "amendments": session.amendments.select_related("author__practitioner_profile"),
+        "acknowledgements": session.acknowledgements.select_related(
+            "acknowledged_by__practitioner_profile"
+        ),
     }
     return render(request, "sessions/session_print.html", context)
 
 
-@require_POST
 @retry_on_conflict
 def session_sign(request, patient_uuid, session_uuid):
+    """The sign review (GET), and the sign itself (POST): the points and needle count, each
+    caution with its acknowledgement box, what STRICTA expects and the note lacks (each
+    signed past knowingly), and what no box lifts (then there is no Sign button)."""
     session = get_session_for_user(request, patient_uuid, session_uuid, CHANGE)
     if refusal := session.edit_refusal(request.user):
         return refuse(request, session.patient, refusal, session)
-    try:
-        session.sign(by=request.user, version=request.POST.get("version"))
-    except SignedSessionError as error:  # signed by a request at the same moment
-        return refuse(request, session.patient, error, session)
-    except StaleDraft:
-        messages.error(request, "This draft was changed after you opened this page: read it "
-                       "again and sign when it is right.")  # fmt: skip
-        return redirect(session)
-    except SigningRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
-        messages.error(request, "Open the draft, resolve the above, and sign from there.")
-        return redirect(session)
-    messages.success(request, f"Session {session.session_number} signed.")
-    return redirect(session)
+    form = SignForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            try:
+                session.sign(
+                    by=request.user,
+                    version=form.cleaned_data["version"] or None,
+                    acknowledged=form.cleaned_data["acknowledge"],
+                    signed_with=form.signed_with(session),
+                )
+            except SignedSessionError as error:  # signed by a request at the same moment
+                return refuse(request, session.patient, error, session)
+            except StaleDraft as conflict:
+                session, status = conflict.stored, 409
+                form.add_error(None, "This draft was changed after you opened this review: "
+                               "read it again and sign when it is right.")  # fmt: skip
+            except SigningRefused as refused:  # every reason above; each box marks its own
+                form.add_error(None, refused.messages)
+            else:
+                messages.success(request, f"Session {session.session_number} signed.")
+                return redirect(session)
+    return render_sign_review(request, session, form, status)
+
+
+def render_sign_review(request, session, form, status):
+    ticked = set(form.data.getlist("acknowledge")) if form.is_bound else set()
+    stored = {ack.caution: ack for ack in session.acknowledgements.select_related(
+        "acknowledged_by__practitioner_profile")}  # fmt: skip
+    cautions = [(c, stored.get(c.key), c.key in ticked) for c in session.cautions()]
+    missing = [what for _, what in session.missing_details()]
+    # The keyboard starts at the first box still to tick, else at the Sign button.
+    open_keys = [caution.key for caution, acknowledged, _ in cautions if not acknowledged]
+    first_box = open_keys[0] if open_keys else ("missing" if missing else "sign")
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "form": form,
+        "refusals": [message for _, message in session.refusals(request.user)],
+        "cautions": cautions,
+        "first_box": first_box,
+        "missing": missing,
+        "signed_past": form.is_bound and "sign_past_missing" in form.data,
+        "posted": form.is_bound,
+    }
+    return render(request, "sessions/sign_review.html", context, status=status)
 
 
 @require_POST

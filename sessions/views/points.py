@@ -19,4 +19,5 @@ def point_json(point):
         "region": point.get_region_display(),
         "side": default_side(point),
         "flags": point.safety_flags,
+        "limb": point.limb,
     }

@@ -17,6 +17,8 @@
   // The point flags' labels and the messages below, as the server types them (sessions.safety).
   const safety = JSON.parse(document.getElementById("picker-safety").textContent);
   const safetyLive = document.getElementById("safety-live");
+  const cautionBox = document.getElementById("cautions");
+  const cautionList = document.getElementById("caution-list");
   const electrical = document.getElementById("id_electrical");
   let found = [];
   let active = -1;
@@ -41,30 +43,96 @@
     needleCount.textContent = needles === 1 ? "1 needle" : needles + " needles";
   }
 
-  function says(name, code = "") {
-    return safety.messages[name].replace("{code}", code);
+  function says(name, code = "", limb = "") {
+    return safety.messages[name].replace("{code}", code).replace("{limb}", limb);
   }
 
-  // What the server will say on save, shown as points are picked (CLINICAL.md section 4).
+  function keyOf(name, code = "") {
+    return safety.keys[name].replace("{code}", code);
+  }
+
+  // The limb with lymphoedema that a point needled on `side` is on, by name, or "".
+  function affectedLimb(row, side) {
+    const lymph = patientFlags.lymphoedema;
+    if (!lymph || row.dataset.limb !== lymph.limb) return "";
+    if (side === "B" && lymph.side === "B") return lymph.names.B;
+    if (lymph.side === "B") return lymph.names[side] || "";
+    return side === "B" || side === lymph.side ? lymph.names[lymph.side] : "";
+  }
+
+  // The acknowledgement boxes ticked so far, kept as the list is drawn again.
+  const ticked = new Set(
+    Array.from(cautionList.querySelectorAll("input:checked")).map((box) => box.value)
+  );
+  cautionList.addEventListener("change", (event) => {
+    if (event.target.checked) ticked.add(event.target.value);
+    else ticked.delete(event.target.value);
+  });
+
+  function drawCautions(cautions) {
+    cautionList.replaceChildren(...cautions.map((caution, index) => {
+      const line = document.createElement("div");
+      line.className = "form-check";
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "form-check-input";
+      box.name = "acknowledge";
+      box.value = caution.key;
+      box.id = "ack-live-" + index;
+      box.checked = ticked.has(caution.key);
+      const text = document.createElement("label");
+      text.className = "form-check-label";
+      text.htmlFor = box.id;
+      text.textContent = caution.message + " ";
+      if (caution.beforeSaving) {
+        const badge = document.createElement("span");
+        badge.className = "badge text-bg-warning";
+        badge.textContent = "needed to save";
+        text.appendChild(badge);
+      }
+      line.append(box, text);
+      return line;
+    }));
+    cautionBox.classList.toggle("d-none", cautions.length === 0);
+  }
+
+  // What the server will say on save, shown as points are picked (CLINICAL.md section 4):
+  // the refusal above, each caution with its acknowledgement box below.
   function updateSafety() {
     const notes = [];
+    const cautions = [];
+    const seen = new Set();
+    function add(key, message, beforeSaving = false) {
+      if (seen.has(key)) return;
+      seen.add(key);
+      cautions.push({ key: key, message: message, beforeSaving: beforeSaving });
+    }
     if (electrical && electrical.checked && patientFlags.implanted_device) {
       notes.push(says("electro_refused"));
     }
     if (electrical && electrical.checked && patientFlags.epilepsy) {
-      notes.push(says("epilepsy"));
+      add(keyOf("epilepsy"), says("epilepsy"));
     }
     liveRows().forEach((row) => {
-      const code = row.querySelector(".point-code").value.toUpperCase();
+      const code = row.querySelector(".point-code").value.trim().toUpperCase();
       const flags = (row.dataset.flags || "").split("|");
       if (patientFlags.pregnant && flags.includes(safety.flags.pregnancy_caution)) {
-        notes.push(says("pregnancy_caution", code));
+        add(keyOf("pregnancy_caution", code), says("pregnancy_caution", code), true);
       }
+    });
+    safety.conditions.forEach((caution) => add(caution.key, caution.message));
+    liveRows().forEach((row) => {
+      const code = row.querySelector(".point-code").value.trim().toUpperCase();
+      const flags = (row.dataset.flags || "").split("|");
       if (flags.includes(safety.flags.lung_field)) {
-        notes.push(says("lung_field", code));
+        add(keyOf("lung_field", code), says("lung_field", code));
       }
       if (flags.includes(safety.flags.vessel_or_eye)) {
-        notes.push(says("vessel_or_eye", code));
+        add(keyOf("vessel_or_eye", code), says("vessel_or_eye", code));
+      }
+      const limb = affectedLimb(row, row.querySelector(".point-side").value);
+      if (limb) {
+        add(keyOf("lymphoedema_point", code), says("lymphoedema_point", code, limb));
       }
     });
     safetyLive.replaceChildren(...notes.map((text) => {
@@ -73,6 +141,7 @@
       return line;
     }));
     safetyLive.classList.toggle("d-none", notes.length === 0);
+    drawCautions(cautions);
   }
 
   function announce(text) {
@@ -103,6 +172,7 @@
     row.querySelector(".point-side").value = side;
     row.querySelector(".point-name").textContent = point.pinyin;
     row.dataset.flags = point.flags.join("|");
+    row.dataset.limb = point.limb || "";
     label(row, ".point-side", "Side for " + code);
     label(row, ".point-depth", "Depth in mm for " + code);
     label(row, ".point-technique", "Stimulation for " + code);

@@ -420,9 +420,7 @@ def test_the_database_holds_the_reason_rule(practitioner, invited, urgent, actio
         review.save()
 
 
-def test_accepting_copies_skin_infection_and_lymphoedema_of_both_arms(
-    practitioner_client, invited
-):
+def test_accepting_copies_skin_infection_and_lymphoedema_of_both_arms(practitioner_client, invited):
     health = {"skin_infection": "yes", "lymphoedema_limb": "both_arms"}
     intake = SubmittedIntakeFactory(patient=invited, health=health)
     practitioner_client.post(accept_url(intake))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import (
+    MISSING_DETAILS,
     AcupuncturePoint,
     Protocol,
     ProtocolPoint,
@@ -47,7 +48,7 @@ def last_weeks_treatment(browser_db):
     for order, code in enumerate(["ST36", "LI4"]):
         point = AcupuncturePoint.objects.get(code=code)
         SessionPoint.objects.create(session=session, point=point, side="B", order=order)
-    session.sign(by=lin)
+    session.sign(by=lin, signed_with=[key for key, _ in MISSING_DETAILS])
     protocol = Protocol.objects.create(name="Neck and shoulder", owner=lin)
     for order, code in enumerate(["GB20", "SI3"]):
         point = AcupuncturePoint.objects.get(code=code)
@@ -98,9 +99,16 @@ def test_a_repeat_session_is_logged_and_signed_by_keyboard_in_under_20_actions(
     keys.press("Control+Enter")  # save the draft
 
     expect(page.get_by_text("Draft of session 2 saved.")).to_be_visible()
-    expect(page.get_by_role("button", name="Sign")).to_be_focused()
+    expect(page.get_by_role("link", name="Sign…")).to_be_focused()
     assert serious_violations(page) == []
-    keys.press("Enter")  # sign
+    keys.press("Enter")  # the sign review
+    expect(page.get_by_role("heading", name="Sign session 2")).to_be_visible()
+    missing = page.get_by_label("Sign with no notes text, no response obtained, no needle type")
+    expect(missing).to_be_focused()
+    assert serious_violations(page) == []
+    keys.press("Space")  # sign knowing what the note lacks
+    keys.press("Tab")  # "Sign the note"
+    keys.press("Enter")
     expect(page.get_by_text("Session 2 signed.")).to_be_visible()
     assert keys.actions < 20
 
@@ -131,7 +139,10 @@ def test_the_form_works_without_javascript(live_server, browser, last_weeks_trea
     page.get_by_role("button", name="Add its points").click()  # re-rendered, nothing saved
     expect(page.locator(".point-code[value='GB20']")).to_have_count(1)
     page.get_by_role("button", name="Save and sign").click()
-    expect(page.get_by_text("Session 2 saved and signed.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign session 2")).to_be_visible()
+    page.get_by_label("Sign with", exact=False).check()
+    page.get_by_role("button", name="Sign the note").click()
+    expect(page.get_by_text("Session 2 signed.")).to_be_visible()
     session = TreatmentSession.objects.get(patient=patient, session_number=2)
     assert ("BL40", "L") in list(session.points.values_list("point__code", "side"))
     context.close()
@@ -142,7 +153,7 @@ def test_the_picker_warns_as_points_are_chosen(live_server, page, last_weeks_tre
     patient.pregnant = True
     patient.save()
     log_in(page, live_server, f"/patients/{patient.uuid}/sessions/new/")
-    warnings = page.locator("#safety-live")
+    warnings = page.locator("#cautions")
     expect(warnings).to_contain_text("LI4: traditionally avoided in pregnancy")  # repeated
     page.get_by_label("Add a point").fill("GB21")
     expect(page.get_by_role("option", name="GB21", exact=False)).to_be_visible()

@@ -9,7 +9,14 @@ from sessions.models import TreatmentSession
 from tests.factories import PatientFactory
 from tests.html import field_tag, point_row_error
 from tests.session_factories import TreatmentSessionFactory
-from tests.session_helpers import edit_url, point_row, posted_points, saved_points, session_data
+from tests.session_helpers import (
+    edit_url,
+    note_url,
+    point_row,
+    posted_points,
+    saved_points,
+    session_data,
+)
 
 
 @pytest.fixture
@@ -61,9 +68,10 @@ def test_the_author_saves_and_signs_a_draft(practitioner_client, practitioner, d
         initial_points=2,
         action="sign",
     )
-    assert practitioner_client.post(edit_url(draft), data).status_code == 302
+    response = practitioner_client.post(edit_url(draft), data)
+    assert (response.status_code, response.url) == (302, note_url("sign", draft))
     draft.refresh_from_db()
-    assert (draft.status, draft.signed_by) == ("signed", practitioner)
+    assert draft.status == "draft"  # saved; signed from the review, before it locks
 
 
 def test_bad_input_on_the_edit_page_changes_nothing(practitioner_client, draft):
@@ -198,6 +206,7 @@ def test_the_edit_page_query_count_does_not_grow_with_the_points(
     # timeline's prefetch), 6 audit insert, 7 the protocols (none, so no points), 8 the
     # formset's rows with their catalogue points (once, however often the formset asks:
     # it was once a query a form), 9 the codes they name, 10 those catalogue points,
-    # 11 the adverse events.
-    with django_assert_num_queries(11):
+    # 11 the adverse events, 12 the cautions already acknowledged (issue 13: their boxes
+    # are shown ticked).
+    with django_assert_num_queries(12):
         assert practitioner_client.get(edit_url(session)).status_code == 200

@@ -17,6 +17,7 @@ from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import (
     assert_nothing_saved,
     new_url,
+    note_url,
     point_row,
     posted_points,
     saved_points,
@@ -195,15 +196,20 @@ def test_the_next_note_takes_the_next_session_number(practitioner_client, patien
     assert list(numbers) == [1, 2]
 
 
-def test_save_and_sign_stores_a_signed_note(practitioner_client, practitioner, patient):
+def test_save_and_sign_saves_the_draft_and_opens_the_sign_review(
+    practitioner_client, practitioner, patient
+):
     response = practitioner_client.post(new_url(patient), session_data(action="sign"))
 
     session = TreatmentSession.objects.get()
-    assert response.status_code == 302
-    assert response.url == session.get_absolute_url()
+    assert (response.status_code, response.url) == (302, note_url("sign", session))
+    assert session.status == "draft"
+    assert saved_points(session) == [("ST36", "B", 0)]
+    data = {"version": session.version, "sign_past_missing": "on"}
+    assert practitioner_client.post(response.url, data).status_code == 302
+    session.refresh_from_db()
     assert (session.status, session.signed_by) == ("signed", practitioner)
     assert timezone.now() - session.signed_at < datetime.timedelta(minutes=1)
-    assert saved_points(session) == [("ST36", "B", 0)]
 
 
 def test_left_and_right_of_the_same_point_are_two_rows(practitioner_client, patient):

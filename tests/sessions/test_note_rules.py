@@ -81,10 +81,10 @@ def test_sign_refuses_with_every_reason_at_once(practitioner, second_practitione
 
     assert refused.value.problems == [
         ("", NOT_THE_AUTHOR),
-        ("pregnancy_acknowledged", LI4_CAUTION),
         ("", UNREVIEWED_RED_FLAGS),
+        ("acknowledge", LI4_CAUTION),
     ]
-    assert refused.value.messages == [NOT_THE_AUTHOR, LI4_CAUTION, UNREVIEWED_RED_FLAGS]
+    assert refused.value.messages == [NOT_THE_AUTHOR, UNREVIEWED_RED_FLAGS, LI4_CAUTION]
     assert TreatmentSession.objects.get(pk=session.pk).status == "draft"
 
 
@@ -174,6 +174,8 @@ def test_the_form_page_gives_the_picker_its_messages_and_flag_labels(practitione
             "vessel_or_eye": "near a large vessel or the eye",
         },
         "messages": safety.PICKER_MESSAGES,
+        "keys": safety.KEYS,
+        "conditions": [],  # Ana has no condition flags
     }
 
 

@@ -31,6 +31,7 @@ def test_the_point_search_finds_a_legacy_spelling_first(practitioner_client):
         "region": "Foot",
         "side": "B",
         "flags": [],
+        "limb": "leg",
     }
 
 

@@ -135,10 +135,9 @@ def test_a_sign_of_a_draft_changed_since_the_page_was_read_is_refused(
 ):
     version = typed_draft.version
     TreatmentSession.objects.get(pk=typed_draft.pk).save()  # saved in another tab meanwhile
-    response = practitioner_client.post(
-        note_url("sign", typed_draft), {"version": version}, follow=True
-    )
-    assert "changed after you opened this page" in response.content.decode()
+    response = practitioner_client.post(note_url("sign", typed_draft), {"version": version})
+    assert response.status_code == 409
+    assert "changed after you opened this review" in response.content.decode()
     assert not TreatmentSession.objects.get(pk=typed_draft.pk).is_signed
 
 

@@ -46,8 +46,10 @@ def test_a_clinic_admin_cannot_sign_a_draft(admin_client_, draft):
     assert draft.status == "draft"
 
 
-def test_signing_is_a_post(practitioner_client, draft):
-    assert practitioner_client.get(note_url("sign", draft)).status_code == 405
+def test_the_sign_review_is_shown_by_a_get_that_signs_nothing(practitioner_client, draft):
+    response = practitioner_client.get(note_url("sign", draft))
+    assert response.status_code == 200
+    assert "Sign the note" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
 
