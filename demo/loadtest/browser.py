@@ -133,6 +133,12 @@ def is_session_address(location, sessions_prefix):
     return re.fullmatch(pattern, location) is not None
 
 
+def sign_fields(review_html):
+    """The sign review's form as a browser posts it, signing past what the note lacks (a
+    synthetic note; its cautions, if any, stay unticked, and the sign is refused)."""
+    return {**form_fields(review_html, action="/sign/"), "sign_past_missing": "on"}
+
+
 def sign_done(page_html):
     """Whether the note's page, read after a sign, says it was signed and nothing failed."""
     shown = alerts(page_html)

@@ -33,7 +33,12 @@ from locust import HttpUser, constant, events, task
 from locust.clients import HttpSession
 from locust.exception import StopUser
 
-from demo.loadtest.browser import form_fields, is_session_address, session_fields, sign_done
+from demo.loadtest.browser import (
+    is_session_address,
+    session_fields,
+    sign_done,
+    sign_fields,
+)
 
 with open(os.environ["LOADTEST_DATA"]) as file:
     DATA = json.load(file)
@@ -227,11 +232,12 @@ class Practitioner(HttpUser):
         NOTES.flush()
 
     def sign(self, session):
-        """Sign a note from its page: "done", "refused" (the page says why), or "failed"."""
-        page = self.page(session, "note page")
+        """Sign a note from its sign review: "done", "refused" (the page says why), or
+        "failed"."""
+        page = self.page(session + "sign/", "sign review")
         if page.status_code != 200:
             return "failed"
-        fields = form_fields(page.text, action="/sign/")
+        fields = sign_fields(page.text)
         with self.client.post(
             session + "sign/",
             fields,
@@ -239,6 +245,9 @@ class Practitioner(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
+            if response.status_code in (400, 409):  # the review, shown again, says why
+                response.success()
+                return "refused"
             if response.status_code != 302 or response.headers.get("Location") != session:
                 response.failure(f"answered {response.status_code}")
                 return "failed"

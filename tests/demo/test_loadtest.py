@@ -14,6 +14,7 @@ from demo.loadtest.browser import (
     is_session_address,
     session_fields,
     sign_done,
+    sign_fields,
     together,
 )
 from demo.loadtest.server import children, memory_kb, parent_pid
@@ -110,6 +111,10 @@ def test_it_reads_a_form_by_the_end_of_its_action_or_else_the_first():
     assert form_fields(FORM, action="/sign/") == {"version": "7"}
     assert form_fields(FORM) == {"next": "/"}
     assert form_fields(FORM, "no-such-form") == {}
+
+
+def test_the_sign_review_is_posted_signing_past_what_the_note_lacks():
+    assert sign_fields(FORM) == {"version": "7", "sign_past_missing": "on"}
 
 
 def test_a_note_is_saved_as_a_draft_with_its_marker_and_pain_score():

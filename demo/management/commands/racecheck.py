@@ -49,6 +49,7 @@ from demo.loadtest.browser import (
     is_session_address,
     session_fields,
     sign_done,
+    sign_fields,
     together,
 )
 from demo.loadtest.server import serve
@@ -190,11 +191,13 @@ class Command(BaseCommand):
         return location.partition("?")[0]
 
     def sign(self, browser, session, fields, statuses, delay=0):
-        """POST the sign form read from the note's page (after `delay` seconds); then read
-        the page: "done", "refused" (the page says why) or "failed"."""
+        """POST the sign form read from the sign review (after `delay` seconds); then read
+        the page: "done", "refused" (the review, shown again, says why) or "failed"."""
         time.sleep(delay)
-        status, location, _ = browser.post(session + "sign/", fields)
+        status, location, page = browser.post(session + "sign/", fields)
         statuses["sign (POST)"][status] += 1
+        if status in (400, 409):
+            return "refused", status, [text for level, text in alerts(page) if level == "danger"]
         if status != 302 or location != session:
             return "failed", status, []
         status, _, page = browser.get(session)
@@ -216,14 +219,14 @@ class Command(BaseCommand):
                 races.append({"pair": index, "note": None, "error": "draft not saved"})
                 continue
             status, _, edit_page = saver.get(session + "edit/")
-            status_detail, _, detail_page = signer.get(session)
+            status_detail, _, detail_page = signer.get(session + "sign/")  # the sign review
             if status != 200 or status_detail != 200:
                 races.append({"pair": index, "note": session, "error": "pages not shown"})
                 continue
             edited = f"{marker} edited"
             draft = {**form_fields(edit_page, "session-form"), "action": "draft"}
             draft["subjective"] = edited
-            sign_form = form_fields(detail_page, action="/sign/")
+            sign_form = sign_fields(detail_page)
             answers, times = together(
                 draft=functools.partial(saver.post, session + "edit/", draft),
                 sign=functools.partial(
@@ -293,13 +296,11 @@ class Command(BaseCommand):
             return None
         line = {"marker": marker, "patient": str(patient.uuid), "pain_before": pain, "sign": None}
         if rng.random() < SIGN_SHARE:
-            status, _, page = browser.get(session)
-            statuses["note page"][status] += 1
+            status, _, page = browser.get(session + "sign/")
+            statuses["sign review"][status] += 1
             line["sign"] = "failed"
             if status == 200:
-                line["sign"] = self.sign(
-                    browser, session, form_fields(page, action="/sign/"), statuses
-                )[0]
+                line["sign"] = self.sign(browser, session, sign_fields(page), statuses)[0]
         return line
 
     def check_in(self, links, phones, rng, statuses, checkins, sequence):
