@@ -10,6 +10,7 @@ from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
     Amendment,
+    CautionAcknowledgement,
     Protocol,
     ProtocolPoint,
     SessionPoint,
@@ -128,6 +129,22 @@ class AmendmentInline(admin.StackedInline):
         return False
 
 
+class CautionAcknowledgementInline(admin.TabularInline):
+    """Each caution acknowledged: given in the sign review or the session form only."""
+
+    model = CautionAcknowledgement
+    extra = 0
+    readonly_fields = ["message", "acknowledged_by", "acknowledged_at"]
+    fields = readonly_fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(TreatmentSession)
 class TreatmentSessionAdmin(AuditedAdmin):
     """Clinic admins read notes here. A superuser may correct a draft (not its patient,
@@ -143,9 +160,14 @@ class TreatmentSessionAdmin(AuditedAdmin):
     raw_id_fields = ["patient"]
     readonly_fields = [
         "uuid", "patient", "practitioner", "session_number", "status", "signed_by",
-        "signed_at", "created_at", "updated_at",
+        "signed_at", "signed_with", "created_at", "updated_at",
     ]  # fmt: skip
-    inlines = [SessionPointInline, AdverseEventInline, AmendmentInline]
+    inlines = [
+        SessionPointInline,
+        AdverseEventInline,
+        CautionAcknowledgementInline,
+        AmendmentInline,
+    ]
 
     def has_add_permission(self, request):
         return False  # notes are logged on the patient's page, by their practitioner

@@ -161,6 +161,10 @@ class SafetyFlagsForm(StaleEditGuard, NoControlCharacters, forms.ModelForm):
             "safety_notes": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"pregnancy_due_date": "Due date", "pregnancy_trimester": "Trimester"}
+        help_texts = {
+            "lymphoedema_limb": "A point needled on this limb is a caution that names it.",
+            "skin_infection": "Say where under “other safety notes”.",
+        }
 
     def clean(self):
         data = super().clean()

@@ -125,7 +125,7 @@ def admin_correction():
         "pain_before": "1", "needle_diameter_mm": "0.25", "needle_length_mm": "40",
         "retention_minutes": "20", "subjective": "Changed in the admin", "_save": "Save",
     }  # fmt: skip
-    for prefix in ["points", "adverse_events", "amendments"]:
+    for prefix in ["points", "adverse_events", "acknowledgements", "amendments"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return data
 

@@ -33,7 +33,7 @@ def admin_post(session, **fields):
         "pain_before": "1", "needle_diameter_mm": "0.25", "needle_length_mm": "40",
         "retention_minutes": "20", "subjective": "Changed in the admin", "_save": "Save",
     }  # fmt: skip
-    for prefix in ["points", "adverse_events", "amendments"]:
+    for prefix in ["points", "adverse_events", "acknowledgements", "amendments"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return {**data, **fields}
 
@@ -126,7 +126,7 @@ def test_a_post_to_the_admin_does_not_change_a_signed_note(admin_client_, signed
         "retention_minutes": "20",
         "_save": "Save",
     }
-    for prefix in ["points", "adverse_events", "amendments"]:
+    for prefix in ["points", "adverse_events", "acknowledgements", "amendments"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
 
     response = admin_client_.post(change_url(signed), data)
