@@ -66,7 +66,7 @@ ACKNOWLEDGE_FIELD = "acknowledge"  # the form field whose ticks are the acknowle
 PICKER_MESSAGES = {
     "electro_refused": "Electroacupuncture will be refused: the patient has an implanted device.",
     "epilepsy": EPILEPSY,
-    "pregnancy_caution": "{code}: traditionally avoided in pregnancy. Acknowledge it to save.",
+    "pregnancy_caution": "{code}: traditionally avoided in pregnancy, and the patient is pregnant.",
     "lung_field": "{code} lies over the lung field: keep the depth and angle safe.",
     "vessel_or_eye": "{code} lies near a large vessel or the eye.",
     "lymphoedema_point": "{code} is on {limb}, which has lymphoedema: do not needle it.",

@@ -200,10 +200,10 @@ class SessionRules:
         cautions = {warning.key: warning for warning in self.cautions(point_sides)}
         self.acknowledgements.exclude(caution__in=list(cautions)).delete()
         stored = self.acknowledged_keys()
-        for key in keys:
-            if key in cautions and key not in stored:
+        for key, caution in cautions.items():  # in the review's order
+            if key in keys and key not in stored:
                 self.acknowledgements.create(
-                    caution=key, message=cautions[key].message[:400], acknowledged_by=by
+                    caution=key, message=caution.message[:400], acknowledged_by=by
                 )
 
     def lock_draft(self, version=None, signed_message=SIGNED_MESSAGE):

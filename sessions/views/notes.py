@@ -8,6 +8,8 @@ from core.transactions import retry_on_conflict
 from sessions.access import get_session_for_user
 from sessions.forms import AmendmentForm, SignForm
 from sessions.models import SignedSessionError, SigningRefused, StaleDraft
+from sessions.models.signing import MISSING_FIELD
+from sessions.safety import ACKNOWLEDGE_FIELD
 
 CHANGE = "treatment_sessions.change_treatmentsession"
 
@@ -82,12 +84,31 @@ def session_sign(request, patient_uuid, session_uuid):
                 session, status = conflict.stored, 409
                 form.add_error(None, "This draft was changed after you opened this review: "
                                "read it again and sign when it is right.")  # fmt: skip
-            except SigningRefused as refused:  # every reason above; each box marks its own
-                form.add_error(None, refused.messages)
+            except SigningRefused as refused:
+                form.add_error(None, summary(refused))
             else:
                 messages.success(request, f"Session {session.session_number} signed.")
                 return redirect(session)
     return render_sign_review(request, session, form, status)
+
+
+CAUTIONS_LEFT = "Acknowledge each caution marked below ({count} left)."
+MISSING_LEFT = (
+    "The note lacks what is listed under “Missing from the note”: tick the box to sign "
+    "without it, or add it to the draft."
+)
+
+
+def summary(refused):
+    """What the sign review says above its boxes when a sign is refused: each refusal in
+    full, the cautions and the missing items by their boxes (which mark themselves)."""
+    fields = [field for field, _ in refused.problems]
+    messages = [m for f, m in refused.problems if f not in (ACKNOWLEDGE_FIELD, MISSING_FIELD)]
+    if count := fields.count(ACKNOWLEDGE_FIELD):
+        messages.append(CAUTIONS_LEFT.format(count=count))
+    if MISSING_FIELD in fields:
+        messages.append(MISSING_LEFT)
+    return messages
 
 
 def render_sign_review(request, session, form, status):

@@ -40,8 +40,10 @@ def test_a_lung_field_point_is_signed_only_once_its_caution_is_acknowledged(
     page.get_by_label("Sign with", exact=False).check()
     page.get_by_role("button", name="Sign the note").click()
 
-    expect(page.get_by_role("alert")).to_contain_text(LU1)  # refused: not acknowledged
+    alert = page.get_by_role("alert")  # refused: the caution is not acknowledged
+    expect(alert).to_contain_text("Acknowledge each caution marked below (1 left).")
     expect(page.get_by_text("Acknowledge this caution to sign.")).to_be_visible()
+    expect(page.get_by_label(LU1)).not_to_be_checked()
     expect(page.get_by_label("Sign with", exact=False)).to_be_checked()  # kept as ticked
     session = TreatmentSession.objects.get(patient=patient)
     assert session.status == "draft"

@@ -434,8 +434,9 @@ def test_it_refuses_to_sign_a_draft_whose_patient_became_pregnant(
 
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        "LI4 Hegu: traditionally avoided in pregnancy, and the patient is pregnant."
+        "Acknowledge each caution marked below (1 left)."
     ]
+    assert "LI4 Hegu: traditionally avoided in pregnancy" in response.content.decode()
     session.refresh_from_db()
     assert (session.status, session.signed_by, session.signed_at) == ("draft", None, None)
 

@@ -17,6 +17,7 @@ from sessions.models import (
     TreatmentSession,
 )
 from sessions.models.signing import MISSING_NOT_ACCEPTED
+from sessions.views.notes import CAUTIONS_LEFT, MISSING_LEFT
 from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import note_url, sign_data
 
@@ -127,6 +128,8 @@ def test_each_caution_is_asked_and_stops_the_sign_until_acknowledged(
 
     response = practitioner_client.post(note_url("sign", session), sign_data(session))
     assert response.status_code == 400
+    left = CAUTIONS_LEFT.format(count=len(session.cautions()))
+    assert response.context["form"].non_field_errors() == [left]
     assert "Acknowledge this caution to sign." in response.content.decode()
     assert TreatmentSession.objects.get(pk=session.pk).status == "draft"
     assert not CautionAcknowledgement.objects.exists()
@@ -201,7 +204,7 @@ def test_each_missing_item_is_a_warning_to_sign_past_knowingly(
 
     response = practitioner_client.post(note_url("sign", session), sign_data(session))
     assert response.status_code == 400
-    assert MISSING_NOT_ACCEPTED.format(what=what) in response.content.decode()
+    assert response.context["form"].non_field_errors() == [MISSING_LEFT]
     assert "Tick this to sign without them" in response.content.decode()
     assert TreatmentSession.objects.get(pk=session.pk).status == "draft"
 
