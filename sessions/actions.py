@@ -13,7 +13,8 @@ from sessions.models import SessionPoint, TreatmentSession
 @transaction.atomic
 def save_session(form, point_formset, adverse_event_formset, *, version=None, by=None):
     """Save a note from its valid forms, with `by`'s acknowledgements of the cautions ticked
-    on it (form.cleaned_data["acknowledge"]).
+    on it (form.cleaned_data["acknowledge"]: the form shows the stored ones ticked, and one
+    unticked there is forgotten).
 
     Under the patient's and then the note's row lock (the order at PatientQuerySet.lock)
     it checks the stored note again: still a draft (SignedSessionError), not saved elsewhere
@@ -48,7 +49,7 @@ def save_session(form, point_formset, adverse_event_formset, *, version=None, by
     trail.record_many(AuditEvent.Action.CREATE, added)
     adverse_event_formset.instance = session
     adverse_event_formset.save()
-    session.acknowledge(acknowledged, by or session.practitioner, point_sides)
+    session.acknowledge(acknowledged, by or session.practitioner, point_sides, replace=True)
     note_saved(session)
     return session
 

@@ -138,10 +138,11 @@ class SessionRules:
             return False
         return patient.intakes.filter(has_red_flags=True, red_flag_review__isnull=True).exists()
 
-    def saving_problems(self, point_sides=None, acknowledged=()):
-        """What stops this note from being saved: refusals, and pregnancy cautions neither
-        stored as acknowledged nor in `acknowledged` (keys), as (field, message) pairs."""
-        known = self.acknowledged_keys() | set(acknowledged)
+    def saving_problems(self, point_sides=None, acknowledged=None):
+        """What stops this note from being saved: refusals, and pregnancy cautions not
+        acknowledged, as (field, message) pairs. `acknowledged` are the keys ticked on the
+        session form (which shows the stored ones ticked, to untick); None: those stored."""
+        known = self.acknowledged_keys() if acknowledged is None else set(acknowledged)
         blocking = safety.blocking(self.warnings(point_sides), known)
         return [(warning.field, warning.message) for warning in blocking]
 
@@ -172,7 +173,7 @@ class SessionRules:
         ]
         return problems
 
-    def check_may_save(self, point_sides=None, acknowledged=()):
+    def check_may_save(self, point_sides=None, acknowledged=None):
         """Raise SigningRefused with every reason this note may not be saved."""
         if problems := self.saving_problems(point_sides, acknowledged):
             raise SigningRefused(problems)
@@ -192,13 +193,15 @@ class SessionRules:
         if problems:
             raise SigningRefused(problems)
 
-    def acknowledge(self, keys, by, point_sides=None):
+    def acknowledge(self, keys, by, point_sides=None, replace=False):
         """Store `by`'s acknowledgement of each of the note's cautions (for its points as
         stored, or `point_sides` just saved) named in `keys` and not yet acknowledged;
-        forget those of cautions the note no longer has (a point removed from the draft).
-        Inside the caller's transaction."""
+        forget those of cautions the note no longer has (a point removed from the draft),
+        and with `replace` those not in `keys` (unticked on the session form). Inside the
+        caller's transaction."""
         cautions = {warning.key: warning for warning in self.cautions(point_sides)}
-        self.acknowledgements.exclude(caution__in=list(cautions)).delete()
+        kept = [key for key in cautions if key in keys or not replace]
+        self.acknowledgements.exclude(caution__in=kept).delete()
         stored = self.acknowledged_keys()
         for key, caution in cautions.items():  # in the review's order
             if key in keys and key not in stored:

@@ -85,9 +85,8 @@ def edit_session(request, session, point_rows, repeated=None):
             # The note's rules, asked before anything is written: each reason by its field.
             chosen = points.chosen_point_sides()
             cautions = session.cautions(chosen)
-            acknowledged |= form.cleaned_data["acknowledge"]
             try:
-                session.check_may_save(chosen, acknowledged)
+                session.check_may_save(chosen, form.cleaned_data["acknowledge"])
             except SigningRefused as refused:
                 form.add_error(None, refused.by_field(form.fields))
         if not form.errors and valid:
@@ -108,8 +107,8 @@ def edit_session(request, session, point_rows, repeated=None):
                     return redirect("sessions:sign", patient_uuid=patient.uuid,
                                     session_uuid=session.uuid)  # fmt: skip
                 return redirect(session.get_absolute_url() + "?saved=draft")
-    if data is not None:  # shown ticked again, whatever else was wrong
-        acknowledged |= set(data.getlist("acknowledge"))
+    if data is not None:  # the boxes as they were posted, whatever else was wrong
+        acknowledged = set(data.getlist("acknowledge"))
     context = {
         "patient": patient, "session": session, "form": form, "points": points,
         "sections": form.sections(), "adverse_events": adverse_events,

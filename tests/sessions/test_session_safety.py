@@ -471,3 +471,32 @@ def test_it_signs_a_draft_whose_pregnancy_caution_was_acknowledged_on_the_form(
     assert practitioner_client.post(sign_url(session), sign_data(session)).status_code == 302
     session.refresh_from_db()
     assert (session.status, session.signed_by) == ("signed", practitioner)
+
+
+def test_a_box_unticked_on_the_form_forgets_its_acknowledgement(
+    practitioner_client, practitioner, patient
+):
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LU1"])
+    session.acknowledge({"lung_field:LU1"}, practitioner)
+    page = practitioner_client.get(edit_url(session)).content.decode()
+    assert 'value="lung_field:LU1" id="ack-1" checked' in page  # shown ticked
+    row = session.points.get()
+    data = session_data(points=[point_row("LU1", "B", id=row.pk)], initial_points=1)
+    data.update(version=session.version)  # the box unticked
+    assert practitioner_client.post(edit_url(session), data).status_code == 302
+    assert not session.acknowledgements.exists()
+
+
+def test_an_unticked_pregnancy_acknowledgement_stops_the_save(
+    practitioner_client, practitioner, patient
+):
+    flag(patient, pregnant=True)
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LI4"])
+    TreatmentSession.objects.get(pk=session.pk).acknowledge({"pregnancy:LI4"}, practitioner)
+    row = session.points.get()
+    data = session_data(points=[point_row("LI4", "B", id=row.pk)], initial_points=1)
+    data.update(version=session.version)
+    response = practitioner_client.post(edit_url(session), data)
+    assert response.status_code == 400
+    assert "LI4 Hegu" in str(response.context["form"].errors["acknowledge"])
+    assert session.acknowledgements.get().caution == "pregnancy:LI4"  # nothing written
