@@ -366,3 +366,15 @@ def test_a_draft_keeps_its_acknowledgements_changeable(lung, practitioner):
     CautionAcknowledgement.objects.filter(pk=ack.pk).update(message="LU1, again.")
     ack.delete()
     assert not lung.acknowledgements.exists()
+
+
+@pytest.mark.parametrize("codes", [["LU1", "ST36"], ["LU1", "ST36", "LI4", "SP6", "GB21", "ST9"]])
+def test_the_review_query_count_does_not_grow_with_the_points_or_cautions(
+    practitioner_client, practitioner, patient, codes, django_assert_num_queries
+):
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=codes)
+    # 1 session, 2 user, 3 permissions, 4 the note with its patient, 5 its points with
+    # theirs, 6 audit insert, 7 the acknowledgements with who gave them, 8 a signed note
+    # of the patient's (red flags stop only the first), 9 an unreviewed red flag.
+    with django_assert_num_queries(9):
+        assert practitioner_client.get(note_url("sign", session)).status_code == 200
