@@ -378,3 +378,10 @@ def test_the_review_query_count_does_not_grow_with_the_points_or_cautions(
     # of the patient's (red flags stop only the first), 9 an unreviewed red flag.
     with django_assert_num_queries(9):
         assert practitioner_client.get(note_url("sign", session)).status_code == 200
+
+
+def test_a_garbled_version_is_a_400_that_says_so(practitioner_client, draft):
+    response = practitioner_client.post(note_url("sign", draft), {"version": "x" * 41})
+    assert response.status_code == 400
+    assert "could not be read (version)" in response.content.decode()
+    assert TreatmentSession.objects.get(pk=draft.pk).status == "draft"
