@@ -28,18 +28,20 @@ def session_detail(request, patient_uuid, session_uuid):
 
 
 def render_detail(request, session, amendment_form, status=200):
+    acknowledgements = list(
+        session.acknowledgements.select_related("acknowledged_by__practitioner_profile")
+    )
+    acknowledged = {ack.caution for ack in acknowledgements}
     context = {
         "session": session,
         "patient": session.patient,
-        "warnings": session.warnings(),
+        "warnings": [(w, w.key in acknowledged) for w in session.warnings()],
         "adverse_events": session.adverse_events.all(),
         "amendments": session.amendments.select_related("author__practitioner_profile"),
         "amendment_form": amendment_form,
         "may_edit": session.may_edit(request.user),
         "just_saved": request.GET.get("saved") == "draft",
-        "acknowledgements": session.acknowledgements.select_related(
-            "acknowledged_by__practitioner_profile"
-        ),
+        "acknowledgements": acknowledgements,
     }
     return render(request, "sessions/session_detail.html", context, status=status)
 

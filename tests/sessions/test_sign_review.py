@@ -385,3 +385,14 @@ def test_a_garbled_version_is_a_400_that_says_so(practitioner_client, draft):
     assert response.status_code == 400
     assert "could not be read (version)" in response.content.decode()
     assert TreatmentSession.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_the_draft_page_marks_the_cautions_already_acknowledged(
+    practitioner_client, practitioner, patient
+):
+    flag(patient, needle_fear=True)
+    session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=["LU1"])
+    TreatmentSession.objects.get(pk=session.pk).acknowledge({"lung_field:LU1"}, practitioner)
+    page = practitioner_client.get(session.get_absolute_url()).content.decode()
+    assert '(pneumothorax risk). <span class="badge text-bg-light border">acknowledged' in page
+    assert "treat lying down.</li>" in page  # not yet
