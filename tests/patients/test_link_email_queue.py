@@ -41,10 +41,12 @@ def test_a_sealed_text_opens_only_with_the_secret_key(settings):
         unseal(sealed)
 
 
+@pytest.mark.parametrize("purpose", ["intake", "checkin"])
 def test_the_page_answers_before_the_mail_server_is_asked(
-    practitioner_client, patient, queued, smtp_sink
+    practitioner_client, patient, invited, queued, smtp_sink, purpose
 ):
-    response = practitioner_client.post(send_url(patient, "checkin"))
+    patient = invited if purpose == "intake" else patient
+    response = practitioner_client.post(send_url(patient, purpose))
     assert response.status_code == 200
     assert "Queued to be emailed" in response.content.decode()
     link = PatientLink.objects.get(patient=patient)
