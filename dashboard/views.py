@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,8 +17,10 @@ from django.utils.safestring import mark_safe
 from audit import trail
 from audit.models import AuditEvent
 from dashboard.forms import PeriodFilter, PhaseWeekFilter
-from patients.models import Patient, PatientSummary, Phase, PhaseChange
+from patients.models import Intake, Patient, PatientSummary, Phase, PhaseChange, PhaseSuggestion
+from patients.models.records import quiet_since
 from patients.models.summary import scoped
+from sessions.models import AdverseEvent, TreatmentSession
 
 # Baeumler et al., BMJ Open 2021;11:e045961 (CLINICAL.md section 4): any adverse event in
 # 7.57 % of treatments (95 % CI 1.43 to 17.95 %), serious ones 7.98 per million treatments.
@@ -383,3 +386,57 @@ def phase_week(request):
         "back": _query(filters["mine"], filters["months"], filters["region"]),
     }
     return render(request, "dashboard/phase_week.html", context)
+
+
+# Each list of the worklist shows this many, and says when there are more.
+WORKLIST_ROWS = 10
+
+
+def _first(queryset):
+    """The first WORKLIST_ROWS rows, and whether there are more (one query)."""
+    rows = list(queryset[: WORKLIST_ROWS + 1])
+    return {"rows": rows[:WORKLIST_ROWS], "more": len(rows) > WORKLIST_ROWS}
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def worklist(request):
+    """What waits for the practitioner, each item one click from its page: their unsigned
+    drafts, intakes to review (urgent first), phase suggestions, their active patients with
+    no reading in 14 days, and the adverse events of the last 7 days. For a user who is not
+    a practitioner (a clinic admin), the clinic's. A fixed number of queries: one a list."""
+    me = request.user if hasattr(request.user, "practitioner_profile") else None
+    today = timezone.localdate()
+    drafts = TreatmentSession.objects.filter(status=TreatmentSession.Status.DRAFT)
+    intakes = Intake.objects.review_queue()
+    suggestions = PhaseSuggestion.objects.filter(status=PhaseSuggestion.Status.OPEN)
+    quiet = Patient.objects.filter(status=Patient.Status.ACTIVE).filter(quiet_since(today))
+    events = AdverseEvent.objects.filter(session__started_at__date__gte=today - timedelta(days=7))
+    if me is not None:
+        drafts = drafts.filter(practitioner=me)
+        intakes = intakes.filter(Q(patient__practitioner=me) | Q(patient__practitioner=None))
+        suggestions = suggestions.filter(patient__practitioner=me)
+        quiet = quiet.filter(summary__practitioner=me)
+        events = events.filter(session__patient__practitioner=me)
+    lists = {
+        "drafts": _first(drafts.select_related("patient").order_by("started_at", "id")),
+        "intakes": _first(intakes),
+        "suggestions": _first(suggestions.select_related("patient").order_by("created_at")),
+        "quiet": _first(
+            quiet.select_related("summary").order_by(
+                F("summary__last_reading_on").asc(nulls_first=True), "family_name"
+            )
+        ),
+        "events": _first(
+            events.select_related("session__patient").order_by("-session__started_at", "-id")
+        ),
+    }
+    shown = {}
+    for name in ("drafts", "intakes", "suggestions", "events"):
+        for row in lists[name]["rows"]:
+            patient = row.session.patient if name == "events" else row.patient
+            shown[patient.pk] = patient
+    for patient in lists["quiet"]["rows"]:
+        shown[patient.pk] = patient
+    trail.record_shown(AuditEvent.Action.LIST, shown.values(), detail="worklist", request=request)
+    context = {"mine": me is not None, "today": today, **lists}
+    return render(request, "dashboard/worklist.html", context)
