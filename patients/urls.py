@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import links, progress, records, review
+from patients.views import access_log, links, progress, records, review
 
 app_name = "patients"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path(
         "<uuid:patient_uuid>/intakes/<int:intake_id>/accept/", review.accept, name="accept_intake"
     ),
+    path("<uuid:patient_uuid>/access-log/", access_log.access_log, name="access_log"),
     path("<uuid:patient_uuid>/progress/", progress.patient_progress, name="progress"),
     path("<uuid:patient_uuid>/report/", progress.patient_report, name="report"),
     path("<uuid:patient_uuid>/phase/", progress.phase_change, name="phase_change"),
