@@ -1,7 +1,11 @@
+from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 
-from audit.admin import AuditedAdmin, AuditedModelAdmin, ReadOnlyAdmin
+from audit.admin import AuditedAdmin, AuditedModelAdmin, AuditEventAdmin, ReadOnlyAdmin
+from audit.models import AuditEvent
 from patients.models import (
     CheckIn,
     ConsentVersion,
@@ -185,3 +189,46 @@ class PatientSummaryAdmin(ReadOnlyAudited):
 @admin.register(PsfsActivity)
 class PsfsActivityAdmin(ReadOnlyAudited):
     list_display = ["patient", "position", "name"]
+
+
+# The audit trail, as the audit app registers it, with the patient's name beside each event
+# and the search finding a patient by name (the audit app knows patients only by uuid).
+admin.site.unregister(AuditEvent)
+
+
+@admin.register(AuditEvent)
+class AuditTrailAdmin(AuditEventAdmin):
+    list_display = ["at", "actor", "action", "record", "patient", "ip_address", "detail"]
+    search_fields = ["actor", "object_id", "=patient_uuid", "ip_address", "detail"]
+
+    def get_queryset(self, request):
+        named = Patient.objects.filter(uuid=OuterRef("patient_uuid"))
+        name = Concat("given_name", Value(" "), "family_name")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(patient_name=Subquery(named.annotate(name=name).values("name")[:1]))
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        words = search_term.split()
+        if words:
+            patients = Patient.objects.all()
+            for word in words:
+                patients = patients.filter(
+                    Q(given_name__icontains=word) | Q(family_name__icontains=word)
+                )
+            found |= queryset.filter(patient_uuid__in=patients.values("uuid"))
+        return found, duplicates
+
+    @admin.display(description="record")
+    def record(self, event):
+        try:
+            return apps.get_model(event.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            return event.object_type
+
+    @admin.display(description="patient", ordering="patient_name")
+    def patient(self, event):
+        return event.patient_name or ""
