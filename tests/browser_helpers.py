@@ -8,3 +8,11 @@ def serious_violations(page):
         for violation in results.response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def log_in(page, base_url, username, password):
+    """Log in through the login page, as a person does: name, password, Enter."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password").press("Enter")

@@ -8,7 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import log_in, serious_violations
 from tests.dashboard.test_browser_time_to_phase import BLANK
 from tests.dashboard.test_outcome_curves import build_clinic
 
@@ -22,10 +22,7 @@ def test_the_outcome_curves(live_server, page, practitioner, second_practitioner
     practitioner.set_password("pw-for-the-browser")
     practitioner.save()
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(practitioner.username)
-    page.get_by_label("Password").fill("pw-for-the-browser")
-    page.get_by_label("Password").press("Enter")
+    log_in(page, live_server.url, practitioner.username, "pw-for-the-browser")
     expect(page.get_by_role("heading", name="Outcomes by week of care")).to_be_visible()
     page.wait_for_function("document.documentElement.dataset.outcomesDrawn === 'true'")
     for field in CHARTS:

@@ -5,7 +5,7 @@ patients it counts; no console errors and no serious axe findings."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import log_in, serious_violations
 from tests.dashboard.test_browser_time_to_phase import BLANK
 from tests.dashboard.test_phase_flow import build_clinic, monday
 
@@ -21,21 +21,18 @@ BAR = """() => {
 }"""
 
 
-def log_in(page, live_server, user):
+def open_as(page, live_server, user):
     user.set_password("pw-for-the-browser")
     user.save()
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("pw-for-the-browser")
-    page.get_by_label("Password").press("Enter")
+    log_in(page, live_server.url, user.username, "pw-for-the-browser")
 
 
 def test_the_phase_flow_chart_and_its_drill_down(
     live_server, page, practitioner, second_practitioner, console_errors
 ):
     build_clinic(practitioner, second_practitioner)
-    log_in(page, live_server, practitioner)
+    open_as(page, live_server, practitioner)
     expect(page.get_by_role("heading", name="Phase flow over time", exact=True)).to_be_visible()
     page.wait_for_function("document.documentElement.dataset.flowDrawn === 'true'")
     drawn = page.evaluate(BLANK, "phase-flow-chart")

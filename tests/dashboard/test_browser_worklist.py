@@ -4,7 +4,7 @@ no serious axe findings or console errors."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import log_in, serious_violations
 from tests.dashboard.test_worklist import work  # noqa: F401 (the fixture)
 from tests.factories import PASSWORD
 
@@ -13,10 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
 
 def test_the_worklist(live_server, page, practitioner, work, console_errors):  # noqa: F811
     page.set_viewport_size({"width": 1024, "height": 768})  # a tablet
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(practitioner.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
+    log_in(page, live_server.url, practitioner.username, PASSWORD)
     page.get_by_role("link", name="Worklist").click()
     expect(page.get_by_role("heading", name="My worklist")).to_be_visible()
     assert serious_violations(page) == []

@@ -9,7 +9,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import log_in, serious_violations
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
@@ -22,19 +22,12 @@ def app_code(secret, later=0):
     return f"{totp.token():06d}"
 
 
-def log_in(page, url):
-    page.goto(f"{url}/accounts/login/")
-    page.get_by_label("Username").fill("lin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-
-
 def test_setting_up_the_app_and_logging_in_with_it(
     live_server, page, practitioner, settings, console_errors
 ):
     settings.CLINIC_REQUIRE_2FA = True
     page.set_viewport_size({"width": 1440, "height": 900})
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, "lin", PASSWORD)
     expect(page.get_by_role("heading", name="Set up two-step login")).to_be_visible()
     expect(page.locator("figure.two-factor-qr svg")).to_be_visible()
     assert serious_violations(page) == []
@@ -47,7 +40,7 @@ def test_setting_up_the_app_and_logging_in_with_it(
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
-    log_in(page, live_server.url)
+    log_in(page, live_server.url, "lin", PASSWORD)
     expect(page.get_by_role("heading", name="Two-step login")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Code").fill(app_code(secret, later=1))  # the code used above is spent
