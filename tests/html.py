@@ -111,13 +111,16 @@ def section_table(response, heading_id):
 
 def table_rows(response, table_id):
     """The rows of the table `table_id`'s body, each a list of its cells' text."""
-    return _body_rows(html(response).split(f'<table class="table table-sm" id="{table_id}">')[1])
+    return _body_rows(re.split(rf'<table[^>]* id="{table_id}"[^>]*>', html(response))[1])
 
 
 def _body_rows(fragment):
     body = fragment.split("<tbody>")[1].split("</tbody>")[0]
     return [
-        [" ".join(strip_tags(cell).split()) for cell in re.findall(r"<td>(.*?)</td>", row)]
+        [
+            " ".join(strip_tags(cell).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
 

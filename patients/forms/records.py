@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.forms import StaleEditGuard
@@ -124,9 +125,28 @@ class PatientFilterForm(NoControlCharacters, forms.Form):
         ],
     )
 
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[
+            ("name", "Name"),
+            ("-last_visit", "Last visit, newest first"),
+            ("last_visit", "Last visit, oldest first"),
+        ],
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = practitioner_choices()
+
+    def ordered(self, queryset):
+        """`queryset` (annotated with last_visit) in the order chosen; by name unless told."""
+        sort = self.cleaned_data.get("sort") if self.is_bound else ""
+        if sort == "-last_visit":
+            return queryset.order_by(F("last_visit").desc(nulls_last=True), "family_name", "id")
+        if sort == "last_visit":
+            return queryset.order_by(F("last_visit").asc(nulls_first=True), "family_name", "id")
+        return queryset
 
     def filter(self, queryset):
         data = self.cleaned_data

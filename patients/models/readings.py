@@ -6,7 +6,8 @@ simple queries.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 
 NRS_MEASURES = [
     "pain_now",
@@ -23,6 +24,27 @@ NRS_MEASURES = [
 
 
 class OutcomeReadingQuerySet(models.QuerySet):
+    def recent_pain(self, patient_ids, count=8):
+        """patient id -> their last `count` average-pain readings (intake and check-ins),
+        oldest first, for the patient list's sparklines: one query for a page of patients."""
+        rows = (
+            self.filter(patient_id__in=patient_ids, measure="pain_average")
+            .annotate(
+                newness=Window(
+                    RowNumber(),
+                    partition_by=F("patient_id"),
+                    order_by=[F("taken_on").desc(), F("id").desc()],
+                )
+            )
+            .filter(newness__lte=count)
+            .order_by("patient_id", "taken_on", "id")
+            .values_list("patient_id", "value")
+        )
+        found = {}
+        for patient_id, value in rows:
+            found.setdefault(patient_id, []).append(value)
+        return found
+
     def record(self, values, *, patient_id, taken_on, **origin):
         """The readings of one intake, check-in or session (`origin`: intake=, checkin= or
         session=, which is also their source), measure -> value, in one INSERT; a value

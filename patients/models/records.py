@@ -2,10 +2,11 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -71,9 +72,16 @@ class PatientQuerySet(models.QuerySet):
         list(self.select_for_update(no_key=True).filter(pk=pk).values_list("pk", flat=True))
 
     def for_list(self):
-        return self.select_related("practitioner__practitioner_profile").order_by(
+        return self.select_related("practitioner__practitioner_profile", "summary").order_by(
             "family_name", "given_name", "id"
         )
+
+    def with_last_visit(self):
+        """Each patient's last treatment session's start, as last_visit (a correlated
+        subquery on the session table's patient-and-date index)."""
+        sessions = apps.get_model("treatment_sessions", "TreatmentSession").objects
+        last = sessions.filter(patient=OuterRef("pk")).order_by("-started_at")
+        return self.annotate(last_visit=Subquery(last.values("started_at")[:1]))
 
     def search(self, text):
         """Every word must match a name, the email or the phone number."""

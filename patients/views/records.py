@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
-from patients.models import Patient, PatientSummary
+from patients.models import OutcomeReading, Patient, PatientSummary
 
 PAGE_SIZE = 25
 
@@ -18,16 +18,18 @@ PAGE_SIZE = 25
 @permission_required("patients.view_patient", raise_exception=True)
 def patient_list(request):
     form = PatientFilterForm(request.GET or None)
-    patients = Patient.objects.for_list()
+    patients = Patient.objects.for_list().with_last_visit()
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400
         patients = patients.none()
     elif form.is_bound:
-        patients = form.filter(patients)
+        patients = form.ordered(form.filter(patients))
     else:
         patients = patients.exclude(status=Patient.Status.ARCHIVED)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    pain = OutcomeReading.objects.recent_pain([patient.pk for patient in page.object_list])
+    rows = [(patient, sparkline(pain.get(patient.pk, []))) for patient in page.object_list]
     shown = "patient search" if form.is_bound and form.data.get("q") else "patients"
     trail.record_shown(
         AuditEvent.Action.LIST,
@@ -37,8 +39,34 @@ def patient_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    sorts = {}  # the column headers' links: by name, by last visit (newest first)
+    for key, sort in (("name", "name"), ("recent", "-last_visit")):
+        query["sort"] = sort
+        sorts[key] = query.urlencode()
+    query.pop("sort", None)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("sort"):
+        query["sort"] = form.cleaned_data["sort"]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "sorts": sorts,
+        "sort": form.cleaned_data.get("sort", "") if form.is_bound and form.is_valid() else "",
+    }
     return render(request, "patients/patient_list.html", context, status=status)
+
+
+def sparkline(values):
+    """A small line of average pain (0-10, higher up is worse) for the list: the points of
+    an SVG polyline 80 x 24, and the values as words for a screen reader; None for fewer
+    than two readings."""
+    if len(values) < 2:
+        return None
+    step = 76 / (len(values) - 1)
+    points = " ".join(f"{2 + n * step:.1f},{22 - float(v) * 2:.1f}" for n, v in enumerate(values))
+    words = ", ".join(f"{v.normalize():f}" for v in values)
+    return {"points": points, "label": f"Average pain, oldest to latest: {words}"}
 
 
 TIMELINE_PAGE_SIZE = 10

@@ -81,9 +81,10 @@ def test_its_query_count_does_not_grow_with_the_data(
 ):
     PatientFactory.create_batch(size // 2, practitioner=practitioner)
     PatientFactory.create_batch(size - size // 2, practitioner=second_practitioner)
-    # 1 session, 2 user, 3 permissions, 4 count, 5 the page with its practitioners and their
-    # profiles, 6 audit insert, 7 practitioners for the filter.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 permissions, 4 count, 5 the page with its practitioners, their
+    # profiles, summaries and last visits, 6 the page's average pain for its sparklines,
+    # 7 audit insert, 8 practitioners for the filter.
+    with django_assert_num_queries(8):
         response = practitioner_client.get(URL)
     assert response.status_code == 200
 
