@@ -10,6 +10,7 @@ from patients.access import get_patient_for_user
 from patients.forms import PhaseChangeForm
 from patients.models import Phase, PhaseSuggestion
 from patients.progress import accept_or_dismiss, change_phase, progress, readings_by_day
+from patients.stepper import phase_stepper
 
 
 def with_any(rows, *measures):
@@ -19,9 +20,11 @@ def with_any(rows, *measures):
 def context_for(patient, form=None):
     data = progress(patient)
     rows = readings_by_day(data["readings"])
+    current = data["current"]
     return {
         "patient": patient,
         **data,
+        "stepper": phase_stepper(current and current.phase, current and current.started_on),
         "pain_rows": with_any(rows, "pain_average", "session_pain_before", "session_pain_after"),
         "function_rows": with_any(rows, "peg", "psfs", "confidence"),
         "activity_rows": with_any(rows, "active_minutes"),

@@ -11,6 +11,7 @@ from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.models import OutcomeReading, Patient, PatientSummary
+from patients.stepper import phase_stepper
 
 PAGE_SIZE = 25
 
@@ -108,6 +109,10 @@ def patient_detail(request, patient_uuid):
         "links": patient.links.order_by("-created_at")[:10],
         "suggestion": patient.phase_suggestions.filter(status="open").first(),
         "changes": patient.history.select_related("history_user")[:6],
+        "stepper": phase_stepper(
+            getattr(patient, "summary", None) and patient.summary.phase,
+            getattr(patient, "summary", None) and patient.summary.phase_started_on,
+        ),
     }
     return render(request, "patients/patient_detail.html", context)
 
