@@ -113,12 +113,15 @@ def verify(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        devices = list(devices_for_user(user, for_verify=True))
-        waiting = not any(device.verify_is_allowed()[0] for device in devices)
-        for device in devices:
-            if device.verify_token(code):
-                otp_login(request, device)
-                return redirect(_next(request))
+        # for_verify locks the devices (SELECT ... FOR UPDATE) while a code is checked, so
+        # two requests cannot both spend one recovery code: inside a transaction.
+        with transaction.atomic():
+            devices = list(devices_for_user(user, for_verify=True))
+            waiting = not any(device.verify_is_allowed()[0] for device in devices)
+            verified = next((device for device in devices if device.verify_token(code)), None)
+        if verified is not None:
+            otp_login(request, verified)
+            return redirect(_next(request))
         # A wrong code, or one sent while the devices make the user wait, is a failed login.
         user_login_failed.send(
             sender=__name__, credentials={"username": user.get_username()}, request=request

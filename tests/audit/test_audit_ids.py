@@ -124,7 +124,8 @@ def test_an_empty_export_is_still_recorded(practitioner_client, practitioner):
 def test_a_page_of_25_costs_one_insert(practitioner_client, db, django_assert_num_queries):
     PatientFactory.create_batch(30)
     # 1 session, 2 user, 3 permissions, 4 count, 5 the page with its practitioners and their
-    # profiles, 6 the audit events (one INSERT for the 25), 7 practitioners for the filter.
-    with django_assert_num_queries(7):
+    # profiles, 6 its sparklines' readings, 7 the audit events (one INSERT for the 25),
+    # 8 practitioners for the filter.
+    with django_assert_num_queries(8):
         practitioner_client.get(LIST)
     assert AuditEvent.objects.filter(action="list").count() == 25
