@@ -117,6 +117,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache the link rate limit counts in. Unset, each server process has its own (local
+# memory, Django's default), which is all `make run` needs; with several gunicorn workers set
+# REDIS_URL, so that they share one count. "local" is always per process: the rate limit
+# falls back to it while Redis is down (patients/ratelimit.py).
+REDIS_URL = env_str("REDIS_URL")
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        # Not echoed: the URL may hold a password.
+        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
+    DEFAULT_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "clinic",
+        # A Redis that does not answer costs a request a quarter of a second, not forever.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    }
+else:
+    DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+CACHES = {"default": DEFAULT_CACHE, "local": LOCAL_CACHE}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "staff.backends.ModelBackend",

@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.progress_helpers import days_ago
+from tests.redis_helpers import redis_url  # noqa: F401 (a fixture: the Redis of the tests)
 from tests.session_factories import SessionOnDateFactory
 
 # Live-server tests run Django's sync ORM next to Playwright's event loop.
