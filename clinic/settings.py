@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dashboard",
     "jobs",
     "demo",
+    "ops",
     "clinic",
 ]
 
@@ -137,6 +138,10 @@ if REDIS_URL:
 else:
     DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": DEFAULT_CACHE, "local": LOCAL_CACHE}
+
+# The parts /healthz checks (ops/health.py): a name and a function that raises if the part
+# fails. There is no task queue yet; when one comes, its check goes here.
+HEALTH_CHECKS = {"database": "ops.health.database", "cache": "ops.health.cache"}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -245,6 +250,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A health check from inside the container or a load balancer asks over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)

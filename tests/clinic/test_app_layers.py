@@ -1,7 +1,8 @@
 """The apps depend downward only: core and audit on nothing of ours, staff on audit, patients
-and sessions on those (sessions on patients too), dashboard and demo on the rest, and the
-project package clinic wires them together. No lazy import hides a cycle: an import inside a
-function counts as much as one at the top of a module."""
+and sessions on those (sessions on patients too), dashboard and demo on the rest, ops (health
+and backups) on core alone, and the project package clinic wires them together. No lazy
+import hides a cycle: an import inside a function counts as much as one at the top of a
+module."""
 
 import ast
 from pathlib import Path
@@ -18,7 +19,18 @@ MAY_IMPORT = {
     "dashboard": {"core", "audit", "staff", "patients", "sessions"},
     "jobs": {"core"},
     "demo": {"core", "audit", "staff", "patients", "sessions"},
-    "clinic": {"core", "audit", "staff", "patients", "sessions", "dashboard", "jobs", "demo"},
+    "ops": {"core"},
+    "clinic": {
+        "core",
+        "audit",
+        "staff",
+        "patients",
+        "sessions",
+        "dashboard",
+        "jobs",
+        "demo",
+        "ops",
+    },
 }
 OURS = set(MAY_IMPORT)
 

@@ -23,6 +23,7 @@ PUBLIC_PATHS = {
     "/accounts/reset/done/",
     "/admin/login/",
     "/p/intake/thanks/",  # a thank-you page with no data
+    "/healthz",  # "ok" or "failing" for the database and the cache
 }
 # The confirm page answers 200 to any link, saying whether it still works.
 PUBLIC_VIEW_NAMES = {"password_reset_confirm"}
