@@ -1,5 +1,6 @@
 # The clinic app for production: gunicorn behind your TLS-terminating proxy.
-FROM python:3.12-slim
+# Debian trixie: its postgresql-client is 17, as the db service, for `manage.py backup`.
+FROM python:3.12-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -7,6 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 clinic
 
 COPY pyproject.toml README.md ./
@@ -15,6 +19,9 @@ COPY . .
 
 # Hashed, compressed static files are built into the image; whitenoise serves them.
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+# The backups volume mounts here; a new volume takes this folder's owner and mode.
+RUN mkdir -m 700 /app/backups && chown clinic /app/backups
 
 USER clinic
 EXPOSE 8000

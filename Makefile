@@ -8,7 +8,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench loadtest venv clean
+.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench loadtest venv clean \
+	backup restore-test
 
 $(BIN)/activate:
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed and none was found on PATH."; \
@@ -50,6 +51,14 @@ test: venv
 # PostgreSQL must be running; DATABASE_URL names it (the test database gets a test_ prefix).
 test-postgres: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic} $(BIN)/pytest
+
+# PostgreSQL only; DATABASE_URL names the database, CLINIC_BACKUP_DIR the folder (README, Backups).
+backup: venv
+	$(MANAGE) backup
+
+# The newest dump restored into a scratch database, migrated, its row counts compared.
+restore-test: venv
+	$(MANAGE) restore_test
 
 lint: venv
 	$(BIN)/ruff check .

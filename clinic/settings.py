@@ -347,6 +347,9 @@ CLINIC_BASE_URL = env_url_list("CLINIC_BASE_URL", ["http://127.0.0.1:8000"])[0].
 # Requests a minute one address may make to the patient link pages.
 LINK_RATE_LIMIT_PER_MINUTE = env_int("CLINIC_LINK_RATE_LIMIT", 60, minimum=1)
 
+# Where `manage.py backup` writes its dumps and `restore_test` looks for the newest.
+BACKUP_DIR = Path(env_str("CLINIC_BACKUP_DIR", str(BASE_DIR / "backups")))
+
 # Phase-change suggestion thresholds (CLINICAL.md section 1; sources in patients/rules.py).
 PHASE_RULES = {
     "calm_percent": env_int("CLINIC_RULE_CALM_PERCENT", 30, minimum=1, maximum=100),
