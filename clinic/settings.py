@@ -139,10 +139,6 @@ else:
     DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {"default": DEFAULT_CACHE, "local": LOCAL_CACHE}
 
-# The parts /healthz checks (ops/health.py): a name and a function that raises if the part
-# fails. There is no task queue yet; when one comes, its check goes here.
-HEALTH_CHECKS = {"database": "ops.health.database", "cache": "ops.health.cache"}
-
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "staff.backends.ModelBackend",
@@ -243,6 +239,14 @@ EMAIL_RETRY_DELAYS = [60, 300, 1800]
 PERIODIC_JOBS = {
     "prune-task-results": {"run": "jobs.builtin.prune_task_results", "every_minutes": 24 * 60},
 }
+
+# The parts /healthz and `manage.py health` check (ops/health.py): a name and a function
+# that raises if the part fails. The queue is checked only when there is one (the database
+# backend): it fails when a task ready to run has waited this many minutes for a worker.
+HEALTH_CHECKS = {"database": "ops.health.database", "cache": "ops.health.cache"}
+if TASKS_BACKEND == "database":
+    HEALTH_CHECKS["queue"] = "ops.health.queue"
+HEALTH_QUEUE_WAIT_MINUTES = 10
 
 # HTTPS: on by default outside debug mode. Turn off only for a trial on a private network.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -1,12 +1,8 @@
-import logging
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
 from ops import health
-
-logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -14,16 +10,7 @@ logger = logging.getLogger(__name__)
 def healthz(request):
     """200 when every part works, 503 naming the failing ones: for a load balancer or
     docker's health check. It says only "ok" or "failing" per part, no detail: it is public."""
-    parts = {}
-    for name, check in health.checks():
-        try:
-            check()
-        except Exception as error:  # any failure of a part is that part failing
-            logger.warning("Health check %r failed (%s)", name, type(error).__name__)
-            parts[name] = "failing"
-        else:
-            parts[name] = "ok"
-    failing = [name for name, state in parts.items() if state != "ok"]
+    parts, failing = health.report()
     return JsonResponse(
         {"status": "failing" if failing else "ok", "checks": parts, "failing": failing},
         status=503 if failing else 200,
