@@ -37,9 +37,8 @@ def test_the_settings_read_the_variables_this_test_knows_of():
     )
 
 
-def test_the_services_are_db_redis_and_web_and_no_worker_yet(compose):
-    # A `worker` service comes with a worker command (the task queue); there is none yet.
-    assert set(compose["services"]) == {"db", "redis", "web"}
+def test_the_services_are_db_redis_web_and_worker(compose):
+    assert set(compose["services"]) == {"db", "redis", "web", "worker"}
 
 
 def test_db_is_postgresql_17_with_a_volume(compose):
@@ -50,7 +49,7 @@ def test_db_is_postgresql_17_with_a_volume(compose):
     assert "pgdata" in compose["volumes"]
 
 
-@pytest.mark.parametrize("service", ["db", "redis", "web"])
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
 def test_every_service_has_a_health_check(compose, service):
     check = compose["services"][service]["healthcheck"]
     assert check["test"][0] in ("CMD", "CMD-SHELL")
@@ -62,6 +61,28 @@ def test_web_waits_for_a_healthy_db_and_redis(compose):
         "db": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
     }
+
+
+def test_the_worker_runs_the_queue_once_web_has_migrated(compose):
+    worker = compose["services"]["worker"]
+    assert worker["command"] == ["python", "manage.py", "db_worker"]
+    assert worker["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+        "web": {"condition": "service_healthy"},  # web applies the migrations on start
+    }
+    assert worker["healthcheck"]["test"] == ["CMD", "python", "manage.py", "health"]
+    web = compose["services"]["web"]
+    assert worker["environment"] == web["environment"]
+    assert worker["env_file"] == web["env_file"]
+    assert worker.get("build") == web.get("build")
+
+
+def test_the_worker_command_exists():
+    from django.core.management import get_commands
+
+    assert get_commands()["db_worker"] == "django_tasks_db"
+    assert "health" in get_commands()
 
 
 def test_web_checks_its_health_at_healthz_and_uses_the_redis_and_db_services(compose):
