@@ -69,6 +69,13 @@ def _counted(queryset, patient="patient", what="id", distinct=False):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def needles_of_row():
+    """A session point's needles (CLINICAL.md 3): its own count per side, else its point's,
+    times two when bilateral."""
+    per_side = Coalesce(F("needles_per_side"), F("point__needles_per_side"))
+    return per_side * Case(When(side="B", then=Value(2)), default=Value(1))
+
+
 def _course():
     """The patient's status and practitioner (copied, so that the dashboard counts one
     table), the body parts of the accepted intake's pain map, phase and its dates, the day
@@ -125,7 +132,7 @@ def _course():
                 SessionPoint.objects.filter(session__patient=OWN)
                 .order_by()
                 .values("session__patient")
-                .annotate(n=Sum(Case(When(side="B", then=Value(2)), default=Value(1))))
+                .annotate(n=Sum(needles_of_row()))
                 .values("n"),
                 output_field=IntegerField(),
             ),

@@ -24,8 +24,9 @@ class AcupuncturePointForm(forms.ModelForm):
     class Meta:
         model = AcupuncturePoint
         fields = [
-            "code", "channel", "number", "pinyin", "region", "pregnancy_caution", "lung_field",
-            "vessel_or_eye", "caution",
+            "code", "channel", "number", "pinyin", "other_names", "region", "second_region",
+            "midline", "needles_per_side", "pregnancy_caution", "lung_field", "vessel_or_eye",
+            "do_not_needle", "caution",
         ]  # fmt: skip
 
     def clean_channel(self):
@@ -42,11 +43,14 @@ class AcupuncturePointAdmin(admin.ModelAdmin):
     """The WHO catalogue's codes and names are fixed; clinics edit flags and add their own."""
 
     list_display = [
-        "code", "pinyin", "channel", "region", "pregnancy_caution", "lung_field",
-        "vessel_or_eye",
+        "code", "pinyin", "channel", "region", "needles_per_side", "pregnancy_caution",
+        "lung_field", "vessel_or_eye", "do_not_needle",
     ]  # fmt: skip
-    list_filter = ["channel", "region", "pregnancy_caution", "lung_field", "vessel_or_eye"]
-    list_editable = ["pregnancy_caution", "lung_field", "vessel_or_eye"]
+    list_filter = [
+        "channel", "region", "midline", "pregnancy_caution", "lung_field", "vessel_or_eye",
+        "do_not_needle",
+    ]  # fmt: skip
+    list_editable = ["pregnancy_caution", "lung_field", "vessel_or_eye", "do_not_needle"]
     search_fields = ["code"]
     search_help_text = "Code (ST36, UB40, liv 3, SJ-5), pinyin (zusanli) or region (foot)."
     list_per_page = 50

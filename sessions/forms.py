@@ -11,18 +11,23 @@ from sessions.models import (
     Amendment,
     SessionPoint,
     TreatmentSession,
-    code_prefix,
+    resolve_code,
     side_error,
+    typed_codes,
 )
 
 EARLIEST_YEAR = 2000
 PAIN_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric"})
 
 
-def canonical_code(text):
-    """The catalogue code a typed code names: 'liv 3' -> 'LR3', 'ear-shenmen' -> 'EAR-SHENMEN'."""
-    text = (text or "").strip()
-    return code_prefix(text) or text.upper()
+POINT_ROW_FIELDS = [
+    "point", "side", "needles_per_side", "depth_mm", "manual_technique", "needle_diameter_mm",
+    "needle_length_mm",
+]  # fmt: skip
+SECOND_FREQUENCY_ONLY_DENSE_DISPERSE = (
+    "A second frequency is for dense-disperse electroacupuncture: choose that waveform, or "
+    "leave it blank."
+)
 
 
 class CautionKeysField(forms.MultipleChoiceField):
@@ -56,8 +61,9 @@ class SessionForm(NoControlCharacters, forms.ModelForm):
             "treatment_principle", "subjective", "objective", "assessment", "plan",
             "needle_diameter_mm", "needle_length_mm", "needle_material", "depth_mm",
             "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
-            "electro_intensity", "electro_waveform", "response_sought", "response_obtained",
-            "moxibustion", "cupping", "gua_sha", "heat_lamp", "herbal_formula", "advice",
+            "electro_frequency_2_hz", "electro_intensity", "electro_waveform", "response_sought",
+            "response_obtained", "moxibustion", "cupping", "gua_sha", "heat_lamp",
+            "other_co_intervention", "herbal_formula", "advice",
         ]  # fmt: skip
         widgets = {
             "started_at": forms.DateTimeInput(
@@ -85,10 +91,12 @@ class SessionForm(NoControlCharacters, forms.ModelForm):
         ("soap", "SOAP notes", ["subjective", "objective", "assessment", "plan"]),
         ("stricta", "Needles and stimulation", [
             "needle_diameter_mm", "needle_length_mm", "needle_material", "depth_mm",
-            "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
-            "electro_intensity", "electro_waveform", "response_sought", "response_obtained"]),
+            "retention_minutes", "manual_technique", "electrical", "electro_waveform",
+            "electro_frequency_hz", "electro_frequency_2_hz", "electro_intensity",
+            "response_sought", "response_obtained"]),
         ("co", "Co-interventions and advice", ["moxibustion", "cupping", "gua_sha",
-                                               "heat_lamp", "herbal_formula", "advice"]),
+                                               "heat_lamp", "other_co_intervention",
+                                               "herbal_formula", "advice"]),
     ]  # fmt: skip
 
     def sections(self):
@@ -120,6 +128,11 @@ class SessionForm(NoControlCharacters, forms.ModelForm):
             self.add_error(
                 "electro_frequency_hz", "Electrical stimulation needs its frequency in Hz."
             )
+        dense_disperse = data.get("electrical") and (
+            data.get("electro_waveform") == TreatmentSession.Waveform.DENSE_DISPERSE
+        )
+        if data.get("electro_frequency_2_hz") is not None and not dense_disperse:
+            self.add_error("electro_frequency_2_hz", SECOND_FREQUENCY_ONLY_DENSE_DISPERSE)
         return data
 
 
@@ -130,7 +143,7 @@ class PointRowForm(NoControlCharacters, forms.ModelForm):
 
     class Meta:
         model = SessionPoint
-        fields = ["point", "side", "depth_mm", "manual_technique"]
+        fields = POINT_ROW_FIELDS
 
     def __init__(self, *args, catalogue, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,11 +163,11 @@ class PointRowForm(NoControlCharacters, forms.ModelForm):
     def chosen_point(self):
         """The catalogue point this row names, for its label (None while unknown)."""
         value = self["point"].value()
-        return self.catalogue.get(canonical_code(value)) if value else None
+        return resolve_code(value, self.catalogue) if value else None
 
     def clean_point(self):
         typed = self.cleaned_data["point"]
-        point = self.catalogue.get(canonical_code(typed))
+        point = resolve_code(typed, self.catalogue)
         if point is None:
             raise forms.ValidationError(f"Unknown point code “{typed}”.")
         return point
@@ -181,13 +194,14 @@ class BasePointFormSet(BaseInlineFormSet):
     def catalogue(self):
         """The points named in this formset, by code, fetched in one query."""
         if not hasattr(self, "_catalogue"):
-            codes = {canonical_code(row.get("point")) for row in self.initial_extra or []}
+            typed = [row.get("point") for row in self.initial_extra or []]
             if self.is_bound:
-                codes |= {
-                    canonical_code(value)
+                typed += [
+                    value
                     for key, value in self.data.items()
                     if key.startswith(f"{self.prefix}-") and key.endswith("-point")
-                }
+                ]
+            codes = {code for text in typed for code in typed_codes(text)}
             if self.instance.pk:
                 codes |= set(self.instance.points.values_list("point__code", flat=True))
             codes.discard("")
@@ -241,7 +255,7 @@ def point_formset_class(extra):
         SessionPoint,
         form=PointRowForm,
         formset=BasePointFormSet,
-        fields=["point", "side", "depth_mm", "manual_technique"],
+        fields=POINT_ROW_FIELDS,
         extra=extra,
         can_delete=True,
         max_num=200,

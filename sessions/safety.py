@@ -1,12 +1,12 @@
 """Safety checks for a treatment note, from the patient's flags and the points chosen.
 
 CLINICAL.md section 4: every caution (the pregnancy points, the lung fields, the vessels
-and the eye, a point on a limb with lymphoedema, electroacupuncture with epilepsy, each
-patient condition) needs an explicit acknowledgement, stored per caution, before the note
-is signed; the pregnancy cautions before it is saved too. Electroacupuncture with a
-pacemaker or implanted electrical device is the one hard block. The note asks these
-(TreatmentSession.warnings); every message and caution key is typed here once, the point
-picker's too.
+and the eye, a point not needled (CV8 Shenque, moxibustion only), a point on a limb with
+lymphoedema, electroacupuncture with epilepsy, each patient condition) needs an explicit
+acknowledgement, stored per caution, before the note is signed; the pregnancy cautions
+before it is saved too. Electroacupuncture with a pacemaker or implanted electrical device
+is the one hard block. The note asks these (TreatmentSession.warnings); every message and
+caution key is typed here once, the point picker's too.
 """
 
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ ANTICOAGULANTS = "takes anticoagulant or antiplatelet medicine"
 BLEEDING_DISORDER = "has a bleeding disorder"
 LUNG_FIELD = "{point} lies over the lung field: keep the depth and angle safe (pneumothorax risk)."
 VESSEL_OR_EYE = "{point} lies near a large vessel or the eye. {caution}"
+DO_NOT_NEEDLE = "{point} is not needled (moxibustion only): record it only if moxibustion was used."
 LYMPHOEDEMA_POINT = (
     "{point} is needled on {limb}, which has lymphoedema: do not needle the affected limb."
 )
@@ -54,6 +55,7 @@ KEYS = {
     "lung_field": "lung_field:{code}",
     "vessel_or_eye": "vessel_or_eye:{code}",
     "lymphoedema_point": "lymphoedema:{code}",
+    "do_not_needle": "do_not_needle:{code}",
     "lymphoedema": "condition:lymphoedema",
     "bleeding": "condition:bleeding",
     "condition": "condition:{name}",
@@ -70,6 +72,7 @@ PICKER_MESSAGES = {
     "lung_field": "{code} lies over the lung field: keep the depth and angle safe.",
     "vessel_or_eye": "{code} lies near a large vessel or the eye.",
     "lymphoedema_point": "{code} is on {limb}, which has lymphoedema: do not needle it.",
+    "do_not_needle": "{code} is not needled: moxibustion only.",
 }
 LIMB_NAMES = {
     ("arm", "L"): "the left arm", ("arm", "R"): "the right arm", ("arm", "B"): "both arms",
@@ -152,6 +155,9 @@ def review(patient, point_sides, electrical):
         if point.vessel_or_eye:
             message = VESSEL_OR_EYE.format(point=named(point), caution=point.caution).strip()
             warnings.append(caution(message, KEYS["vessel_or_eye"].format(code=code)))
+        if point.do_not_needle:
+            message = DO_NOT_NEEDLE.format(point=named(point))
+            warnings.append(caution(message, KEYS["do_not_needle"].format(code=code)))
         if limb := affected_limb(patient, point, side):
             message = LYMPHOEDEMA_POINT.format(point=named(point), limb=limb)
             warnings.append(caution(message, KEYS["lymphoedema_point"].format(code=code)))

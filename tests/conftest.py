@@ -167,7 +167,7 @@ def restore_migrated_data():
 
     sync_roles()
     if not AcupuncturePoint.objects.exists():
-        loader = importlib.import_module("sessions.migrations.0002_load_who_points")
+        loader = importlib.import_module("sessions.migrations.0008_catalogue_corrections")
         loader.load_points(apps, None)
     if not ConsentVersion.objects.exists():
         loader = importlib.import_module("patients.migrations.0004_default_consent")

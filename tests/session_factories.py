@@ -169,7 +169,7 @@ class SessionPointFactory(LockBypassingFactory):
     session = factory.SubFactory(TreatmentSessionFactory)
     code = "ST36"
     point = factory.LazyAttribute(lambda row: point(row.code))
-    side = factory.LazyAttribute(lambda row: "M" if row.point.channel in ("GV", "CV") else "B")
+    side = factory.LazyAttribute(lambda row: "M" if row.point.midline else "B")
     order = factory.Sequence(int)
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 from django.db import migrations
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue" / "who_points.csv"
+# Regions the catalogue gained later: loaded here as the region they had, and set by the
+# migration that added them (0008_catalogue_corrections).
+LATER_REGIONS = {"perineum": "abdomen"}
 
 
 def fold(text):
@@ -25,7 +28,7 @@ def load_points(apps, schema_editor):
             number=int(row["number"]),
             pinyin=row["pinyin"],
             pinyin_folded=fold(row["pinyin"]),
-            region=row["region"],
+            region=LATER_REGIONS.get(row["region"], row["region"]),
             pregnancy_caution=row["pregnancy_caution"] == "1",
             lung_field=row["lung_field"] == "1",
             vessel_or_eye=row["vessel_or_eye"] == "1",

@@ -9,7 +9,10 @@ from sessions.models.points import (
     code_prefix,
     default_side,
     fold,
+    needles_for,
+    resolve_code,
     side_error,
+    typed_codes,
 )
 from sessions.models.protocols import Protocol, ProtocolPoint
 from sessions.models.signing import (
@@ -43,5 +46,8 @@ __all__ = [
     "code_prefix",
     "default_side",
     "fold",
+    "needles_for",
+    "resolve_code",
     "side_error",
+    "typed_codes",
 ]

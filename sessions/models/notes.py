@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from audit import trail
 from core.constraints import CheckConstraintsInPython
-from sessions.models.points import AcupuncturePoint, Side
+from sessions.models.points import MAX_NEEDLES_PER_SIDE, AcupuncturePoint, Side, needles_for
 from sessions.models.signing import (
     ARCHIVED_PATIENT,
     LOCKED_MESSAGE,
@@ -30,13 +30,16 @@ from sessions.models.signing import (
 from staff.models import AcupunctureStyle
 
 DEPTH_VALIDATORS = [MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("100"))]
+DIAMETER_VALIDATORS = [MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.50"))]
+LENGTH_VALIDATORS = [MinValueValidator(5), MaxValueValidator(150)]
+FREQUENCY_VALIDATORS = [MinValueValidator(Decimal("0.5")), MaxValueValidator(200)]
 
 # What a new note copies from the patient's last one ("repeat last treatment").
 REPEATED_FIELDS = [
     "style", "needle_diameter_mm", "needle_length_mm", "needle_material", "depth_mm",
     "retention_minutes", "manual_technique", "electrical", "electro_frequency_hz",
-    "electro_intensity", "electro_waveform", "response_sought", "pattern_diagnosis",
-    "treatment_principle",
+    "electro_frequency_2_hz", "electro_intensity", "electro_waveform", "response_sought",
+    "pattern_diagnosis", "treatment_principle",
 ]  # fmt: skip
 
 
@@ -116,10 +119,10 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     # STRICTA details
     needle_diameter_mm = models.DecimalField(
         "needle diameter (mm)", max_digits=3, decimal_places=2, default=Decimal("0.25"),
-        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.50"))],
+        validators=DIAMETER_VALIDATORS,
     )  # fmt: skip
     needle_length_mm = models.PositiveSmallIntegerField(
-        "needle length (mm)", default=40, validators=[MinValueValidator(5), MaxValueValidator(150)]
+        "needle length (mm)", default=40, validators=LENGTH_VALIDATORS
     )
     needle_material = models.CharField("needle material or brand", max_length=100, blank=True)
     depth_mm = models.DecimalField(
@@ -135,7 +138,12 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     electrical = models.BooleanField("electrical stimulation", default=False)
     electro_frequency_hz = models.DecimalField(
         "frequency (Hz)", max_digits=4, decimal_places=1, null=True, blank=True,
-        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(200)],
+        validators=FREQUENCY_VALIDATORS,
+    )  # fmt: skip
+    electro_frequency_2_hz = models.DecimalField(
+        "second frequency (Hz)", max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=FREQUENCY_VALIDATORS,
+        help_text="Dense-disperse only: the other of the two, e.g. 100 for 2/100 Hz.",
     )  # fmt: skip
     electro_intensity = models.CharField(
         "intensity", max_length=50, blank=True, help_text="e.g. 2 mA, or to tolerance"
@@ -150,6 +158,10 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     gua_sha = models.BooleanField(default=False)
     heat_lamp = models.BooleanField(default=False)
     herbal_formula = models.TextField(blank=True)
+    other_co_intervention = models.CharField(
+        "other co-intervention", max_length=200, blank=True,
+        help_text="e.g. TENS, kinesiology tape, infrared",
+    )  # fmt: skip
     advice = models.TextField("home exercise or movement advice", blank=True)
 
     # Notes before each caution was acknowledged on its own (CautionAcknowledgement) had
@@ -219,6 +231,19 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
                 condition=Q(electro_frequency_hz__isnull=True)
                 | Q(electro_frequency_hz__gte=Decimal("0.5"), electro_frequency_hz__lte=200),
                 name="session_frequency_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(electro_frequency_2_hz__isnull=True)
+                | Q(electro_frequency_2_hz__gte=Decimal("0.5"), electro_frequency_2_hz__lte=200),
+                name="session_second_frequency_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(electro_frequency_2_hz__isnull=True)
+                | Q(electrical=True, electro_waveform="dense_disperse"),
+                name="session_second_frequency_dense_disperse",
+                violation_error_message=(
+                    "A second frequency is for dense-disperse electroacupuncture only."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(style__in=AcupunctureStyle.values), name="session_style_valid"
@@ -316,7 +341,22 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
     @property
     def co_interventions(self):
         names = ["moxibustion", "cupping", "gua_sha", "heat_lamp"]
-        return [self._meta.get_field(name).verbose_name for name in names if getattr(self, name)]
+        done = [self._meta.get_field(name).verbose_name for name in names if getattr(self, name)]
+        if self.other_co_intervention:
+            done.append(f"other: {self.other_co_intervention}")
+        return done
+
+    @property
+    def needle_type(self):
+        """'0.25 x 40 mm', with the material or brand when given."""
+        size = f"{self.needle_diameter_mm} x {self.needle_length_mm} mm"
+        return f"{size}, {self.needle_material}" if self.needle_material else size
+
+    @property
+    def frequency(self):
+        """'2 Hz', or '2/100 Hz' for dense-disperse with its second frequency; '' if none."""
+        values = [v for v in (self.electro_frequency_hz, self.electro_frequency_2_hz) if v]
+        return "/".join(f"{v.normalize():f}" for v in values) + " Hz" if values else ""
 
 
 class SessionPart(CheckConstraintsInPython, models.Model):
@@ -349,6 +389,19 @@ class SessionPoint(SessionPart):
     manual_technique = models.CharField(
         "stimulation", max_length=12, choices=TreatmentSession.Technique, blank=True
     )
+    needles_per_side = models.PositiveSmallIntegerField(
+        "needles per side", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NEEDLES_PER_SIDE)],
+        help_text="Blank: the point's own count (Baxie 4, Jiaji 1 a level).",
+    )  # fmt: skip
+    needle_diameter_mm = models.DecimalField(
+        "needle diameter (mm)", max_digits=3, decimal_places=2, null=True, blank=True,
+        validators=DIAMETER_VALIDATORS, help_text="Blank: the session's needle.",
+    )  # fmt: skip
+    needle_length_mm = models.PositiveSmallIntegerField(
+        "needle length (mm)", null=True, blank=True, validators=LENGTH_VALIDATORS,
+        help_text="Blank: the session's needle.",
+    )  # fmt: skip
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -371,6 +424,24 @@ class SessionPoint(SessionPart):
                 condition=Q(manual_technique__in=["", "even", "tonifying", "reducing"]),
                 name="sessionpoint_technique_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(needles_per_side__isnull=True)
+                | Q(needles_per_side__gte=1, needles_per_side__lte=MAX_NEEDLES_PER_SIDE),
+                name="sessionpoint_needles_per_side_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(needle_diameter_mm__isnull=True)
+                | Q(
+                    needle_diameter_mm__gte=Decimal("0.10"),
+                    needle_diameter_mm__lte=Decimal("0.50"),
+                ),
+                name="sessionpoint_needle_diameter_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(needle_length_mm__isnull=True)
+                | Q(needle_length_mm__gte=5, needle_length_mm__lte=150),
+                name="sessionpoint_needle_length_range",
+            ),
         ]
 
     def __str__(self):
@@ -378,7 +449,21 @@ class SessionPoint(SessionPart):
 
     @property
     def needle_count(self):
-        return 2 if self.side == Side.BILATERAL else 1
+        """The row's own count per side, else its point's, times its sides."""
+        return needles_for(self.needles_per_side or self.point.needles_per_side, self.side)
+
+    @property
+    def needle_type(self):
+        """This row's needle, each measure defaulting to the session's: '0.30 x 25 mm'."""
+        session = self.session
+        diameter = self.needle_diameter_mm or session.needle_diameter_mm
+        length = self.needle_length_mm or session.needle_length_mm
+        return f"{diameter} x {length} mm"
+
+    @property
+    def own_needle(self):
+        """Whether this row names a needle other than the session's."""
+        return bool(self.needle_diameter_mm or self.needle_length_mm)
 
 
 for model in (TreatmentSession, SessionPoint):

@@ -15,7 +15,6 @@ from sessions.actions import save_session
 from sessions.forms import (
     AdverseEventFormSet,
     SessionForm,
-    canonical_code,
     point_formset_class,
 )
 from sessions.models import (
@@ -27,6 +26,7 @@ from sessions.models import (
     SigningRefused,
     StaleDraft,
     TreatmentSession,
+    typed_codes,
 )
 from sessions.views.notes import CHANGE, refuse
 from sessions.views.points import point_json
@@ -43,8 +43,9 @@ def session_new(request, patient_uuid):
     except SessionConflict as refusal:
         return refuse(request, patient, refusal)
     point_rows = [] if last is None else [
-        {"point": row.point.code, "side": row.side, "depth_mm": row.depth_mm,
-         "manual_technique": row.manual_technique}
+        {"point": row.point.code, "side": row.side, "needles_per_side": row.needles_per_side,
+         "depth_mm": row.depth_mm, "manual_technique": row.manual_technique,
+         "needle_diameter_mm": row.needle_diameter_mm, "needle_length_mm": row.needle_length_mm}
         for row in last.points.all()
     ]  # fmt: skip
     return edit_session(request, session, point_rows, repeated=last)
@@ -186,9 +187,10 @@ def with_protocol_points(post, protocol_id, protocols):
     if not 0 <= total <= MAX_POINT_ROWS:
         return data
     present = {
-        (canonical_code(data.get(f"{prefix}-{i}-point", "")), data.get(f"{prefix}-{i}-side"))
+        (code, data.get(f"{prefix}-{i}-side"))
         for i in range(total)
         if not data.get(f"{prefix}-{i}-DELETE")
+        for code in typed_codes(data.get(f"{prefix}-{i}-point", ""))
     }
     used = [i for i in range(total) if data.get(f"{prefix}-{i}-point")]
     index = (max(used) + 1) if used else 0

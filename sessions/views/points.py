@@ -16,8 +16,9 @@ def point_json(point):
         "code": point.code,
         "pinyin": point.pinyin,
         "channel": point.channel_name,
-        "region": point.get_region_display(),
+        "region": point.region_name,
         "side": default_side(point),
+        "needles_per_side": point.needles_per_side,
         "flags": point.safety_flags,
         "limb": point.limb,
     }

@@ -38,7 +38,10 @@
     updateSafety();
     let needles = 0;
     liveRows().forEach((row) => {
-      needles += row.querySelector(".point-side").value === "B" ? 2 : 1;
+      // The row's own count per side, else its point's (CLINICAL.md 3: Baxie 4 a hand).
+      const own = parseInt(row.querySelector(".point-needles").value, 10);
+      const perSide = own > 0 ? own : parseInt(row.dataset.needles || "1", 10);
+      needles += perSide * (row.querySelector(".point-side").value === "B" ? 2 : 1);
     });
     needleCount.textContent = needles === 1 ? "1 needle" : needles + " needles";
   }
@@ -130,6 +133,9 @@
       if (flags.includes(safety.flags.vessel_or_eye)) {
         add(keyOf("vessel_or_eye", code), says("vessel_or_eye", code));
       }
+      if (flags.includes(safety.flags.do_not_needle)) {
+        add(keyOf("do_not_needle", code), says("do_not_needle", code));
+      }
       const limb = affectedLimb(row, row.querySelector(".point-side").value);
       if (limb) {
         add(keyOf("lymphoedema_point", code), says("lymphoedema_point", code, limb));
@@ -173,8 +179,13 @@
     row.querySelector(".point-name").textContent = point.pinyin;
     row.dataset.flags = point.flags.join("|");
     row.dataset.limb = point.limb || "";
+    row.dataset.needles = String(point.needles_per_side || 1);
+    row.querySelector(".point-needles").placeholder = String(point.needles_per_side || 1);
     label(row, ".point-side", "Side for " + code);
+    label(row, ".point-needles", "Needles per side for " + code);
     label(row, ".point-depth", "Depth in mm for " + code);
+    label(row, ".point-diameter", "Needle diameter in mm for " + code);
+    label(row, ".point-length", "Needle length in mm for " + code);
     label(row, ".point-technique", "Stimulation for " + code);
     const firstBlank = rows.querySelector(".point-row-blank");
     rows.insertBefore(row, firstBlank);

@@ -53,5 +53,30 @@ def test_the_picker_names_a_point_on_a_limb_with_lymphoedema(live_server, page):
     page.get_by_label("Add a point").press("Enter")  # bilateral: the left hand too
     message = PICKER_MESSAGES["lymphoedema_point"].format(code="LI4", limb="the left arm")
     expect(cautions).to_contain_text(message)
-    page.get_by_label("Side for LI4").select_option("R")
+    page.get_by_label("Side for LI4", exact=True).select_option("R")
     expect(cautions).not_to_contain_text(message)
+
+
+def test_the_picker_asks_for_cv8s_acknowledgement_and_a_lung_field_point_the_catalogue_added(
+    live_server, page
+):
+    lin = PractitionerFactory(username="lin")
+    patient = PatientFactory(practitioner=lin)
+    page.goto(f"{live_server.url}/accounts/login/?next=/patients/{patient.uuid}/sessions/new/")
+    page.get_by_label("Username").fill("lin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    cautions = page.locator("#cautions")
+    expect(cautions).to_be_hidden()
+    for code in ("CV8", "SI12"):
+        page.get_by_label("Add a point").fill(code)
+        expect(page.get_by_role("option", name=code, exact=False).first).to_be_visible()
+        page.get_by_label("Add a point").press("Enter")
+    cv8 = PICKER_MESSAGES["do_not_needle"].format(code="CV8")
+    si12 = PICKER_MESSAGES["lung_field"].format(code="SI12")
+    expect(page.get_by_label(cv8)).not_to_be_checked()
+    expect(page.get_by_label(si12)).not_to_be_checked()
+    page.get_by_label(cv8).check()
+    page.locator(".point-row:not(.point-row-blank) .point-delete").nth(1).check()  # SI12
+    expect(cautions).not_to_contain_text(si12)
+    expect(page.get_by_label(cv8)).to_be_checked()

@@ -172,6 +172,7 @@ def test_the_form_page_gives_the_picker_its_messages_and_flag_labels(practitione
             "pregnancy_caution": "pregnancy caution",
             "lung_field": "over the lung field",
             "vessel_or_eye": "near a large vessel or the eye",
+            "do_not_needle": "not needled (moxibustion only)",
         },
         "messages": safety.PICKER_MESSAGES,
         "keys": safety.KEYS,

@@ -53,7 +53,8 @@ def test_an_exact_code_comes_before_codes_that_begin_with_it():
 
 def test_it_finds_points_by_region():
     found = AcupuncturePoint.objects.search("lower back")
-    assert found and all(point.region == "lower back" for point in found)
+    assert found and all("lower back" in (p.region, p.second_region) for p in found)
+    assert "EX-B2" in {point.code for point in found}  # Jiaji spans the upper and lower back
 
 
 def test_it_returns_at_most_twenty():
@@ -119,14 +120,18 @@ class TestAdmin:
         response = admin_client_.post(
             url,
             {"code": "XX1", "channel": "ST", "number": 36, "pinyin": "Renamed",
-             "region": "lower limb", "pregnancy_caution": "on", "caution": "Clinic policy."},
+             "region": "lower limb", "needles_per_side": 1, "pregnancy_caution": "on",
+             "caution": "Clinic policy."},
         )  # fmt: skip
         assert response.status_code == 302
         point.refresh_from_db()
         assert (point.code, point.pinyin, point.pregnancy_caution) == ("ST36", "Zusanli", True)
 
     def test_a_clinic_admin_adds_a_clinic_point_but_no_new_who_point(self, admin_client_):
-        data = {"code": "EAR-SHENMEN", "pinyin": "Shenmen", "region": "ear", "caution": ""}
+        data = {
+            "code": "EAR-SHENMEN", "pinyin": "Shenmen", "region": "ear", "needles_per_side": 1,
+            "caution": "",
+        }  # fmt: skip
         refused = admin_client_.post(f"{self.CHANGELIST}add/", data | {"channel": "ST"})
         assert refused.status_code == 200 and "channel" in refused.context["adminform"].errors
         admin_client_.post(f"{self.CHANGELIST}add/", data | {"channel": "CLINIC"})

@@ -15,9 +15,14 @@ COLUMNS = [
     "number",
     "pinyin",
     "region",
+    "second_region",
+    "midline",
+    "needles_per_side",
     "pregnancy_caution",
     "lung_field",
     "vessel_or_eye",
+    "do_not_needle",
+    "other_names",
     "caution",
 ]
 
@@ -53,6 +58,7 @@ REGIONS = {
     "hand",
     "lower limb",
     "foot",
+    "perineum",
 }
 
 CLASSICAL_CODE = re.compile(r"^(LU|LI|ST|SP|HT|SI|BL|KI|PC|TE|GB|LR|GV|CV)([1-9][0-9]?)$")
@@ -79,6 +85,7 @@ LUNG_FIELD_CODES = (
     | codes("SP", 17, 21)
     | codes("BL", 11, 21)
     | codes("BL", 41, 50)
+    | {"SI12", "SI13", "TE15", "EX-B3", "EX-B2"}  # EX-B2: its thoracic levels
 )
 
 VESSEL_OR_EYE_CODES = {"ST9", "LU9", "BL1", "ST1", "EX-HN7"}
@@ -197,7 +204,8 @@ def test_well_known_points_have_their_standard_names(by_code, code, pinyin):
 
 def test_flags_are_0_or_1(rows):
     for row in rows:
-        for column in ("pregnancy_caution", "lung_field", "vessel_or_eye"):
+        for column in ("midline", "pregnancy_caution", "lung_field", "vessel_or_eye",
+                       "do_not_needle"):  # fmt: skip
             assert row[column] in {"0", "1"}, (row["code"], column)
 
 
@@ -216,5 +224,51 @@ def test_vessel_or_eye_marks_exactly_the_clinical_list(rows):
 
 def test_flagged_points_carry_a_caution_and_others_do_not(rows):
     for row in rows:
-        is_flagged = "1" in (row["pregnancy_caution"], row["lung_field"], row["vessel_or_eye"])
+        flags = ("pregnancy_caution", "lung_field", "vessel_or_eye", "do_not_needle")
+        is_flagged = "1" in (row[flag] for flag in flags)
         assert bool(row["caution"].strip()) == is_flagged, row["code"]
+
+
+# CLINICAL.md 3: GV, CV and the extra points on the midline are one needle on the midline;
+# the extra points that are several needles by definition carry them per side.
+MIDLINE_EXTRA_POINTS = {"EX-HN1", "EX-HN3", "EX-HN10", "EX-HN11", "EX-B5", "EX-B8", "EX-B9"}
+NEEDLES_PER_SIDE = {
+    "EX-HN1": 4,  # Sishencong, four around GV20: one group on the midline
+    "EX-UE9": 4,  # Baxie, four a hand
+    "EX-LE10": 4,  # Bafeng, four a foot
+    "EX-UE11": 5,  # Shixuan, five a hand
+    "EX-UE10": 4,  # Sifeng, four a hand (beyond CLINICAL.md's list)
+    "EX-LE12": 5,  # Qiduan, five a foot (beyond CLINICAL.md's list)
+    "EX-UE2": 2,  # Erbai, two an arm (beyond CLINICAL.md's list)
+    "EX-UE7": 2,  # Yaotongdian, two a hand (beyond CLINICAL.md's list)
+    "EX-LE5": 2,  # Xiyan, both eyes of the knee (beyond CLINICAL.md's list)
+}
+
+
+def test_the_midline_points_are_gv_cv_and_the_midline_extra_points(rows):
+    expected = {row["code"] for row in rows if row["channel"] in ("GV", "CV")}
+    assert flagged(rows, "midline") == expected | MIDLINE_EXTRA_POINTS
+
+
+def test_group_points_carry_their_needles_per_side_and_the_rest_one(rows):
+    counts = {row["code"]: int(row["needles_per_side"]) for row in rows}
+    assert {code: n for code, n in counts.items() if n != 1} == NEEDLES_PER_SIDE
+
+
+def test_only_cv8_is_not_needled(rows):
+    assert flagged(rows, "do_not_needle") == {"CV8"}
+
+
+def test_cv1_is_on_the_perineum_and_jiaji_spans_the_upper_and_lower_back(by_code):
+    assert by_code["CV1"]["region"] == "perineum"
+    assert (by_code["EX-B2"]["region"], by_code["EX-B2"]["second_region"]) == (
+        "upper back",
+        "lower back",
+    )
+    others = [row for code, row in by_code.items() if code != "EX-B2"]
+    assert all(row["second_region"] == "" for row in others)
+
+
+def test_the_other_names_are_huatuojiaji_and_renzhong(by_code):
+    named = {code: row["other_names"] for code, row in by_code.items() if row["other_names"]}
+    assert named == {"EX-B2": "Huatuojiaji", "GV26": "Renzhong"}

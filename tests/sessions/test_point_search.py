@@ -30,6 +30,7 @@ def test_the_point_search_finds_a_legacy_spelling_first(practitioner_client):
         "channel": "Liver",
         "region": "Foot",
         "side": "B",
+        "needles_per_side": 1,
         "flags": [],
         "limb": "leg",
     }
@@ -50,3 +51,13 @@ def test_the_point_search_gives_at_most_twenty_points(practitioner_client):
 
 def test_an_empty_point_search_finds_nothing(practitioner_client):
     assert practitioner_client.get(SEARCH, {"q": "  "}).json() == {"points": []}
+
+
+def test_the_point_search_gives_the_needle_count_side_and_cv8s_flag(practitioner_client):
+    def first(query):
+        return practitioner_client.get(SEARCH, {"q": query}).json()["points"][0]
+
+    assert (first("yintang")["side"], first("yintang")["needles_per_side"]) == ("M", 1)
+    assert (first("baxie")["side"], first("baxie")["needles_per_side"]) == ("B", 4)
+    assert first("CV8")["flags"] == ["not needled (moxibustion only)"]
+    assert first("jiaji")["region"] == "Upper back and lower back"

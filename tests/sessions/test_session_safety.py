@@ -7,7 +7,13 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from patients.models import Patient
 from sessions import safety
-from sessions.models import AcupuncturePoint, CautionAcknowledgement, TreatmentSession
+from sessions.models import (
+    AcupuncturePoint,
+    CautionAcknowledgement,
+    SigningRefused,
+    TreatmentSession,
+)
+from sessions.models.signing import MISSING_DETAILS
 from sessions.safety import ACKNOWLEDGE, REFUSE, SafetyWarning
 from tests.factories import PatientFactory
 from tests.html import field_error, field_tag
@@ -102,6 +108,23 @@ RULES = [
         NO_FLAGS, [("LU1", "L"), ("LU1", "R")], False,
         [(CAUTION, "lung_field:LU1", "LU1 Zhongfu")],
         id="a-point-left-and-right-is-one-caution",
+    ),
+    pytest.param(
+        NO_FLAGS, ["SI12", "SI13", "TE15", "EX-B3", "EX-B2"], False,
+        [(CAUTION, "lung_field:SI12", "SI12 Bingfeng lies over the lung field"),
+         (CAUTION, "lung_field:SI13", "SI13 Quyuan lies over the lung field"),
+         (CAUTION, "lung_field:TE15", "TE15 Tianliao lies over the lung field"),
+         (CAUTION, "lung_field:EX-B3", "EX-B3 Weiwanxiashu lies over the lung field"),
+         (CAUTION, "lung_field:EX-B2", "EX-B2 Jiaji lies over the lung field")],
+        id="the-lung-field-points-issue-13-added-are-cautions",
+    ),
+    pytest.param(
+        NO_FLAGS, [("CV8", "M")], False,
+        [(CAUTION, "do_not_needle:CV8", "CV8 Shenque is not needled (moxibustion only)")],
+        id="cv8-is-not-needled-a-caution",
+    ),
+    pytest.param(
+        NO_FLAGS, [("CV6", "M"), ("CV12", "M")], False, [], id="other-cv-points-are-needled"
     ),
     pytest.param(
         NO_FLAGS, ["ST9"], False,
@@ -471,6 +494,32 @@ def test_it_signs_a_draft_whose_pregnancy_caution_was_acknowledged_on_the_form(
     assert practitioner_client.post(sign_url(session), sign_data(session)).status_code == 302
     session.refresh_from_db()
     assert (session.status, session.signed_by) == ("signed", practitioner)
+
+
+def test_a_cv8_note_is_signed_only_once_its_do_not_needle_caution_is_acknowledged(
+    practitioner, patient
+):
+    session = TreatmentSessionFactory(
+        patient=patient, practitioner=practitioner, points=[("CV8", "M")], moxibustion=True
+    )
+    past = [key for key, _ in MISSING_DETAILS]
+    with pytest.raises(SigningRefused) as refused:
+        session.sign(by=practitioner, signed_with=past)
+    assert refused.value.messages == [safety.DO_NOT_NEEDLE.format(point="CV8 Shenque")]
+    assert TreatmentSession.objects.get(pk=session.pk).status == "draft"
+
+    session.sign(by=practitioner, acknowledged={"do_not_needle:CV8"}, signed_with=past)
+    ack = TreatmentSession.objects.get(pk=session.pk).acknowledgements.get()
+    assert (ack.caution, ack.acknowledged_by) == ("do_not_needle:CV8", practitioner)
+
+
+def test_a_cv8_point_on_the_form_gets_its_box_and_saves_unticked(practitioner_client, patient):
+    data = session_data(points=[("CV8", "M")], moxibustion="on")
+    assert practitioner_client.post(new_url(patient), data).status_code == 302
+    session = TreatmentSession.objects.get()
+    page = practitioner_client.get(edit_url(session)).content.decode()
+    assert 'name="acknowledge" value="do_not_needle:CV8"' in page
+    assert "CV8 Shenque is not needled (moxibustion only)" in page
 
 
 def test_a_box_unticked_on_the_form_forgets_its_acknowledgement(

@@ -93,6 +93,10 @@ CAUTIONS = [
     pytest.param({}, [("LU1", "L")], False, "lung_field:LU1", id="lung-field"),
     pytest.param({}, ["ST9"], False, "vessel_or_eye:ST9", id="large-vessel"),
     pytest.param({}, ["BL1"], False, "vessel_or_eye:BL1", id="eye"),
+    pytest.param(
+        {}, [("SI12", "R")], False, "lung_field:SI12", id="lung-field-the-catalogue-added",
+    ),
+    pytest.param({}, [("CV8", "M")], False, "do_not_needle:CV8", id="cv8-not-needled"),
     pytest.param({"pregnant": True}, ["SP6"], False, "pregnancy:SP6", id="pregnancy"),
     pytest.param({"epilepsy": True}, ["ST36"], True, "epilepsy:electroacupuncture", id="epilepsy"),
     pytest.param(
