@@ -311,7 +311,12 @@ class AmendmentForm(NoControlCharacters, forms.ModelForm):
 
 class ExportForm(NoControlCharacters, forms.Form):
     what = forms.ChoiceField(
-        label="Data", choices=[("readings", "Outcome readings"), ("sessions", "Treatment sessions")]
+        label="Data",
+        choices=[
+            ("readings", "Outcome readings"),
+            ("sessions", "Treatment sessions"),
+            ("points", "Needled points (a row per point of each session)"),
+        ],
     )
     deidentified = forms.BooleanField(
         label="De-identified for research (no names, contacts or birth dates; dates shifted)",

@@ -8,6 +8,9 @@ and shifts are new at every export and are not stored.
 Every text cell that a spreadsheet would read as a formula is neutralised (OWASP's CSV
 injection advice): a patient who types =HYPERLINK(...) as their name gets a cell that
 shows it, not one that runs it.
+
+The columns, and the codes beside the app's own names (CLINICAL.md section 7), are
+documented in docs/exports.md.
 """
 
 import csv
@@ -23,7 +26,9 @@ from django.utils import timezone
 
 from audit import trail
 from audit.models import AuditEvent
+from patients.codes import PAIN_NRS, code_for
 from patients.models import OutcomeReading, Patient
+from sessions import codes
 from sessions.forms import ExportForm
 from sessions.models import TreatmentSession
 
@@ -105,42 +110,63 @@ def exported_patients(what):
 def reading_csv_rows(deidentified):
     names, today = Pseudonyms(), timezone.localdate()
     head = who_columns(deidentified)
-    yield head + ["date", "measure", "value", "source"]
+    yield head + [
+        "date", "measure", "value", "source", "code_system", "code", "code_display", "panel_code",
+    ]  # fmt: skip
     readings = OutcomeReading.objects.select_related("patient").order_by("patient_id", "taken_on")
     for r in readings.iterator(chunk_size=2000):
         day = names.shift(r.patient_id, r.taken_on) if deidentified else r.taken_on.isoformat()
-        yield who(r.patient, deidentified, names, today) + [day, r.measure, r.value, r.source]
+        code = code_for(r.measure)
+        yield who(r.patient, deidentified, names, today) + [
+            day, r.measure, r.value, r.source, code.system, code.code, code.display, code.panel,
+        ]  # fmt: skip
 
 
-def session_csv_rows(deidentified):
-    names, today = Pseudonyms(), timezone.localdate()
-    head = who_columns(deidentified)
-    yield head + [
-        "date",
-        "session_number",
-        "status",
-        "style",
-        "pain_before",
-        "pain_after",
-        "points",
-        "needles",
-        "retention_minutes",
-        "electrical",
-        "adverse_events",
-    ]
-    notes = (
+def exported_sessions():
+    return (
         TreatmentSession.objects.select_related("patient")
         .with_points()
         .prefetch_related("adverse_events")
         .order_by("patient_id", "started_at")
     )
-    for session in notes.iterator(chunk_size=500):
-        day = timezone.localdate(session.started_at)
-        shown = names.shift(session.patient_id, day) if deidentified else day.isoformat()
-        points = " ".join(f"{row.point.code}:{row.side}" for row in session.points.all())
+
+
+def session_day(session, deidentified, names):
+    day = timezone.localdate(session.started_at)
+    return names.shift(session.patient_id, day) if deidentified else day.isoformat()
+
+
+# STRICTA 2010 (CLINICAL.md section 6): every item a note records, beside the codes.
+SESSION_COLUMNS = [
+    "date", "session_number", "status", "style", "pain_before", "pain_after", "points",
+    "needles", "retention_minutes", "electrical", "adverse_events", "pain_code",
+    "procedure_code_system", "procedure_code", "procedure_code_verified", "needle_diameter_mm",
+    "needle_length_mm", "needle_material", "needle_types", "depth_mm", "point_depths_mm",
+    "response_sought", "response_obtained", "manual_technique", "electro_frequency_hz",
+    "electro_frequency_2_hz", "electro_intensity", "electro_waveform", "moxibustion",
+    "cupping", "gua_sha", "heat_lamp", "other_co_intervention", "herbal_formula", "advice",
+]  # fmt: skip
+
+
+def free_text(text, deidentified):
+    """Free text in full, or in the de-identified file only whether there is any (it may
+    name someone)."""
+    if deidentified:
+        return "yes" if text else ""
+    return text
+
+
+def session_csv_rows(deidentified):
+    names, today = Pseudonyms(), timezone.localdate()
+    yield who_columns(deidentified) + SESSION_COLUMNS
+    for session in exported_sessions().iterator(chunk_size=500):
+        rows = session.points.all()
+        points = " ".join(f"{row.point.code}:{row.side}" for row in rows)
         events = "; ".join(f"{e.category}/{e.severity}" for e in session.adverse_events.all())
+        needle_types = list(dict.fromkeys(row.needle_type for row in rows))
+        depths = " ".join(f"{row.point.code}:{row.depth_mm}" for row in rows if row.depth_mm)
         yield who(session.patient, deidentified, names, today) + [
-            shown,
+            session_day(session, deidentified, names),
             session.session_number,
             session.status,
             session.style,
@@ -151,7 +177,67 @@ def session_csv_rows(deidentified):
             session.retention_minutes,
             session.electrical,
             events,
+            PAIN_NRS,
+            codes.SNOMED,
+            codes.ACUPUNCTURE,
+            "yes" if codes.ACUPUNCTURE_VERIFIED else "no",
+            session.needle_diameter_mm,
+            session.needle_length_mm,
+            session.needle_material,
+            "; ".join(needle_types),
+            session.depth_mm,
+            depths,
+            session.response_sought,
+            session.response_obtained,
+            session.manual_technique,
+            session.electro_frequency_hz,
+            session.electro_frequency_2_hz,
+            session.electro_intensity,
+            session.electro_waveform,
+            session.moxibustion,
+            session.cupping,
+            session.gua_sha,
+            session.heat_lamp,
+            session.other_co_intervention,
+            free_text(session.herbal_formula, deidentified),
+            free_text(session.advice, deidentified),
         ]
+
+
+POINT_COLUMNS = [
+    "date", "session_number", "status", "point", "pinyin", "side", "laterality_code",
+    "needles_per_side", "needles", "depth_mm", "stimulation", "needle_diameter_mm",
+    "needle_length_mm",
+]  # fmt: skip
+
+
+def point_csv_rows(deidentified):
+    """One row per needled point: its side (with its SNOMED CT laterality), needles, and
+    its depth, stimulation and needle, each the row's own or else the session's."""
+    names, today = Pseudonyms(), timezone.localdate()
+    yield who_columns(deidentified) + POINT_COLUMNS
+    for session in exported_sessions().iterator(chunk_size=500):
+        person = who(session.patient, deidentified, names, today)
+        day = session_day(session, deidentified, names)
+        for row in session.points.all():
+            yield person + [
+                day,
+                session.session_number,
+                session.status,
+                row.point.code,
+                row.point.pinyin,
+                row.side,
+                codes.LATERALITY[row.side],
+                row.needles_per_side or row.point.needles_per_side,
+                row.needle_count,
+                row.depth_mm or session.depth_mm,
+                row.manual_technique or session.manual_technique,
+                row.needle_diameter_mm or session.needle_diameter_mm,
+                row.needle_length_mm or session.needle_length_mm,
+            ]
+
+
+CSV_ROWS = {"readings": reading_csv_rows, "sessions": session_csv_rows, "points": point_csv_rows}
 
 
 @permission_required(
@@ -169,7 +255,7 @@ def export(request):
         exported_patients(what),
         detail=f"{what} ({'de-identified' if deidentified else 'identified'})",
     )
-    rows = reading_csv_rows(deidentified) if what == "readings" else session_csv_rows(deidentified)
+    rows = CSV_ROWS[what](deidentified)
     writer = csv.writer(Echo())
     response = StreamingHttpResponse(
         (writer.writerow([neutralised(cell) for cell in row]) for row in rows),

