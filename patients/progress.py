@@ -34,6 +34,7 @@ def course_for(patient, readings=None, phases=None):
         baseline=next((r for r in intake if r.measure == "pain_average"), None),
         psfs_baseline=next((r for r in intake if r.measure == "psfs"), None),
         readings=tuple(r for r in rows if r.source != "intake"),
+        intake=tuple(intake),
     )
 
 

@@ -35,13 +35,29 @@ class Course:
     baseline: Reading | None  # average pain at the accepted intake
     psfs_baseline: Reading | None  # PSFS mean at the accepted intake
     readings: tuple[Reading, ...]  # later readings of the four measures, any order
+    intake: tuple[Reading, ...] = ()  # the accepted intake's readings of the four measures
 
 
 def _series(course, measure):
     """Readings of one measure, oldest first (ties keep tuple order), without the intake's."""
-    intake = (course.baseline, course.psfs_baseline)
+    intake = (course.baseline, course.psfs_baseline, *course.intake)
     later = [r for r in course.readings if r.measure == measure and r not in intake]
     return sorted(later, key=lambda r: r.taken_on)
+
+
+def _in_force_at_phase_start(course, measure, or_after=False):
+    """The reading of `measure` in force when the phase began, whichever its source (issue
+    13): the latest on or before its first day, the intake's included (a check-in of the
+    same day wins over it); else, if `or_after`, the earliest after it; else None."""
+    intake = [r for r in course.intake if r.measure == measure]
+    if measure == "pain_average" and course.baseline and course.baseline not in intake:
+        intake.insert(0, course.baseline)
+    readings = sorted([*intake, *_series(course, measure)], key=lambda r: r.taken_on)
+    started = course.phase_started_on
+    in_force = _at_phase_start(readings, started)
+    if in_force is None and or_after:
+        return next((r for r in readings if r.taken_on > started), None)
+    return in_force
 
 
 def _num(value):
@@ -100,11 +116,8 @@ def confident_enough(course: Course, t: dict) -> Suggestion | None:
     pain = _series(course, "pain_average")
     if not (confidence and psfs and pain and course.psfs_baseline and course.phase_started_on):
         return None
-    started = course.phase_started_on
     latest = confidence[-1]
-    start = _at_phase_start(confidence, started) or next(
-        r for r in confidence if r.taken_on > started
-    )
+    start = _in_force_at_phase_start(course, "confidence", or_after=True)
     rise = Decimal(latest.value) - Decimal(start.value)
     if latest.value >= t["confidence_level"]:
         confident, because = (latest,), f"at least {t['confidence_level']}"
@@ -113,7 +126,7 @@ def confident_enough(course: Course, t: dict) -> Suggestion | None:
     else:
         return None
     psfs_rise = Decimal(psfs[-1].value) - Decimal(course.psfs_baseline.value)
-    pain_start = _at_phase_start(pain, started) or course.baseline
+    pain_start = _in_force_at_phase_start(course, "pain_average")
     if psfs_rise < t["psfs_rise"] or pain_start is None or pain[-1].value > pain_start.value:
         return None
     reason = (

@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from patients.actions import record_checkin
 from patients.models import PatientLink, PhaseChange, PhaseSuggestion
 from patients.progress import change_phase, refresh_suggestion
-from tests.factories import CheckInFactory, PatientFactory
+from tests.factories import CheckInFactory, PatientFactory, StartedCourseFactory
 from tests.html import page_text
 from tests.progress_helpers import (
     accept_url,
@@ -217,3 +217,19 @@ def test_the_database_allows_only_one_open_suggestion_a_patient(patient, suggest
     PhaseSuggestion.objects.create(  # once it is decided, a new one may open
         patient=patient, kind="phase_2", to_phase=2, reason="Again", evidence_through=today()
     )
+
+
+def test_phase_2_begun_on_the_intake_day_counts_confidence_from_the_intakes(patient, practitioner):
+    """Issue 13: the intake's confidence (3) is the one in force when phase 2 began that
+    day, so a check-in's 5 is "up 2 since phase 2 began"."""
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(30))
+    PhaseChange.objects.create(
+        patient=patient, phase=2, started_on=days_ago(30), changed_by=practitioner
+    )
+    CheckInFactory(patient=patient, taken_on=days_ago(7), pain_average=5, confidence=5, psfs=5)
+    suggestion = refresh_suggestion(patient)
+    assert (suggestion.kind, suggestion.to_phase) == ("phase_3", 3)
+    assert suggestion.reason.startswith("Movement confidence 5 (up 2 since phase 2 began)")
+    assert suggestion.evidence[0] == {
+        "measure": "confidence", "taken_on": days_ago(30).isoformat(), "value": "3",
+    }  # fmt: skip

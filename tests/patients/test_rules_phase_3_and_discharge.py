@@ -4,7 +4,7 @@ and PSFS; and the thresholds from settings.PHASE_RULES unless given."""
 
 import pytest
 
-from patients.rules import Suggestion, suggest
+from patients.rules import Course, Suggestion, suggest
 from tests.rule_helpers import (
     DEFAULTS,
     PHASE_2_BEGAN,
@@ -129,6 +129,67 @@ def test_phase_3_shows_a_pain_reading_once_when_it_is_both_the_start_and_the_lat
     only_pain = pain(8, "5")
     result = suggest(phase_2(confidence(20, "7"), only_pain, psfs(20, "5")), DEFAULTS)
     assert result.evidence.count(only_pain) == 1
+
+
+# Confidence "risen by 2 since the phase began" counts from the reading in force on the
+# phase's first day, whichever its source (issue 13): the intake's too. Phase 2 begins on
+# the 10th; the intake's confidence is given as (day, value), the check-ins' as readings.
+
+
+def intake_confidence(day, value):
+    return reading("confidence", day, value, "intake")
+
+
+def phase_2_from_intake(intake, *readings):
+    baseline = intake_pain("8")
+    intake_readings = (baseline, intake_psfs("3"), *([intake] if intake else []))
+    return Course(2, PHASE_2_BEGAN, baseline, intake_psfs("3"), tuple(readings), intake_readings)
+
+
+IN_FORCE = [
+    # (intake confidence, check-in confidence readings, suggested kind)
+    pytest.param(
+        intake_confidence(10, "4"), [confidence(20, "6")], "phase_3",
+        id="intake_on_the_first_day_of_phase_2_then_up_2",
+    ),
+    pytest.param(
+        intake_confidence(10, "5"), [confidence(20, "6")], None,
+        id="intake_on_the_first_day_of_phase_2_then_up_only_1",
+    ),
+    pytest.param(
+        intake_confidence(1, "4"), [confidence(20, "6")], "phase_3",
+        id="intake_before_phase_2_and_nothing_since_is_still_in_force",
+    ),
+    pytest.param(
+        intake_confidence(1, "4"), [confidence(8, "5"), confidence(20, "6")], None,
+        id="a_checkin_before_phase_2_replaces_the_intakes",
+    ),
+    pytest.param(
+        intake_confidence(10, "4"), [confidence(10, "5"), confidence(20, "6")], None,
+        id="a_checkin_on_the_intake_day_wins_over_it",
+    ),
+    pytest.param(
+        None, [confidence(12, "4"), confidence(20, "6")], "phase_3",
+        id="no_intake_reading_so_the_earliest_after_the_start",
+    ),
+    pytest.param(
+        intake_confidence(10, "4"), [], None, id="no_reading_since_the_intake",
+    ),
+    pytest.param(
+        intake_confidence(10, "8"), [confidence(20, "6")], None,
+        id="the_intakes_own_high_value_is_not_the_latest",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("intake, checkins, expected", IN_FORCE)
+def test_confidence_rises_from_the_reading_in_force_when_phase_2_began(intake, checkins, expected):
+    result = suggest(phase_2_from_intake(intake, *checkins, *ON_TRACK), DEFAULTS)
+    assert kind(result) == expected
+    if expected:
+        assert "up 2 since phase 2 began" in result.reason
+        start = intake if intake and intake.taken_on <= PHASE_2_BEGAN else checkins[0]
+        assert result.evidence[:2] == (start, checkins[-1])
 
 
 # Phase 3 -> discharge review: 150 active minutes in the last two readings, PSFS mean 7.
