@@ -182,10 +182,15 @@
     row.dataset.needles = String(point.needles_per_side || 1);
     row.querySelector(".point-needles").placeholder = String(point.needles_per_side || 1);
     label(row, ".point-side", "Side for " + code);
-    label(row, ".point-needles", "Needles per side for " + code);
+    label(row, ".point-needles", "Needles for " + code + " (per side)");
     label(row, ".point-depth", "Depth in mm for " + code);
     label(row, ".point-diameter", "Needle diameter in mm for " + code);
     label(row, ".point-length", "Needle length in mm for " + code);
+    const remove = row.querySelector("label[for='" + row.querySelector(".point-delete").id + "']");
+    const which = document.createElement("span");
+    which.className = "visually-hidden";
+    which.textContent = " " + code;
+    remove.appendChild(which);
     label(row, ".point-technique", "Stimulation for " + code);
     const firstBlank = rows.querySelector(".point-row-blank");
     rows.insertBefore(row, firstBlank);
@@ -219,7 +224,8 @@
       option.className = "list-group-item list-group-item-action";
       option.setAttribute("role", "option");
       option.textContent = point.code + " " + point.pinyin + " · " + point.channel + " · " +
-        point.region + (point.flags.length ? " · " + point.flags.join(", ") : "");
+        point.region + (point.needles_per_side > 1 ? " · " + point.needles_per_side +
+        " needles a side" : "") + (point.flags.length ? " · " + point.flags.join(", ") : "");
       option.addEventListener("mousedown", (event) => {
         event.preventDefault();
         choose(i);
@@ -293,6 +299,11 @@
       event.target.closest(".point-row").classList.toggle("point-removed", event.target.checked);
     }
     updateCount();
+  });
+
+  // A row's own needle count, as it is typed.
+  rows.addEventListener("input", (event) => {
+    if (event.target.classList.contains("point-needles")) updateCount();
   });
 
   if (electrical) electrical.addEventListener("change", updateSafety);
