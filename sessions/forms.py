@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core.text import NoControlCharacters
 from sessions.models import (
+    SECOND_FREQUENCY_ONLY_DENSE_DISPERSE,
     AcupuncturePoint,
     AdverseEvent,
     Amendment,
@@ -24,10 +25,6 @@ POINT_ROW_FIELDS = [
     "point", "side", "needles_per_side", "depth_mm", "manual_technique", "needle_diameter_mm",
     "needle_length_mm",
 ]  # fmt: skip
-SECOND_FREQUENCY_ONLY_DENSE_DISPERSE = (
-    "A second frequency is for dense-disperse electroacupuncture: choose that waveform, or "
-    "leave it blank."
-)
 
 
 class CautionKeysField(forms.MultipleChoiceField):

@@ -152,6 +152,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='treatmentsession',
-            constraint=models.CheckConstraint(condition=models.Q(('electro_frequency_2_hz__isnull', True), models.Q(('electrical', True), ('electro_waveform', 'dense_disperse')), _connector='OR'), name='session_second_frequency_dense_disperse', violation_error_message='A second frequency is for dense-disperse electroacupuncture only.'),
+            constraint=models.CheckConstraint(condition=models.Q(('electro_frequency_2_hz__isnull', True), models.Q(('electrical', True), ('electro_waveform', 'dense_disperse')), _connector='OR'), name='session_second_frequency_dense_disperse', violation_error_message='A second frequency is for dense-disperse electroacupuncture: choose that waveform, or leave it blank.'),
         ),
     ]

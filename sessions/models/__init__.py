@@ -1,6 +1,10 @@
 from sessions.models.acknowledgements import CautionAcknowledgement
 from sessions.models.adverse_events import AdverseEvent
-from sessions.models.notes import SessionPoint, TreatmentSession
+from sessions.models.notes import (
+    SECOND_FREQUENCY_ONLY_DENSE_DISPERSE,
+    SessionPoint,
+    TreatmentSession,
+)
 from sessions.models.points import (
     SEARCH_LIMIT,
     AcupuncturePoint,
@@ -28,6 +32,7 @@ from sessions.models.signing import (
 __all__ = [
     "MISSING_DETAILS",
     "SEARCH_LIMIT",
+    "SECOND_FREQUENCY_ONLY_DENSE_DISPERSE",
     "UNREVIEWED_RED_FLAGS",
     "AcupuncturePoint",
     "AcupuncturePointQuerySet",

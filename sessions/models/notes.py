@@ -33,6 +33,10 @@ DEPTH_VALIDATORS = [MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal
 DIAMETER_VALIDATORS = [MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.50"))]
 LENGTH_VALIDATORS = [MinValueValidator(5), MaxValueValidator(150)]
 FREQUENCY_VALIDATORS = [MinValueValidator(Decimal("0.5")), MaxValueValidator(200)]
+SECOND_FREQUENCY_ONLY_DENSE_DISPERSE = (
+    "A second frequency is for dense-disperse electroacupuncture: choose that waveform, or "
+    "leave it blank."
+)
 
 # What a new note copies from the patient's last one ("repeat last treatment").
 REPEATED_FIELDS = [
@@ -241,9 +245,7 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
                 condition=Q(electro_frequency_2_hz__isnull=True)
                 | Q(electrical=True, electro_waveform="dense_disperse"),
                 name="session_second_frequency_dense_disperse",
-                violation_error_message=(
-                    "A second frequency is for dense-disperse electroacupuncture only."
-                ),
+                violation_error_message=SECOND_FREQUENCY_ONLY_DENSE_DISPERSE,
             ),
             models.CheckConstraint(
                 condition=Q(style__in=AcupunctureStyle.values), name="session_style_valid"

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from sessions.models import TreatmentSession
+from sessions.models import SECOND_FREQUENCY_ONLY_DENSE_DISPERSE, TreatmentSession
 from tests.session_factories import TreatmentSessionFactory
 
 
@@ -144,3 +144,16 @@ def test_not_even_a_superuser_can_delete_a_signed_note_in_the_admin(admin_client
     assert TreatmentSession.objects.filter(pk=signed.pk).exists()
     assert delete(draft).status_code == 302  # a draft may go
     assert not TreatmentSession.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_superusers_second_frequency_without_dense_disperse_is_refused_not_a_500(
+    superuser_client, typed_draft
+):
+    data = admin_post(
+        typed_draft, electrical="on", electro_frequency_hz="2", electro_frequency_2_hz="100",
+        electro_waveform="continuous",
+    )  # fmt: skip
+    response = superuser_client.post(change_url(typed_draft), data)
+    assert response.status_code == 200
+    assert SECOND_FREQUENCY_ONLY_DENSE_DISPERSE in response.content.decode()
+    assert TreatmentSession.objects.get(pk=typed_draft.pk).electro_frequency_2_hz is None

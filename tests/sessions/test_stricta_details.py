@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 
-from sessions.forms import SECOND_FREQUENCY_ONLY_DENSE_DISPERSE
-from sessions.models import SessionPoint, TreatmentSession
+from sessions.models import SECOND_FREQUENCY_ONLY_DENSE_DISPERSE, SessionPoint, TreatmentSession
 from tests.html import field_error, field_tag, text
 from tests.session_factories import TreatmentSessionFactory, point
 from tests.session_helpers import log_session, new_url, point_row, posted_points, session_data
