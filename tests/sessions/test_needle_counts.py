@@ -12,7 +12,7 @@ from patients.models import PatientSummary
 from sessions.models import AcupuncturePoint, SessionPoint, side_error
 from tests.html import text
 from tests.session_factories import SessionPointFactory, TreatmentSessionFactory, point
-from tests.session_helpers import new_url, point_row, posted_points, session_data
+from tests.session_helpers import new_url, note_url, point_row, posted_points, session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,12 @@ def test_a_row_without_its_own_needle_names_the_sessions(draft):
     assert row.needle_type == f"{draft.needle_diameter_mm} x {draft.needle_length_mm} mm"
     row.needle_diameter_mm, row.needle_length_mm = Decimal("0.30"), 25
     assert row.own_needle and row.needle_type == "0.30 x 25 mm"
+
+
+def test_the_sign_review_counts_the_same_fifteen_per_point(practitioner_client, note):
+    SessionPoint.objects.filter(session=note, point__code="EX-B2").update(needle_length_mm=25)
+    page = text(practitioner_client.get(note_url("sign", note)).content.decode())
+    assert "15 needles" in page
+    assert "EX-UE9 Baxie · bilateral · 8 needles" in page
+    assert "EX-B2 Jiaji · bilateral · 6 needles · 0.25 x 25 mm" in page
+    assert "EX-HN3 Yintang · midline ·" not in page  # one needle, said by the total

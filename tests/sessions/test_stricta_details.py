@@ -11,7 +11,14 @@ from django.db import DatabaseError, IntegrityError, transaction
 from sessions.models import SECOND_FREQUENCY_ONLY_DENSE_DISPERSE, SessionPoint, TreatmentSession
 from tests.html import field_error, field_tag, text
 from tests.session_factories import TreatmentSessionFactory, point
-from tests.session_helpers import log_session, new_url, point_row, posted_points, session_data
+from tests.session_helpers import (
+    log_session,
+    new_url,
+    note_url,
+    point_row,
+    posted_points,
+    session_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +41,8 @@ def test_dense_disperse_is_saved_with_its_two_frequencies_and_shown_as_2_100_hz(
     )
     page = text(practitioner_client.get(session.get_absolute_url()).content.decode())
     assert "electrical 2/100 Hz, to tolerance, dense-disperse" in page
+    review = text(practitioner_client.get(note_url("sign", session)).content.decode())
+    assert "electrical 2/100 Hz." in review
 
 
 @pytest.mark.parametrize(
