@@ -1,11 +1,13 @@
 """Phases of care (CLINICAL.md section 1): calm things down, build confidence in movement,
 move more. A patient's current phase is the latest change; only a practitioner makes one."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from patients.models.readings import OutcomeReading
 
 
 class Phase(models.IntegerChoices):
@@ -114,6 +116,16 @@ class PhaseSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.kind} ({self.get_status_display().lower()})"
+
+    def evidence_readings(self):
+        """The readings behind it, as (measure's name, value, date) for people to read:
+        ("Active minutes, past week", "240", date(2026, 10, 19))."""
+        names = dict(OutcomeReading.Measure.choices)
+        return [
+            (names.get(item["measure"], item["measure"]), item["value"],
+             date.fromisoformat(item["taken_on"]))
+            for item in self.evidence
+        ]  # fmt: skip
 
     @property
     def audit_patient_uuid(self):

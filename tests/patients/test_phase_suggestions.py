@@ -72,9 +72,9 @@ def test_the_suggestion_shows_on_the_patient_page_with_its_readings(
     assert "Suggestion: move to phase 2, build confidence in movement" in text
     assert suggestion.reason in text
     assert (
-        f"Readings behind it: pain_average 8 on {days_ago(21).isoformat()}; "
-        f"pain_average 5 on {days_ago(14).isoformat()}; "
-        f"pain_average 5 on {days_ago(7).isoformat()}."
+        f"Readings behind it: average pain, past week 8 on {days_ago(21):%-d %b %Y}; "
+        f"average pain, past week 5 on {days_ago(14):%-d %b %Y}; "
+        f"average pain, past week 5 on {days_ago(7):%-d %b %Y}."
     ) in text
     assert accept_url(suggestion) in response.content.decode()
 
@@ -85,7 +85,7 @@ def test_the_suggestion_shows_on_the_progress_page_with_its_readings(
     response = practitioner_client.get(progress_url(patient))
     text = page_text(response)
     assert "Suggestion: move to phase 2, build confidence in movement" in text
-    assert f"pain_average 5 on {days_ago(7).isoformat()}." in text
+    assert f"average pain, past week 5 on {days_ago(7):%-d %b %Y}." in text
     page = response.content.decode()
     assert accept_url(suggestion) in page and dismiss_url(suggestion) in page
 
