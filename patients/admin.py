@@ -11,6 +11,7 @@ from patients.models import (
     ConsentVersion,
     Intake,
     OutcomeReading,
+    OutcomeWeek,
     Patient,
     PatientLink,
     PatientSummary,
@@ -184,6 +185,22 @@ class PatientSummaryAdmin(ReadOnlyAudited):
 
     list_display = ["patient", "status", "phase", "sessions", "baseline_pain", "latest_pain"]
     list_filter = ["status", "phase"]
+
+
+@admin.register(OutcomeWeek)
+class OutcomeWeekAdmin(ReadOnlyAudited):
+    """Derived, like the summary, by every write (OutcomeWeek.objects.rewrite): each
+    patient's outcome by week of care, behind the dashboard's curves; shown to check it."""
+
+    list_display = [
+        "patient",
+        "week",
+        "phase",
+        "pain_reduction",
+        "psfs_change_tenths",
+        "active_150",
+    ]
+    list_filter = ["phase"]
 
 
 @admin.register(PsfsActivity)

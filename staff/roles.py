@@ -45,6 +45,7 @@ ROLE_PERMISSIONS = {
         "patients.phasesuggestion": ["view"],
         "patients.psfsactivity": ["view"],
         "patients.patientsummary": ["view"],
+        "patients.outcomeweek": ["view"],
         "treatment_sessions.acupuncturepoint": ["view", "add", "change", "delete"],
         "treatment_sessions.treatmentsession": ["view", "change"],
         "treatment_sessions.historicaltreatmentsession": ["view"],

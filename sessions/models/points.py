@@ -158,6 +158,25 @@ class AcupuncturePointQuerySet(models.QuerySet):
         )
 
 
+class PointRegion(models.TextChoices):
+    """Where on the body a point lies (its region, and a second one for points that span two)."""
+
+    HEAD = "head", "Head"
+    FACE = "face", "Face"
+    NECK = "neck", "Neck"
+    CHEST = "chest", "Chest"
+    ABDOMEN = "abdomen", "Abdomen"
+    UPPER_BACK = "upper back", "Upper back"
+    LOWER_BACK = "lower back", "Lower back"
+    SACRUM = "sacrum", "Sacrum"
+    UPPER_LIMB = "upper limb", "Upper limb"
+    HAND = "hand", "Hand"
+    LOWER_LIMB = "lower limb", "Lower limb"
+    FOOT = "foot", "Foot"
+    EAR = "ear", "Ear"
+    PERINEUM = "perineum", "Perineum"
+
+
 class AcupuncturePoint(models.Model):
     """A point of the WHO standard nomenclature, a WHO extra point, or the clinic's own."""
 
@@ -179,21 +198,7 @@ class AcupuncturePoint(models.Model):
         EX = "EX", "Extra points"
         CLINIC = "CLINIC", "Clinic-defined"
 
-    class Region(models.TextChoices):
-        HEAD = "head", "Head"
-        FACE = "face", "Face"
-        NECK = "neck", "Neck"
-        CHEST = "chest", "Chest"
-        ABDOMEN = "abdomen", "Abdomen"
-        UPPER_BACK = "upper back", "Upper back"
-        LOWER_BACK = "lower back", "Lower back"
-        SACRUM = "sacrum", "Sacrum"
-        UPPER_LIMB = "upper limb", "Upper limb"
-        HAND = "hand", "Hand"
-        LOWER_LIMB = "lower limb", "Lower limb"
-        FOOT = "foot", "Foot"
-        EAR = "ear", "Ear"
-        PERINEUM = "perineum", "Perineum"
+    Region = PointRegion
 
     code = models.CharField(
         max_length=20, unique=True, help_text="WHO code without hyphen, e.g. ST36 or EX-HN3."
@@ -279,48 +284,13 @@ class AcupuncturePoint(models.Model):
                 name="point_channel_points_paired",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    region__in=[
-                        "head",
-                        "face",
-                        "neck",
-                        "chest",
-                        "abdomen",
-                        "upper back",
-                        "lower back",
-                        "sacrum",
-                        "upper limb",
-                        "hand",
-                        "lower limb",
-                        "foot",
-                        "ear",
-                        "perineum",
-                    ]
-                ),
+                condition=Q(region__in=PointRegion.values),
                 name="point_region_valid",
-            ),  # fmt: skip
+            ),
             models.CheckConstraint(
-                condition=Q(
-                    second_region__in=[
-                        "",
-                        "head",
-                        "face",
-                        "neck",
-                        "chest",
-                        "abdomen",
-                        "upper back",
-                        "lower back",
-                        "sacrum",
-                        "upper limb",
-                        "hand",
-                        "lower limb",
-                        "foot",
-                        "ear",
-                        "perineum",
-                    ]
-                ),
+                condition=Q(second_region__in=["", *PointRegion.values]),
                 name="point_second_region_valid",
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self):

@@ -58,3 +58,17 @@ def test_it_is_paginated(client, clinic_admin, patient):
     assert len(table_rows(first, "access-log")) == 25 and "Older" in html(first)
     # Its creation, the 30 views, and this page opened twice: 33 events, 8 on page 2.
     assert len(table_rows(client.get(log_url(patient, page=2)), "access-log")) == 8
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, patient):
+    response = client.get(log_url(patient))
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_an_unknown_patient_or_page_is_no_error(client, clinic_admin, patient):
+    client.force_login(clinic_admin)
+    missing = reverse(
+        "patients:access_log", kwargs={"patient_uuid": "00000000-0000-0000-0000-000000000000"}
+    )
+    assert client.get(missing).status_code == 404
+    assert client.get(log_url(patient, page="not-a-page")).status_code == 200

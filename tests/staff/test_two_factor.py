@@ -181,3 +181,15 @@ def test_off_it_asks_for_nothing_more(client, practitioner, settings):
     settings.CLINIC_REQUIRE_2FA = False
     log_in(client, "lin")
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("url", [SETUP, VERIFY, "/accounts/two-step/new-codes/"])
+def test_an_anonymous_visitor_is_sent_to_log_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_new_recovery_codes_need_a_post(client, practitioner):
+    log_in(client, "lin")
+    set_up(client)
+    assert client.get("/accounts/two-step/new-codes/").status_code == 405
