@@ -47,6 +47,8 @@ class AuditEvent(models.Model):
     class Meta:
         # The table keeps the name it had when this model lived in the clinic app.
         db_table = "clinic_auditevent"
+        verbose_name = "audit trail entry"
+        verbose_name_plural = "audit trail"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["patient_uuid", "-at"], name="auditevent_patient_at")]
         constraints = [

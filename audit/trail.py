@@ -70,8 +70,12 @@ def _event(action, obj, patient_uuid, detail, request, actor):
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):
+    # A model method that saves can say what the save was (`audit_detail`, for this save
+    # only), so that one save is one event that says what changed.
+    detail = instance.__dict__.pop("audit_detail", "")
     if not raw:
-        record(AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE, instance)
+        action = AuditEvent.Action.CREATE if created else AuditEvent.Action.CHANGE
+        record(action, instance, detail=detail)
 
 
 def _on_delete(sender, instance, **kwargs):

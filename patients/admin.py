@@ -1,8 +1,10 @@
 from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, TruncDate
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from audit.admin import AuditedAdmin, AuditedModelAdmin, AuditEventAdmin, ReadOnlyAdmin
 from audit.models import AuditEvent
@@ -213,10 +215,55 @@ class PsfsActivityAdmin(ReadOnlyAudited):
 admin.site.unregister(AuditEvent)
 
 
+class RepeatedChangesFilter(admin.SimpleListFilter):
+    """A patient's intake saved step by step, or a draft note saved again and again, makes
+    a "Changed" event for each save. By default the trail shows one row for each record
+    changed by one person on one day, with the number of saves; "Each event" shows them all."""
+
+    title = "repeated changes"
+    parameter_name = "saves"
+
+    def lookups(self, request, model_admin):
+        return [("each", "Each event")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "One row a record a day",
+        }
+        yield from list(super().choices(changelist))[1:]
+
+    def queryset(self, request, queryset):
+        if self.value() == "each":
+            return queryset
+        same = AuditEvent.objects.filter(
+            action=AuditEvent.Action.CHANGE,
+            actor=OuterRef("actor"),
+            object_type=OuterRef("object_type"),
+            object_id=OuterRef("object_id"),
+            patient_uuid=OuterRef("patient_uuid"),
+            at__date=OuterRef("day"),
+        )
+        saves = same.order_by().values("action").annotate(n=Count("pk")).values("n")
+        return (
+            queryset.annotate(day=TruncDate("at"))
+            .annotate(later_save=Exists(same.filter(pk__gt=OuterRef("pk"))), saves=Subquery(saves))
+            .exclude(action=AuditEvent.Action.CHANGE, patient_uuid__isnull=False, later_save=True)
+        )
+
+
 @admin.register(AuditEvent)
 class AuditTrailAdmin(AuditEventAdmin):
-    list_display = ["at", "actor", "action", "record", "patient", "ip_address", "detail"]
+    list_display = ["at", "actor", "what", "record", "patient", "ip_address", "detail"]
+    list_filter = [RepeatedChangesFilter, *AuditEventAdmin.list_filter]
     search_fields = ["actor", "object_id", "=patient_uuid", "ip_address", "detail"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The link from a grouped row to each of its saves filters on the record and the actor.
+        return lookup in ("object_type", "object_id", "actor") or super().lookup_allowed(
+            lookup, value, request
+        )
 
     def get_queryset(self, request):
         named = Patient.objects.filter(uuid=OuterRef("patient_uuid"))
@@ -238,6 +285,30 @@ class AuditTrailAdmin(AuditEventAdmin):
                 )
             found |= queryset.filter(patient_uuid__in=patients.values("uuid"))
         return found, duplicates
+
+    @admin.display(description="action", ordering="action")
+    def what(self, event):
+        saves = getattr(event, "saves", None) or 1
+        if event.action != AuditEvent.Action.CHANGE or event.patient_uuid is None or saves < 2:
+            return event.get_action_display()
+        every = "?" + urlencode(
+            {
+                "saves": "each",
+                "action": event.action,
+                "object_type": event.object_type,
+                "object_id": event.object_id,
+                "actor": event.actor,
+                "at__year": event.day.year,
+                "at__month": event.day.month,
+                "at__day": event.day.day,
+            }
+        )
+        return format_html(
+            '{} <a href="{}" title="Show each save">({} saves that day)</a>',
+            event.get_action_display(),
+            every,
+            saves,
+        )
 
     @admin.display(description="record")
     def record(self, event):

@@ -249,6 +249,7 @@ class Intake(models.Model):
         self.answers.setdefault(DRAFTS, {}).pop(step, None)
         self.answers[step] = to_json(cleaned)
         self.step = self.step_after(step)
+        self.audit_detail = f"intake step: {step}"
         self.save(update_fields=["answers", "step", "updated_at"])
 
     def save_draft(self, step, values):
@@ -256,6 +257,7 @@ class Intake(models.Model):
         closed now; resume at that step."""
         self.answers.setdefault(DRAFTS, {})[step] = values
         self.step = step
+        self.audit_detail = f"intake step: {step} (not yet valid, kept as typed)"
         self.save(update_fields=["answers", "step", "updated_at"])
 
     def signed_consent(self):

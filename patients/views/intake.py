@@ -62,8 +62,7 @@ def intake_step(request, token, step):
     if data is None:
         trail.record(AuditEvent.Action.VIEW, intake, detail=f"intake step: {step}")
     elif form.is_valid():
-        intake.save_answer(step, form.cleaned_data)
-        trail.record(AuditEvent.Action.CHANGE, intake, detail=f"intake step: {step}")
+        intake.save_answer(step, form.cleaned_data)  # audited as it saves
         if step == STEP_KEYS[-1] or request.POST.get("then") == "review":
             return redirect("intake:review", token=token)
         return redirect(step_url(token, intake.step))
