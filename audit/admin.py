@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,6 +20,28 @@ class ReadOnlyAdmin:
         return False
 
 
+class RecordTypeFilter(admin.SimpleListFilter):
+    """The kinds of record in the trail, by their names ("check-in"), not their labels."""
+
+    title = "record"
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        kinds = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+        return sorted(((kind, record_name(kind)) for kind in kinds if kind), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
+def record_name(object_type):
+    """A record type's name in words ("treatment session"), or the label if it is gone."""
+    try:
+        return apps.get_model(object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return object_type
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: the trail can be browsed and searched, never changed."""
@@ -32,7 +55,7 @@ class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "patient_uuid",
         "ip_address",
     ]
-    list_filter = ["action", "object_type", "at"]
+    list_filter = ["action", RecordTypeFilter, "at"]
     search_fields = ["actor", "object_id", "=patient_uuid", "ip_address"]
     date_hierarchy = "at"
     list_select_related = False

@@ -26,7 +26,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", "Deleted"
         EXPORT = "export", "Exported"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -36,10 +36,10 @@ class AuditEvent(models.Model):
     )
     actor = models.CharField(max_length=150, help_text="Who acted, as they were known then.")
     action = models.CharField(max_length=10, choices=Action)
-    object_type = models.CharField(max_length=100)
-    object_id = models.CharField(max_length=64, blank=True)
-    patient_uuid = models.UUIDField(null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    object_type = models.CharField("record type", max_length=100)
+    object_id = models.CharField("record id", max_length=64, blank=True)
+    patient_uuid = models.UUIDField("patient's uuid", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
 
     objects = AuditEventQuerySet.as_manager()

@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
@@ -6,7 +5,13 @@ from django.db.models.functions import Concat, TruncDate
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from audit.admin import AuditedAdmin, AuditedModelAdmin, AuditEventAdmin, ReadOnlyAdmin
+from audit.admin import (
+    AuditedAdmin,
+    AuditedModelAdmin,
+    AuditEventAdmin,
+    ReadOnlyAdmin,
+    record_name,
+)
 from audit.models import AuditEvent
 from patients.models import (
     CheckIn,
@@ -312,10 +317,7 @@ class AuditTrailAdmin(AuditEventAdmin):
 
     @admin.display(description="record")
     def record(self, event):
-        try:
-            return apps.get_model(event.object_type)._meta.verbose_name
-        except (LookupError, ValueError):
-            return event.object_type
+        return record_name(event.object_type)
 
     @admin.display(description="patient", ordering="patient_name")
     def patient(self, event):

@@ -79,3 +79,12 @@ def test_views_are_never_grouped(admin_client_, practitioner_client, patient):
         practitioner_client.get(patient.get_absolute_url())
     page = html(admin_client_.get(URL, {"q": patient.family_name}))
     assert page.count('<td class="field-what">Viewed</td>') == 3
+
+
+def test_the_record_filter_names_records_in_words(admin_client_, practitioner_client, patient):
+    practitioner_client.get(patient.get_absolute_url())
+    page = html(admin_client_.get(URL))
+    assert "?object_type=patients.patient" in page and ">patient</a>" in page
+    assert ">patients.patient</a>" not in page
+    only = html(admin_client_.get(URL, {"object_type": "patients.patient"}))
+    assert '<td class="field-record">patient</td>' in only
