@@ -181,6 +181,7 @@ PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0, maximum=5)
 AXES_CLIENT_IP_CALLABLE = "audit.ip.client_ip"
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["clinic.formats"]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
