@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from patients.models.phases import Phase
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -69,6 +71,20 @@ def _drop(baseline, reading):
     return Decimal(baseline.value) - Decimal(reading.value)
 
 
+def _both(readings):
+    """Two readings' values as a sentence names them: "3 and 4"."""
+    return " and ".join(_num(r.value) for r in readings)
+
+
+def _consider(phase):
+    """How each sentence ends: what the practitioner might do."""
+    return f"consider moving to phase {phase}, {Phase(phase).label.lower()}"
+
+
+# Each rule writes its suggestion as one sentence (Suggestion.reason): the readings that
+# met it, the rule they met, and what to consider. The pages show it as it is.
+
+
 # IMMPACT "moderately important" change: Dworkin et al. J Pain 2008; Farrar et al. Pain 2001.
 def calm_enough(course: Course, t: dict) -> Suggestion | None:
     last_two = _series(course, "pain_average")[-2:]
@@ -77,13 +93,19 @@ def calm_enough(course: Course, t: dict) -> Suggestion | None:
     base = Decimal(course.baseline.value)
     drops = [_drop(course.baseline, r) for r in last_two]
     if base > 0 and all(d * 100 >= base * t["calm_percent"] for d in drops):
-        rule = f"at least {t['calm_percent']} % below"
+        # Floored, so that "at least" stays true: 8 -> 3 and 4 is at least 50 % below.
+        least = int(min(drops) * 100 / base)
+        rule = f"at least {least} % below the baseline of {_num(base)}"
+        asked = f"{t['calm_percent']} %"
     elif all(d >= t["calm_points"] for d in drops):
-        rule = f"at least {t['calm_points']} points below"
+        rule = f"at least {_num(min(drops))} points below the baseline of {_num(base)}"
+        asked = f"{t['calm_points']} points, or {t['calm_percent']} %"
     else:
         return None
-    values = " and ".join(_num(r.value) for r in last_two)
-    reason = f"Average pain {values} in the last two readings, {rule} the baseline of {_num(base)}."
+    reason = (
+        f"Average pain was {_both(last_two)} in the last two check-ins, {rule} "
+        f"(the rule asks for {asked}): {_consider(Phase.CONFIDENCE)}."
+    )
     return Suggestion("phase_2", 2, reason, (course.baseline, *last_two))
 
 
@@ -95,10 +117,13 @@ def flaring(course: Course, t: dict) -> Suggestion | None:
     base = Decimal(course.baseline.value)
     if any(_drop(course.baseline, r) * 100 >= base * t["flare_percent"] for r in last_two):
         return None
-    values = " and ".join(_num(r.value) for r in last_two)
+    if all(_drop(course.baseline, r) <= 0 for r in last_two):
+        where = f"at or above the baseline of {_num(base)}"
+    else:
+        where = f"less than {t['flare_percent']} % below the baseline of {_num(base)}"
     reason = (
-        f"Average pain {values} in the last two readings, less than {t['flare_percent']} % "
-        f"below the baseline of {_num(base)}: review, possibly back to phase 1."
+        f"Average pain was {_both(last_two)} in the last two check-ins, {where}: possibly a "
+        f"flare-up; review, and consider going back to phase 1, {Phase.CALM.label.lower()}."
     )
     return Suggestion("flare_review", 1, reason, (course.baseline, *last_two))
 
@@ -120,9 +145,17 @@ def confident_enough(course: Course, t: dict) -> Suggestion | None:
     start = _in_force_at_phase_start(course, "confidence", or_after=True)
     rise = Decimal(latest.value) - Decimal(start.value)
     if latest.value >= t["confidence_level"]:
-        confident, because = (latest,), f"at least {t['confidence_level']}"
+        confident = (latest,)
+        because = (
+            f"Movement confidence was {_num(latest.value)} in the latest check-in "
+            f"({t['confidence_level']} or more)"
+        )
     elif rise >= t["confidence_rise"]:
-        confident, because = (start, latest), f"up {_num(rise)} since phase 2 began"
+        confident = (start, latest)
+        because = (
+            f"Movement confidence rose {_num(rise)} since phase 2 began, from "
+            f"{_num(start.value)} to {_num(latest.value)} ({t['confidence_rise']} or more)"
+        )
     else:
         return None
     psfs_rise = Decimal(psfs[-1].value) - Decimal(course.psfs_baseline.value)
@@ -130,9 +163,9 @@ def confident_enough(course: Course, t: dict) -> Suggestion | None:
     if psfs_rise < t["psfs_rise"] or pain_start is None or pain[-1].value > pain_start.value:
         return None
     reason = (
-        f"Movement confidence {_num(latest.value)} ({because}), PSFS mean up {_num(psfs_rise)} "
-        f"since intake (at least {t['psfs_rise']}), and average pain {_num(pain[-1].value)}, "
-        f"not above {_num(pain_start.value)} when phase 2 began."
+        f"{because}, the PSFS mean has risen {_num(psfs_rise)} since the intake "
+        f"({t['psfs_rise']} or more), and average pain, {_num(pain[-1].value)}, is not above "
+        f"the {_num(pain_start.value)} it was when phase 2 began: {_consider(Phase.MOVE)}."
     )
     evidence = (*confident, course.psfs_baseline, psfs[-1], pain_start, pain[-1])
     return Suggestion("phase_3", 3, reason, tuple(dict.fromkeys(evidence)))
@@ -146,10 +179,11 @@ def active_enough(course: Course, t: dict) -> Suggestion | None:
         return None
     if any(r.value < t["active_minutes"] for r in last_two) or psfs[-1].value < t["psfs_level"]:
         return None
-    minutes = " and ".join(_num(r.value) for r in last_two)
     reason = (
-        f"Active minutes {minutes} in the last two readings (at least {t['active_minutes']} "
-        f"a week) and PSFS mean {_num(psfs[-1].value)} (at least {t['psfs_level']})."
+        f"Active minutes were {_both(last_two)} a week in the last two check-ins "
+        f"({t['active_minutes']} or more, the WHO guideline) and the PSFS mean was "
+        f"{_num(psfs[-1].value)} ({t['psfs_level']} or more): consider a review for "
+        f"maintenance or discharge."
     )
     return Suggestion("discharge_review", None, reason, (*last_two, psfs[-1]))
 

@@ -111,8 +111,9 @@ def test_phase_3_via_the_level_shows_confidence_psfs_and_pain_and_says_why():
     assert result == Suggestion(
         "phase_3",
         3,
-        "Movement confidence 7 (at least 7), PSFS mean up 2 since intake (at least 2), "
-        "and average pain 4, not above 5 when phase 2 began.",
+        "Movement confidence was 7 in the latest check-in (7 or more), the PSFS mean has "
+        "risen 2 since the intake (2 or more), and average pain, 4, is not above the 5 it was "
+        "when phase 2 began: consider moving to phase 3, move more.",
         (latest, intake_psfs("3"), psfs_now, pain_then, pain_now),
     )
 
@@ -122,7 +123,9 @@ def test_phase_3_via_the_rise_also_shows_the_confidence_when_phase_2_began():
     pain_then, pain_now, psfs_now = ON_TRACK
     result = suggest(phase_2(latest, start, *ON_TRACK), DEFAULTS)
     assert result.evidence == (start, latest, intake_psfs("3"), psfs_now, pain_then, pain_now)
-    assert result.reason.startswith("Movement confidence 5.5 (up 2.5 since phase 2 began)")
+    assert result.reason.startswith(
+        "Movement confidence rose 2.5 since phase 2 began, from 3 to 5.5"
+    )
 
 
 def test_phase_3_shows_a_pain_reading_once_when_it_is_both_the_start_and_the_latest():
@@ -187,7 +190,7 @@ def test_confidence_rises_from_the_reading_in_force_when_phase_2_began(intake, c
     result = suggest(phase_2_from_intake(intake, *checkins, *ON_TRACK), DEFAULTS)
     assert kind(result) == expected
     if expected:
-        assert "up 2 since phase 2 began" in result.reason
+        assert "rose 2 since phase 2 began" in result.reason
         start = intake if intake and intake.taken_on <= PHASE_2_BEGAN else checkins[0]
         assert result.evidence[:2] == (start, checkins[-1])
 
@@ -249,8 +252,9 @@ def test_a_discharge_review_shows_the_two_minutes_and_the_psfs_reading_and_says_
     result = suggest(phase_3(psfs(12, "6"), latest_psfs, second, first), DEFAULTS)
     assert result.evidence == (first, second, latest_psfs)
     assert result.reason == (
-        "Active minutes 150 and 150 in the last two readings (at least 150 a week) "
-        "and PSFS mean 7 (at least 7)."
+        "Active minutes were 150 and 150 a week in the last two check-ins (150 or more, the "
+        "WHO guideline) and the PSFS mean was 7 (7 or more): consider a review for "
+        "maintenance or discharge."
     )
 
 
