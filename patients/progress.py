@@ -4,14 +4,23 @@ page. Reads are a fixed handful of queries, whatever the length of the history."
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
-from patients.models import Patient, PatientSummary, Phase, PhaseChange, PhaseSuggestion
+from patients.models import (
+    OutcomeReading,
+    Patient,
+    PatientSummary,
+    Phase,
+    PhaseChange,
+    PhaseSuggestion,
+)
 from patients.rules import Course, Reading, suggest
 from patients.scoring import improvement_percent, responder_category
 
 RULE_MEASURES = ["pain_average", "confidence", "psfs", "active_minutes"]
 CHART_MEASURES = RULE_MEASURES + ["peg", "session_pain_before", "session_pain_after"]
+PEG_ITEMS = ["enjoyment", "activity"]  # beside the PEG score in its table (P is pain_average)
+DAY = "j M Y"  # the app's dates, as the templates write them: 25 Nov 2026
 Status = PhaseSuggestion.Status
 
 
@@ -116,7 +125,8 @@ def accept_or_dismiss(suggestion, accept, by):
 
 
 def phase_bands(phases, last_day):
-    """Each phase with the days it covered: [{phase, label, from, to}]."""
+    """Each phase with the days it covered: [{phase, label, from, to}], and the days as the
+    page writes them (from_label, to_label)."""
     if not phases:
         return []
     bands = []
@@ -128,6 +138,8 @@ def phase_bands(phases, last_day):
                 "label": Phase(change.phase).label,
                 "from": change.started_on.isoformat(),
                 "to": end.isoformat(),
+                "from_label": formats.date_format(change.started_on, DAY),
+                "to_label": formats.date_format(end, DAY),
             }
         )
     return bands
@@ -136,12 +148,19 @@ def phase_bands(phases, last_day):
 def progress(patient):
     """Everything the progress page and report show, from three queries."""
     phases = list(patient.phase_changes.select_related("changed_by"))
-    readings = list(patient.readings.filter(measure__in=CHART_MEASURES).order_by("taken_on", "id"))
+    measures = CHART_MEASURES + PEG_ITEMS
+    readings = list(patient.readings.filter(measure__in=measures).order_by("taken_on", "id"))
     series = {measure: [] for measure in CHART_MEASURES}
     for r in readings:
-        series[r.measure].append(
-            {"date": r.taken_on.isoformat(), "value": float(r.value), "source": r.source}
-        )
+        if r.measure in series:
+            series[r.measure].append(
+                {
+                    "date": r.taken_on.isoformat(),
+                    "label": formats.date_format(r.taken_on, DAY),
+                    "value": float(r.value),
+                    "source": r.source,
+                }
+            )
     today = timezone.localdate()
     baseline = next(
         (r for r in readings if r.source == "intake" and r.measure == "pain_average"), None
@@ -165,6 +184,7 @@ def progress(patient):
             "p50": float(baseline.value * Decimal("0.5")) if baseline else None,
         },
         "phases": phase_bands(phases, today),
+        "locale": translation.get_language(),  # for the axis' dates (Intl.DateTimeFormat)
     }
     current = phases[-1] if phases else None
     return {
@@ -176,6 +196,9 @@ def progress(patient):
         "latest": latest,
         "change": change,
         "chart": chart,
+        "phase_legend": [
+            (phase, Phase(phase).label) for phase in sorted({p.phase for p in phases})
+        ],
         "readings": readings,
         "course": course_for(patient, readings=readings, phases=phases),
     }
@@ -183,9 +206,13 @@ def progress(patient):
 
 def readings_by_day(readings):
     """One row a date and source, a column a measure: the charts' data as a table."""
+    sources = dict(OutcomeReading.Source.choices)
     rows = {}
     for r in readings:
-        row = rows.setdefault((r.taken_on, r.source), {"date": r.taken_on, "source": r.source})
+        row = rows.setdefault(
+            (r.taken_on, r.source),
+            {"date": r.taken_on, "source": r.source, "source_label": sources[r.source]},
+        )
         row[r.measure] = r.value
     return list(rows.values())
 

@@ -268,6 +268,8 @@ def test_the_checkin_appears_on_the_patient_page(client, practitioner, patient, 
     assert 'id="checkins-heading"' in page
     row = page.split('id="checkins-heading"')[1]
     assert f"<td>{TODAY:%-d %b %Y}</td><td>3 / 5 / 7</td>" in row
+    assert "<td>Enjoyment 4 · Activity 5</td>" in row  # the PEG's interference items, named
+    assert 'PEG interference <span class="fw-normal small">(0-10, lower is better)</span>' in row
     assert "<td>135</td>" in row
 
 

@@ -17,7 +17,16 @@ def iso(n):
 
 
 def point(n, value, source):
-    return {"date": iso(n), "value": value, "source": source}
+    """A reading as the chart data carries it: its date, and the date as the page writes it."""
+    return {"date": iso(n), "label": day(days_ago(n)), "value": value, "source": source}
+
+
+def band(phase, label, first, last):
+    """A phase band from `first` to `last` days ago, with both days as the page writes them."""
+    return {
+        "phase": phase, "label": label, "from": iso(first), "to": iso(last),
+        "from_label": day(days_ago(first)), "to_label": day(days_ago(last)),
+    }  # fmt: skip
 
 
 # The charts' data
@@ -74,8 +83,8 @@ def test_the_chart_data_has_each_phase_as_a_band_from_its_first_day_to_the_next(
 ):
     chart = progress_data(practitioner_client.get(progress_url(history)))
     assert chart["phases"] == [
-        {"phase": 1, "label": "Calm things down", "from": iso(28), "to": iso(13)},
-        {"phase": 2, "label": "Build confidence in movement", "from": iso(13), "to": iso(0)},
+        band(1, "Calm things down", 28, 13),
+        band(2, "Build confidence in movement", 13, 0),
     ]
 
 
@@ -84,15 +93,15 @@ def test_the_tables_beside_the_charts_hold_the_same_values(practitioner_client, 
     assert "baseline 8, 30 % better is 5.6, 50 % better is 4.0" in page_text(response)
     d = {n: day(days_ago(n)) for n in (28, 27, 21, 14, 13, 7)}
     assert section_table(response, "pain-heading") == [
-        [d[28], "intake", "8", "", ""],
-        [d[27], "session", "", "7", "4"],
-        [d[21], "checkin", "6", "", ""],
-        [d[14], "checkin", "5", "", ""],
-        [d[13], "session", "", "5", "2"],
-        [d[7], "checkin", "4", "", ""],
+        [d[28], "Intake", "8", "", ""],
+        [d[27], "Session", "", "7", "4"],
+        [d[21], "Check-in", "6", "", ""],
+        [d[14], "Check-in", "5", "", ""],
+        [d[13], "Session", "", "5", "2"],
+        [d[7], "Check-in", "4", "", ""],
     ]
     assert section_table(response, "function-heading") == [
-        [d[28], "7.0", "3.0", "3"],
+        [d[28], "7.0 pain 8 · enjoyment 7 · activity 6", "3.0", "3"],
         [d[21], "6.3", "4.0", "4"],
         [d[14], "5.7", "5.3", "6"],
         [d[7], "4.7", "6.0", "7"],
@@ -223,9 +232,7 @@ def test_a_patient_with_only_an_intake_sees_the_baseline_and_no_change_yet(
     chart = progress_data(response)
     assert chart["series"]["pain_average"] == [point(0, 8.0, "intake")]
     assert chart["series"]["session_pain_before"] == []
-    assert chart["phases"] == [
-        {"phase": 1, "label": "Calm things down", "from": iso(0), "to": iso(0)}
-    ]
+    assert chart["phases"] == [band(1, "Calm things down", 0, 0)]
 
 
 def test_readings_all_on_one_day_give_one_row_a_source_and_a_change(
@@ -302,6 +309,8 @@ def long_or_short_history(patient, by, checkins, sessions):
             taken_on=days_ago(390 - 7 * n),
             pain_average=7 - n % 4,
             peg="5.33",
+            enjoyment=5,
+            activity=4,
             psfs="4.00",
             confidence=5,
         )
