@@ -70,9 +70,9 @@ def test_the_suggestion_shows_on_the_patient_page_with_its_readings(
     assert "Suggestion: move to phase 2, build confidence in movement" in text
     assert suggestion.reason in text
     assert (
-        f"Readings behind it: average pain, past week 8 on {days_ago(21):%-d %b %Y}; "
-        f"average pain, past week 5 on {days_ago(14):%-d %b %Y}; "
-        f"average pain, past week 5 on {days_ago(7):%-d %b %Y}."
+        f"Readings behind it: Average pain, past week 8 on {days_ago(21):%-d %b %Y}; "
+        f"Average pain, past week 5 on {days_ago(14):%-d %b %Y}; "
+        f"Average pain, past week 5 on {days_ago(7):%-d %b %Y}."
     ) in text
     assert accept_url(suggestion) in response.content.decode()
 
@@ -83,7 +83,7 @@ def test_the_suggestion_shows_on_the_progress_page_with_its_readings(
     response = practitioner_client.get(progress_url(patient))
     text = page_text(response)
     assert "Suggestion: move to phase 2, build confidence in movement" in text
-    assert f"average pain, past week 5 on {days_ago(7):%-d %b %Y}." in text
+    assert f"Average pain, past week 5 on {days_ago(7):%-d %b %Y}." in text
     page = response.content.decode()
     assert accept_url(suggestion) in page and dismiss_url(suggestion) in page
 

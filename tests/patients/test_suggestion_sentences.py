@@ -134,5 +134,5 @@ def test_the_patient_page_shows_the_rules_sentence_above_its_readings(
         "movement."
     )
     text = page_text(practitioner_client.get(patient.get_absolute_url()))
-    readings = f"Readings behind it: average pain, past week 8 on {days_ago(21):%-d %b %Y};"
+    readings = f"Readings behind it: Average pain, past week 8 on {days_ago(21):%-d %b %Y};"
     assert f"{suggestion.reason} {readings}" in text
