@@ -20,7 +20,7 @@ from patients.scoring import improvement_percent, responder_category
 RULE_MEASURES = ["pain_average", "confidence", "psfs", "active_minutes"]
 CHART_MEASURES = RULE_MEASURES + ["peg", "session_pain_before", "session_pain_after"]
 PEG_ITEMS = ["enjoyment", "activity"]  # beside the PEG score in its table (P is pain_average)
-DAY = "j M Y"  # the app's dates, as the templates write them: 25 Nov 2026
+DAY = "DATE_FORMAT"  # the app's dates (clinic/formats): 25 Nov 2026
 Status = PhaseSuggestion.Status
 
 
