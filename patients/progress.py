@@ -50,9 +50,10 @@ def course_for(patient, readings=None, phases=None):
 # Atomic on its own; inside a caller's transaction, part of it (no savepoint of its own).
 @transaction.atomic(savepoint=False)
 def refresh_suggestion(patient):
-    """Run the rules on the latest readings; keep at most one open suggestion. Called
-    whenever a reading arrives or the phase changes."""
-    course = course_for(patient)
+    """Run the rules on the latest readings; keep at most one open suggestion, and none for
+    a patient who is not in care (discharged or archived). Called whenever a reading
+    arrives, the phase changes or the patient's status does."""
+    course = course_for(patient) if patient.status == patient.Status.ACTIVE else None
     found = suggest(course) if course else None
     current = patient.phase_suggestions.select_for_update().filter(status=Status.OPEN).first()
     if found is None:

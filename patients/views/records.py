@@ -11,6 +11,7 @@ from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.models import OutcomeReading, Patient, PatientSummary
+from patients.progress import refresh_suggestion
 from patients.stepper import phase_stepper
 
 PAGE_SIZE = 25
@@ -147,8 +148,10 @@ def patient_edit(request, patient_uuid):
 def patient_archive(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if request.method == "POST":
+        Patient.objects.lock(patient.pk)
         patient.archive()
         PatientSummary.objects.refresh(patient)
+        refresh_suggestion(patient)  # an archived patient has none waiting
         messages.success(request, f"{patient.full_name} was archived.")
         return redirect(patient)
     return render(request, "patients/patient_archive.html", {"patient": patient})
@@ -159,8 +162,10 @@ def patient_archive(request, patient_uuid):
 def patient_restore(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid, perm="patients.change_patient")
     if patient.is_archived:
+        Patient.objects.lock(patient.pk)
         patient.restore()
         PatientSummary.objects.refresh(patient)
+        refresh_suggestion(patient)
         messages.success(request, f"{patient.full_name} was restored.")
     return redirect(patient)
 
@@ -185,6 +190,8 @@ def edit_record(request, patient_uuid, form_class, save, template, saved):
             return redirect(patient)
         if save(form) is not None:
             PatientSummary.objects.refresh(patient)  # its status and practitioner
+            if "status" in form.changed_data:
+                refresh_suggestion(patient)  # none waits for a patient not in care
             messages.success(request, saved)
             return redirect(patient)
     status = (409 if form.stale else 400) if form.is_bound else 200

@@ -161,6 +161,25 @@ def test_a_suggestion_that_no_longer_holds_lapses(patient, suggestion):
     assert not PhaseSuggestion.objects.filter(patient=patient, status=Status.OPEN).exists()
 
 
+def test_no_suggestion_waits_for_a_discharged_patient(patient, calmer):
+    patient.status = patient.Status.DISCHARGED
+    patient.save(update_fields=["status"])
+    assert refresh_suggestion(patient) is None
+    assert not PhaseSuggestion.objects.filter(patient=patient).exists()
+
+
+def test_archiving_a_patient_lapses_their_suggestion(practitioner_client, patient, suggestion):
+    practitioner_client.post(reverse("patients:archive", kwargs={"patient_uuid": patient.uuid}))
+    suggestion.refresh_from_db()
+    assert suggestion.status == Status.LAPSED
+
+
+def test_restoring_them_brings_it_back(practitioner_client, patient, suggestion):
+    practitioner_client.post(reverse("patients:archive", kwargs={"patient_uuid": patient.uuid}))
+    practitioner_client.post(reverse("patients:restore", kwargs={"patient_uuid": patient.uuid}))
+    assert PhaseSuggestion.objects.get(patient=patient, status=Status.OPEN).kind == suggestion.kind
+
+
 def test_a_manual_change_to_phase_2_lapses_the_suggestion_it_answers(
     practitioner_client, patient, suggestion
 ):
