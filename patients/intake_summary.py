@@ -33,6 +33,8 @@ PEG_ITEMS = [  # (answer, label): P, E and G (Krebs 2009), each 0-10 over the pa
     ("activity", Measure.ACTIVITY.label),
 ]
 
+OTHER_READINGS = [Measure.PAIN_NOW, Measure.PAIN_WORST, Measure.CONFIDENCE, Measure.ACTIVE_MINUTES]
+
 
 def written(day):
     """A date the app's one way: "3 Mar 1968"."""
@@ -65,6 +67,7 @@ class IntakeSummary:
     unanswered: list  # safety and red-flag questions this intake has no answer to
     peg: Score
     psfs: Score
+    readings: list  # [(label, value)]: the intake's other measures (OTHER_READINGS)
     front: list  # [Area]
     back: list
     regions: list  # the marked areas' labels, front then back
@@ -98,6 +101,11 @@ def summarise(intake, today=None):
         unanswered=unanswered(answers),
         peg=peg_baseline(answers.get("measures")),
         psfs=psfs_baseline(intake),
+        readings=[
+            (measure.label, answers["measures"][measure.value])
+            for measure in OTHER_READINGS
+            if measure.value in answers.get("measures", {})
+        ],
         front=front,
         back=back,
         regions=[area.label for area in front + back if area.marked],

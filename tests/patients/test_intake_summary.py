@@ -176,6 +176,14 @@ def test_the_psfs_baseline_shows_each_activity_and_the_mean(practitioner_client,
     ]
 
 
+def test_the_other_measures_of_the_intake_are_shown_with_the_baseline(practitioner_client, plain):
+    readings = element(practitioner_client.get(review_url(plain)), "other-readings")
+    assert readings == (
+        "Pain now 6 Worst pain, past week 9 Movement confidence (clinic measure) 4 "
+        "Active minutes, past week 90"
+    )
+
+
 # The pain map
 
 
