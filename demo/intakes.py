@@ -39,6 +39,8 @@ WAITING_FLAGS = [["saddle", "leg_weakness"], ["night_pain", "fever"]]
 # The address a consent came from, as a submission records it: one from the range kept
 # for documentation (RFC 5737), never a real client's.
 CONSENT_ADDRESS = "192.0.2.10"
+# A safety answer for the practitioner to act on, in every fourth waiting intake.
+WAITING_SAFETY = {"anticoagulants": "yes", "medicines": "Apixaban 5 mg twice a day"}
 WAITING_SCORES = {
     "pain_now": 6,
     "pain_average": 6,
@@ -131,6 +133,8 @@ def seed_waiting_intakes(patients):
         answers = answers_for(
             patient, rng, rng.choice(COMPLAINTS), WAITING_SCORES, activities, flags
         )
+        if n % 4 == 0:
+            answers["health"] |= WAITING_SAFETY
         submitted = now - timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 12))
         intakes.append(
             submitted_intake(

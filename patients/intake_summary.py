@@ -18,12 +18,7 @@ from patients import bodymap
 from patients.bodymap_shapes import SHAPES
 from patients.forms.intake import STEP_FORMS, answer_sections
 from patients.models import Limb, OutcomeReading, Patient
-from patients.models.intake import (
-    RED_FLAG_CLINICAL,
-    RED_FLAGS,
-    SAFETY_QUESTIONS,
-    URGENT_FLAGS,
-)
+from patients.models.intake import RED_FLAG_CLINICAL, RED_FLAGS, SAFETY_QUESTIONS
 from patients.scoring import PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES, peg_score, psfs_score
 
 Measure = OutcomeReading.Measure
@@ -90,13 +85,10 @@ def summarise(intake, today=None):
     born = date.fromisoformat(born) if born else None
     # Age as the patient record counts it, from the date of birth given here.
     age = Patient(date_of_birth=born).age(today or timezone.localdate()) if born else None
-    flags = intake.red_flags if intake.status != intake.Status.STARTED else []
     front, back = areas(bodymap.FRONT, marked), areas(bodymap.BACK, marked)
     return IntakeSummary(
-        red_flags=sorted(
-            ((RED_FLAG_CLINICAL[key], key in URGENT_FLAGS) for key in flags),
-            key=lambda flag: not flag[1],
-        ),
+        # Read at submission: while it is filled in the answers may still change.
+        red_flags=intake.red_flags_in_words() if intake.status != intake.Status.STARTED else [],
         safety=safety_answers(health),
         unanswered=unanswered(answers),
         peg=peg_baseline(answers.get("measures")),
@@ -104,7 +96,7 @@ def summarise(intake, today=None):
         readings=[
             (measure.label, answers["measures"][measure.value])
             for measure in OTHER_READINGS
-            if measure.value in answers.get("measures", {})
+            if answers.get("measures", {}).get(measure.value) not in (None, "")
         ],
         front=front,
         back=back,

@@ -290,6 +290,12 @@ class Intake(models.Model):
         step = self.answers.get("red_flags", {})
         return [key for key, _, _ in RED_FLAGS if step.get(key) == "yes"]
 
+    def red_flags_in_words(self):
+        """The red flags recorded at submission, urgent first, as [(CLINICAL.md's words,
+        urgent)]: for the practitioner's summary and the queue."""
+        flags = [(RED_FLAG_CLINICAL[key], key in URGENT_FLAGS) for key in self.red_flags]
+        return sorted(flags, key=lambda flag: not flag[1])
+
     def answered_urgent(self):
         return bool(URGENT_FLAGS.intersection(self.answered_red_flags()))
 

@@ -1,7 +1,7 @@
-"""In a real Chromium at desktop width: a practitioner reads an intake's clinical summary
-(red flags first, the baselines, the pain map drawn), opens all the answers from the
-keyboard, records the red-flag review and accepts the intake; axe finds nothing serious,
-and the page logs no errors."""
+"""In a real Chromium at desktop width: a practitioner opens an intake from the queue,
+reads its clinical summary (red flags first, the baselines, the pain map drawn), opens all
+the answers from the keyboard, records the red-flag review and accepts the intake; axe
+finds nothing serious, and the pages log no errors."""
 
 import pytest
 from playwright.sync_api import expect
@@ -19,10 +19,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_db")]
 
 def test_a_practitioner_reads_the_summary_and_accepts_the_intake(live_server, page, console_errors):
     lin = PractitionerFactory(username="lin", first_name="Lin", last_name="Zhao")
-    intake = SubmittedIntakeFactory(patient=InvitedPatientFactory(practitioner=lin), flagged=True)
+    SubmittedIntakeFactory(patient=InvitedPatientFactory(practitioner=lin), flagged=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     log_in(page, live_server.url, "lin", PASSWORD)
-    page.goto(f"{live_server.url}/patients/{intake.patient.uuid}/intakes/{intake.pk}/")
+    page.goto(f"{live_server.url}/patients/intakes/")
+    expect(page.locator(".intake-queue-flags")).to_have_text(
+        "Saddle-area numbness or tingling; Fever, chills or night sweats"
+    )
+    assert serious_violations(page) == []
+    page.get_by_role(
+        "link", name="Bea Costa"
+    ).click()  # the name invited; the intake gives her full one
 
     expect(page.get_by_role("heading", name="Red flags and safety")).to_be_visible()
     flags = page.locator(".alert-danger li")

@@ -260,6 +260,14 @@ def test_the_due_date_is_written_out(practitioner_client, flagged):
     assert due not in html(response)
 
 
+def test_a_yes_stands_out_among_all_the_answers(practitioner_client, flagged):
+    page = html(practitioner_client.get(review_url(flagged)))
+    details = page[position(page, '<details class="intake-answers') :]
+    # 2 red flags, anticoagulants, needle fear, pregnant, and the consent agreed to
+    assert details.count("<dd><strong>Yes</strong></dd>") == 6
+    assert "<dd>No</dd>" in details
+
+
 # An intake still being filled in
 
 
