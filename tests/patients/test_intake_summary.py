@@ -121,6 +121,18 @@ def test_the_yes_safety_answers_are_listed_in_clinical_words(practitioner_client
     assert "Accepting the intake copies them to the patient's safety flags." in safety
 
 
+def test_once_accepted_the_safety_answers_are_said_to_be_copied(practitioner_client, flagged):
+    kwargs = {"patient_uuid": flagged.patient.uuid, "intake_id": flagged.pk}
+    practitioner_client.post(
+        reverse("patients:review_red_flags", kwargs=kwargs), {"action": "same_day"}
+    )
+    practitioner_client.post(reverse("patients:accept_intake", kwargs=kwargs))
+    page = page_text(practitioner_client.get(review_url(flagged)))
+    assert "Copied to the patient's safety flags when the intake was accepted." in page
+    assert "Reviewed by Lin Zhao" in page
+    assert "Urgent Saddle-area numbness or tingling: yes" in page  # still first
+
+
 def test_an_intake_without_any_yes_says_so_in_one_line(practitioner_client, plain):
     response = practitioner_client.get(review_url(plain))
     assert element(response, "no-other-flags") == (
