@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from patients import bodymap
 from patients.bodymap_shapes import SHAPES
@@ -32,8 +32,8 @@ OTHER_READINGS = [Measure.PAIN_NOW, Measure.PAIN_WORST, Measure.CONFIDENCE, Meas
 
 
 def written(day):
-    """A date the app's one way: "3 Mar 1968"."""
-    return f"{day:%-d %b %Y}"
+    """A date the app's one way (clinic/formats: "3 Mar 1968")."""
+    return formats.date_format(day)
 
 
 @dataclass
