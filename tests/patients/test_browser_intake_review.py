@@ -53,6 +53,8 @@ def test_a_practitioner_reads_the_summary_and_accepts_the_intake(live_server, pa
     expect(page.get_by_text("Date of birth", exact=True)).to_be_visible()
     expect(page.locator("details.intake-answers")).to_contain_text("12 Mar 1984 (age")
     assert serious_violations(page) == []
+    page.set_viewport_size({"width": 1024, "height": 1366})  # a tablet, upright
+    assert serious_violations(page) == []
 
     page.get_by_label("Referred for same-day medical assessment").check()
     page.get_by_role("button", name="Record the review").press("Enter")
