@@ -36,6 +36,11 @@ REGIONS = {
 # and those of intakes waiting for review (every third has some, every other one urgent).
 REVIEWED_FLAGS = [["night_pain"], ["new_after_50"], ["trauma"], ["cancer", "weight_loss"]]
 WAITING_FLAGS = [["saddle", "leg_weakness"], ["night_pain", "fever"]]
+# The address a consent came from, as a submission records it: one from the range kept
+# for documentation (RFC 5737), never a real client's.
+CONSENT_ADDRESS = "192.0.2.10"
+# A safety answer for the practitioner to act on, in every fourth waiting intake.
+WAITING_SAFETY = {"anticoagulants": "yes", "medicines": "Apixaban 5 mg twice a day"}
 WAITING_SCORES = {
     "pain_now": 6,
     "pain_average": 6,
@@ -104,6 +109,7 @@ def submitted_intake(patient, submitted, consent, answers, flags, **fields):
         consent_version=consent,
         consent_name=patient.full_name,
         consent_at=submitted,
+        consent_ip=CONSENT_ADDRESS,
         **fields,
     )
 
@@ -127,6 +133,8 @@ def seed_waiting_intakes(patients):
         answers = answers_for(
             patient, rng, rng.choice(COMPLAINTS), WAITING_SCORES, activities, flags
         )
+        if n % 4 == 0:
+            answers["health"] |= WAITING_SAFETY
         submitted = now - timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 12))
         intakes.append(
             submitted_intake(

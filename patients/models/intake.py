@@ -66,6 +66,20 @@ RED_FLAGS = [
 ]
 URGENT_FLAGS = {key for key, _, urgent in RED_FLAGS if urgent}
 RED_FLAG_LABELS = {key: question for key, question, _ in RED_FLAGS}
+# The same questions in CLINICAL.md's words, for the practitioner's summary of the intake.
+RED_FLAG_CLINICAL = {
+    "weight_loss": "Unexplained weight loss",
+    "fever": "Fever, chills or night sweats",
+    "cancer": "History of cancer",
+    "night_pain": "Severe night pain, or pain worse lying down",
+    "trauma": "Recent significant trauma",
+    "steroids": "Long-term steroid use or osteoporosis",
+    "immune": "IV drug use or immunosuppression",
+    "new_after_50": "New pain after age 50",
+    "saddle": "Saddle-area numbness or tingling",
+    "bladder_bowel": "New bladder or bowel problems",
+    "leg_weakness": "Progressive weakness or numbness in the legs",
+}
 
 # The health step's yes/no questions, each answering the patient's safety flag of its name
 # (Patient.CONDITION_FLAGS, in that order).
@@ -275,6 +289,12 @@ class Intake(models.Model):
         """The red flags answered yes, in the order they are asked."""
         step = self.answers.get("red_flags", {})
         return [key for key, _, _ in RED_FLAGS if step.get(key) == "yes"]
+
+    def red_flags_in_words(self):
+        """The red flags recorded at submission, urgent first, as [(CLINICAL.md's words,
+        urgent)]: for the practitioner's summary and the queue."""
+        flags = [(RED_FLAG_CLINICAL[key], key in URGENT_FLAGS) for key in self.red_flags]
+        return sorted(flags, key=lambda flag: not flag[1])
 
     def answered_urgent(self):
         return bool(URGENT_FLAGS.intersection(self.answered_red_flags()))

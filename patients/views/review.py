@@ -10,12 +10,11 @@ from django.views.decorators.http import require_POST
 from audit import trail
 from audit.models import AuditEvent
 from core.transactions import retry_on_conflict
-from patients import bodymap
 from patients.access import get_patient_for_user
 from patients.actions import accept_intake
-from patients.forms import RedFlagReviewForm, answer_sections
+from patients.forms import RedFlagReviewForm
+from patients.intake_summary import readable_sections, summarise
 from patients.models import Intake, RedFlagReview
-from patients.models.intake import RED_FLAG_LABELS, URGENT_FLAGS
 
 
 @permission_required("patients.view_intake", raise_exception=True)
@@ -31,22 +30,22 @@ def intake_queue(request):
 
 def get_intake(request, patient_uuid, intake_id, perm="patients.view_intake"):
     patient = get_patient_for_user(request, patient_uuid, perm=perm)
-    return get_object_or_404(
+    intake = get_object_or_404(
         Intake.objects.select_related("consent_version", "red_flag_review__reviewed_by"),
         pk=intake_id,
         patient=patient,
     )
+    intake.patient = patient  # the one fetched and checked, not a second query for it
+    return intake
 
 
 def render_review(request, intake, review_form=None, status=200):
-    answers = intake.answers
-    flags = intake.red_flags if intake.status != "started" else []
+    summary = summarise(intake)
     context = {
         "patient": intake.patient,
         "intake": intake,
-        "sections": answer_sections(answers),
-        "regions": [bodymap.LABELS[key] for key in answers.get("pain", {}).get("regions", [])],
-        "red_flags": [(RED_FLAG_LABELS[key], key in URGENT_FLAGS) for key in flags],
+        "summary": summary,
+        "sections": readable_sections(intake.answers, age=summary.age),
         "review_form": review_form
         or RedFlagReviewForm(instance=RedFlagReview.for_intake(intake, request.user)),
     }

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.test import RequestFactory
 
-from patients.models import Patient
+from patients.models import Intake, Patient
 from sessions.models import SessionPoint, TreatmentSession
 from staff.models import PractitionerProfile
 from staff.roles import CLINIC_ADMINS, PRACTITIONERS
@@ -42,6 +42,9 @@ def test_it_creates_two_practitioners_an_admin_and_the_patients(debug):
     assert list(admin.groups.values_list("name", flat=True)) == [CLINIC_ADMINS]
     assert admin.is_staff and not admin.is_superuser
     assert Patient.objects.count() == 30
+    # Each sent intake's consent has an address, as a submission records it.
+    sent = Intake.objects.exclude(status="started")
+    assert sent.exists() and not sent.filter(consent_ip=None).exists()
 
 
 def test_running_it_again_creates_no_duplicates_and_the_password_still_works(debug):

@@ -61,6 +61,25 @@ def test_the_queue_puts_urgent_first_then_other_red_flags_then_the_rest(
     assert all("not reviewed" not in card for card in cards[2:])
 
 
+def test_each_card_names_its_red_flags_in_clinical_words_urgent_first(
+    practitioner_client, practitioner
+):
+    SubmittedIntakeFactory(
+        patient=InvitedPatientFactory(given_name="Uma", family_name="Urgent", unassigned=True),
+        red_flags={"fever": "yes", "leg_weakness": "yes"},
+    )
+    card = practitioner_client.get(QUEUE).content.decode().split('<li class="card')[1]
+    assert (
+        "<strong>Progressive weakness or numbness in the legs</strong>; "
+        "Fever, chills or night sweats</p>"
+    ) in card
+
+
+def test_a_card_without_red_flags_names_none(practitioner_client, plain):
+    card = practitioner_client.get(QUEUE).content.decode().split('<li class="card')[1]
+    assert "intake-queue-flags" not in card
+
+
 def test_the_queue_leaves_out_intakes_being_filled_in_and_accepted(
     practitioner_client, practitioner
 ):
