@@ -96,12 +96,16 @@ class SessionForm(NoControlCharacters, forms.ModelForm):
                                                "herbal_formula", "advice"]),
     ]  # fmt: skip
 
-    def sections(self):
-        """The folding sections: (key, title, bound fields, open because of an error)."""
+    def sections(self, opened=()):
+        """The folding sections: (key, title, bound fields, open), open if its key is in
+        `opened` or one of its fields has an error."""
         return [
-            (key, title, [self[name] for name in names], any(self[n].errors for n in names))
+            (
+                key, title, [self[name] for name in names],
+                key in opened or any(self[n].errors for n in names),
+            )
             for key, title, names in self.SECTIONS
-        ]
+        ]  # fmt: skip
 
     def changed_fields_against(self, stored):
         """The names of the fields whose cleaned values differ from the note `stored`."""

@@ -6,7 +6,7 @@ simple queries.
 """
 
 from django.db import models
-from django.db.models import F, Q, Window
+from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 
 NRS_MEASURES = [
@@ -151,6 +151,20 @@ class OutcomeReading(models.Model):
         return f"{self.get_measure_display()}: {self.value} on {self.taken_on}"
 
 
+class PsfsActivityQuerySet(models.QuerySet):
+    def for_story(self):
+        """The activities in their order, each with its rating at intake (baseline) and
+        its latest check-in rating (latest, latest_on; None before the first check-in),
+        for the session form's story panel: one query."""
+        ratings = PsfsRating.objects.filter(activity=OuterRef("pk"))
+        latest = ratings.filter(checkin__isnull=False).order_by("-taken_on", "-id")
+        return self.annotate(
+            baseline=Subquery(ratings.filter(intake__isnull=False).values("value")[:1]),
+            latest=Subquery(latest.values("value")[:1]),
+            latest_on=Subquery(latest.values("taken_on")[:1]),
+        ).order_by("position", "id")
+
+
 class PsfsActivity(models.Model):
     """An activity the patient named at intake, re-rated at every check-in."""
 
@@ -159,6 +173,8 @@ class PsfsActivity(models.Model):
     )
     name = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField()
+
+    objects = PsfsActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "PSFS activity"

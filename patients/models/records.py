@@ -6,14 +6,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import JSONObject, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit import trail
 from core.constraints import CheckConstraintsInPython
+from patients.models.readings import CHECKIN_SCORES
 from staff.roles import PRACTITIONERS
 
 phone_validator = RegexValidator(
@@ -82,6 +83,37 @@ class PatientQuerySet(models.QuerySet):
         sessions = apps.get_model("treatment_sessions", "TreatmentSession").objects
         last = sessions.filter(patient=OuterRef("pk")).order_by("-started_at")
         return self.annotate(last_visit=Subquery(last.values("started_at")[:1]))
+
+    def for_story(self, before, excluding=None):
+        """The patients with what the session form's story panel shows beside a note
+        started at `before` (the note of pk `excluding`, or a new one), in one query: the
+        summary (phase, baseline and latest average pain), the accepted intake's pain
+        answers (story_pain), the latest check-in (story_checkin: its scores, and taken_on
+        as an ISO date) and the earlier note the panel shows (story_note, with
+        story_note_uuid and story_note_at): the latest signed one started before it, else
+        the latest of any status."""
+        Intake = apps.get_model("patients", "Intake")
+        CheckIn = apps.get_model("patients", "CheckIn")
+        TreatmentSession = apps.get_model("treatment_sessions", "TreatmentSession")
+        accepted = Intake.objects.filter(patient=OuterRef("pk"), status="accepted")
+        checkin = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-taken_on", "-id")
+        scores = {name: name for name in ("taken_on", *CHECKIN_SCORES)}
+        earlier = TreatmentSession.objects.filter(
+            patient=OuterRef("pk"), started_at__lt=before
+        ).exclude(pk=excluding)
+        note = earlier.order_by(
+            Case(When(status="signed", then=Value(0)), default=Value(1)), "-started_at", "-id"
+        )
+        note_row = JSONObject(
+            number="session_number", status="status", assessment="assessment", plan="plan"
+        )
+        return self.select_related("summary").annotate(
+            story_pain=Subquery(accepted.values("answers__pain")[:1]),
+            story_checkin=Subquery(checkin.values(row=JSONObject(**scores))[:1]),
+            story_note=Subquery(note.values(row=note_row)[:1]),
+            story_note_uuid=Subquery(note.values("uuid")[:1]),
+            story_note_at=Subquery(note.values("started_at")[:1]),
+        )
 
     def search(self, text):
         """Every word must match a name, the email or the phone number."""

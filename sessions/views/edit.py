@@ -28,6 +28,7 @@ from sessions.models import (
     TreatmentSession,
     typed_codes,
 )
+from sessions.story import story
 from sessions.views.notes import CHANGE, refuse
 from sessions.views.points import point_json
 
@@ -61,6 +62,7 @@ def session_edit(request, patient_uuid, session_uuid):
 
 def edit_session(request, session, point_rows, repeated=None):
     patient = session.patient
+    started_at = session.started_at  # as stored: the form's changes to it come later
     protocols = list(Protocol.objects.for_user(request.user))
     data = request.POST if request.method == "POST" else None
     action = request.POST.get("action", "")
@@ -110,9 +112,12 @@ def edit_session(request, session, point_rows, repeated=None):
                 return redirect(session.get_absolute_url() + "?saved=draft")
     if data is not None:  # the boxes as they were posted, whatever else was wrong
         acknowledged = set(data.getlist("acknowledge"))
+    told = story(patient, started_at, session.pk)
+    # A repeat visit opens the SOAP notes: today's note is written against the last one.
+    opened = {"soap"} if told["note"] else set()
     context = {
         "patient": patient, "session": session, "form": form, "points": points,
-        "sections": form.sections(), "adverse_events": adverse_events,
+        "sections": form.sections(opened), "adverse_events": adverse_events, "story": told,
         "protocols": protocols, "protocol_data": protocol_data(protocols),
         "repeated": repeated, "cautions": cautions, "acknowledged": acknowledged,
         "version": version, "conflict": status == 409,

@@ -207,6 +207,8 @@ def test_the_edit_page_query_count_does_not_grow_with_the_points(
     # formset's rows with their catalogue points (once, however often the formset asks:
     # it was once a query a form), 9 the codes they name, 10 those catalogue points,
     # 11 the adverse events, 12 the cautions already acknowledged (issue 13: their boxes
-    # are shown ticked).
-    with django_assert_num_queries(12):
+    # are shown ticked), 13 the patient's story beside the note (the patient with summary,
+    # intake, latest check-in and earlier note) and 14 their PSFS activities with ratings
+    # (issue 15; test_story_panel.py).
+    with django_assert_num_queries(14):
         assert practitioner_client.get(edit_url(session)).status_code == 200
