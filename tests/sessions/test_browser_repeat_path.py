@@ -9,6 +9,8 @@ paths; the tests hold each path at or below those numbers:
 - keyboard only: 0 clicks, 9 keystrokes;
 - mouse and keyboard with a word in the SOAP subjective: 4 clicks, 9 keystrokes (the
   SOAP section then started folded, a click to open it).
+With the story panel, and the SOAP section open on a repeat visit: 2 + 3, 0 + 9 and
+3 + 9, which the last test now holds (one click fewer).
 """
 
 import datetime
@@ -115,11 +117,12 @@ def test_the_keyboard_only_path_is_9_keystrokes(live_server, page, last_weeks_tr
     assert counted.clicks == 0 and counted.keystrokes <= 9
 
 
-def test_a_word_in_the_subjective_costs_at_most_4_clicks_and_9_keystrokes(
+def test_a_word_in_the_subjective_costs_at_most_3_clicks_and_9_keystrokes(
     live_server, page, last_weeks_treatment
 ):
     counted = open_patient(page, live_server, last_weeks_treatment)
     counted.click(page.get_by_role("link", name="Log session"))
+    expect(page.get_by_label("Pain now, before (0-10)")).to_be_focused()
     counted.type("6")
     counted.press("Tab")
     counted.type("4")
@@ -130,4 +133,4 @@ def test_a_word_in_the_subjective_costs_at_most_4_clicks_and_9_keystrokes(
     counted.type("Easier")
     counted.click(page.get_by_role("button", name="Save draft", exact=True))
     assert_saved(page, last_weeks_treatment, counted, subjective="Easier")
-    assert counted.clicks <= 4 and counted.keystrokes <= 9
+    assert counted.clicks <= 3 and counted.keystrokes <= 9  # 4 before the SOAP opened
