@@ -1,14 +1,14 @@
 // The point picker on the session form: type-ahead search, chips with a side toggle,
 // whole protocols in one action, a live needle count, and Ctrl+Enter to save the draft;
-// the patient's story folded on a narrow screen.
+// the patient's story folded on a phone.
 // Without this script the same form works as a plain formset.
 (function () {
   "use strict";
 
-  // The patient's story is open beside the form on a wide screen (Bootstrap's xl) and
-  // folded above it on a narrower one, where the form comes first.
+  // The patient's story is open beside the form on a wide screen (Bootstrap's xl), open
+  // above it on a tablet (md), and folded above it on a phone, where the form comes first.
   const story = document.getElementById("story");
-  if (story && !window.matchMedia("(min-width: 1200px)").matches) story.open = false;
+  if (story && !window.matchMedia("(min-width: 768px)").matches) story.open = false;
 
   const form = document.getElementById("session-form");
   if (!form) return;

@@ -1,6 +1,6 @@
 """The patient's story beside the note, in a real Chromium: open in a column beside the
-form on a desktop, folded above the form on a narrow screen (and opened by keyboard
-there), with no serious or critical axe violation either way."""
+form on a desktop, open above it on a tablet, folded above it on a phone (and opened by
+keyboard there), with no serious or critical axe violation at any of the three."""
 
 import datetime
 
@@ -89,5 +89,20 @@ def test_on_a_narrow_screen_the_story_is_folded_above_the_form(
     story.locator("summary").focus()
     page.keyboard.press("Enter")  # opens it
     expect(story.get_by_text("Qi stagnation, easing")).to_be_visible()
+    assert serious_violations(page) == []
+    assert console_errors == []
+
+
+def test_on_a_tablet_the_story_is_open_above_the_form(
+    live_server, page, repeat_patient, console_errors
+):
+    page.set_viewport_size({"width": 1024, "height": 1366})
+    open_form(page, live_server, repeat_patient)
+    story = page.locator("#story")
+    expect(story).to_have_attribute("open", "")
+    expect(story.get_by_text("Qi stagnation, easing")).to_be_visible()
+    panel, form = boxes(page)
+    assert panel["bottom"] <= form["top"]
+    expect(page.get_by_label("Pain now, before (0-10)")).to_be_focused()
     assert serious_violations(page) == []
     assert console_errors == []
