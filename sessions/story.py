@@ -9,16 +9,19 @@ from datetime import date
 from django.urls import reverse
 
 from patients import bodymap
+from patients.forms.intake import SINCE
 from patients.models import Patient
 from patients.scoring import improvement_percent, psfs_score, responder_category
 from patients.stepper import phase_stepper
+
+SINCE_LABELS = dict(SINCE)  # how long the pain has lasted, as the intake asked it
 
 
 def story(patient, before, excluding=None):
     """The panel's parts beside a note of `patient` started at `before` (the saved note of
     pk `excluding`, or a new one): phase (the stepper's), the earlier note, the latest
-    check-in and its change since the intake, the PSFS activities, the intake's complaint
-    and pain areas, and the safety flags."""
+    check-in and its change since the intake, the PSFS activities, the intake's complaint,
+    how long the pain has lasted and its areas, and the safety flags."""
     row = Patient.objects.for_story(before, excluding).get(pk=patient.pk)
     summary = getattr(row, "summary", None)
     activities = list(row.psfs_activities.for_story())
@@ -29,9 +32,10 @@ def story(patient, before, excluding=None):
         "note": earlier_note(row),
         "checkin": latest_checkin(row.story_checkin, summary),
         "psfs": psfs(activities),
+        "intake_at": row.story_intake_at,
         "complaint": pain.get("complaint", ""),
+        "since": SINCE_LABELS.get(pain.get("since"), ""),
         "areas": [bodymap.LABELS[key] for key in pain.get("regions", []) if key in bodymap.LABELS],
-        "has_intake": row.story_pain is not None,
         "flags": row.safety_flags,
         "safety_notes": row.safety_notes,
     }
@@ -81,7 +85,6 @@ def psfs(activities):
             "name": activity.name,
             "baseline": activity.baseline,
             "latest": activity.latest,
-            "latest_on": activity.latest_on,
             "change": (
                 activity.latest - activity.baseline
                 if activity.latest is not None and activity.baseline is not None

@@ -154,14 +154,13 @@ class OutcomeReading(models.Model):
 class PsfsActivityQuerySet(models.QuerySet):
     def for_story(self):
         """The activities in their order, each with its rating at intake (baseline) and
-        its latest check-in rating (latest, latest_on; None before the first check-in),
+        its latest check-in rating (latest; None before the first check-in),
         for the session form's story panel: one query."""
         ratings = PsfsRating.objects.filter(activity=OuterRef("pk"))
         latest = ratings.filter(checkin__isnull=False).order_by("-taken_on", "-id")
         return self.annotate(
             baseline=Subquery(ratings.filter(intake__isnull=False).values("value")[:1]),
             latest=Subquery(latest.values("value")[:1]),
-            latest_on=Subquery(latest.values("taken_on")[:1]),
         ).order_by("position", "id")
 
 

@@ -87,11 +87,11 @@ class PatientQuerySet(models.QuerySet):
     def for_story(self, before, excluding=None):
         """The patients with what the session form's story panel shows beside a note
         started at `before` (the note of pk `excluding`, or a new one), in one query: the
-        summary (phase, baseline and latest average pain), the accepted intake's pain
-        answers (story_pain), the latest check-in (story_checkin: its scores, and taken_on
-        as an ISO date) and the earlier note the panel shows (story_note, with
-        story_note_uuid and story_note_at): the latest signed one started before it, else
-        the latest of any status."""
+        summary (phase, baseline and latest average pain), the accepted intake's time and
+        pain answers (story_intake_at, story_pain), the latest check-in (story_checkin:
+        its scores, and taken_on as an ISO date) and the earlier note the panel shows
+        (story_note, with story_note_uuid and story_note_at): the latest signed one
+        started before it, else the latest of any status."""
         Intake = apps.get_model("patients", "Intake")
         CheckIn = apps.get_model("patients", "CheckIn")
         TreatmentSession = apps.get_model("treatment_sessions", "TreatmentSession")
@@ -102,12 +102,15 @@ class PatientQuerySet(models.QuerySet):
             patient=OuterRef("pk"), started_at__lt=before
         ).exclude(pk=excluding)
         note = earlier.order_by(
-            Case(When(status="signed", then=Value(0)), default=Value(1)), "-started_at", "-id"
+            Case(When(status=TreatmentSession.Status.SIGNED, then=Value(0)), default=Value(1)),
+            "-started_at",
+            "-id",
         )
         note_row = JSONObject(
             number="session_number", status="status", assessment="assessment", plan="plan"
         )
         return self.select_related("summary").annotate(
+            story_intake_at=Subquery(accepted.values("accepted_at")[:1]),
             story_pain=Subquery(accepted.values("answers__pain")[:1]),
             story_checkin=Subquery(checkin.values(row=JSONObject(**scores))[:1]),
             story_note=Subquery(note.values(row=note_row)[:1]),

@@ -27,12 +27,14 @@ def ago(days):
 
 
 def start_course(patient, practitioner):
-    """Ana's accepted intake 40 days ago: average pain 8, her complaint and two areas, three
-    PSFS activities rated 4, 3 and 6."""
+    """Ana's accepted intake 40 days ago: average pain 8, her complaint (for 1 to 5 years)
+    and two areas, three PSFS activities rated 4, 3 and 6."""
     intake = StartedCourseFactory(
         patient=patient, accepted_by=practitioner, on=days_ago(40),
         baseline__pain_average=8,
-        answers={"pain": {"complaint": COMPLAINT, "regions": ["lower_back", "buttock_l"]}},
+        answers={"pain": {
+            "complaint": COMPLAINT, "regions": ["lower_back", "buttock_l"], "since": "1y_5y",
+        }},
     )  # fmt: skip
     for position, (name, rating) in enumerate(
         [("Walking the dog", 4), ("Gardening", 3), ("Sitting through a film", 6)], start=1
@@ -165,7 +167,10 @@ def test_it_shows_each_psfs_activity_from_intake_to_latest(practitioner_client, 
 
 def test_it_shows_the_intakes_complaint_and_pain_areas(practitioner_client, patient, story):
     shown = panel(practitioner_client.get(new_url(patient)))
+    on = days_ago(40)
+    assert f"At intake ({on.day} {on:%b %Y})</h2>" in shown
     assert f"<dt>Main complaint</dt><dd>{COMPLAINT}</dd>" in shown
+    assert "<dt>Pain for</dt><dd>1 to 5 years</dd>" in shown
     assert "<dt>Pain areas</dt><dd>Lower back; Left buttock</dd>" in shown
 
 
