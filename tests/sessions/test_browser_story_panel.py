@@ -106,3 +106,17 @@ def test_on_a_tablet_the_story_is_open_above_the_form(
     expect(page.get_by_label("Pain now, before (0-10)")).to_be_focused()
     assert serious_violations(page) == []
     assert console_errors == []
+
+
+def test_a_first_visit_says_so_and_keeps_the_soap_notes_folded(live_server, page, browser_db):
+    lin = PractitionerFactory(username="lin", first_name="Lin", last_name="Zhao")
+    patient = PatientFactory(given_name="Ana", family_name="Silva", practitioner=lin)
+    StartedCourseFactory(patient=patient, accepted_by=lin, on=days_ago(2))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    open_form(page, live_server, patient)
+    story = page.locator("#story")
+    expect(
+        story.get_by_text("No earlier note: this is the patient's first session.")
+    ).to_be_visible()
+    expect(page.get_by_label("Subjective")).to_be_hidden()
+    assert serious_violations(page) == []
