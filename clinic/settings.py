@@ -25,6 +25,10 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_url_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 CLINIC_NAME = env_str("CLINIC_NAME", "Acupuncture Clinic")
+# The letterhead of the progress report (patients/views/report.py); blank ones are left out.
+CLINIC_ADDRESS = env_str("CLINIC_ADDRESS")
+CLINIC_PHONE = env_str("CLINIC_PHONE")
+CLINIC_EMAIL = env_str("CLINIC_EMAIL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -366,3 +370,9 @@ PHASE_RULES = {
     "psfs_level": env_int("CLINIC_RULE_PSFS_LEVEL", 7, minimum=0, maximum=10),
     "flare_percent": env_int("CLINIC_RULE_FLARE_PERCENT", 10, minimum=0, maximum=100),
 }
+
+# The report's PDF (django-weasyprint): its static files are read from disk by the static
+# files finders, not fetched over HTTP from this server.
+WEASYPRINT_BASEURL = "/"
+# WeasyPrint and fontTools log each step at INFO: noise, not news.
+LOGGING["loggers"] |= {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}}

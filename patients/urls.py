@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import access_log, links, progress, records, review
+from patients.views import access_log, links, progress, records, report, review
 
 app_name = "patients"
 urlpatterns = [
@@ -27,7 +27,8 @@ urlpatterns = [
     ),
     path("<uuid:patient_uuid>/access-log/", access_log.access_log, name="access_log"),
     path("<uuid:patient_uuid>/progress/", progress.patient_progress, name="progress"),
-    path("<uuid:patient_uuid>/report/", progress.patient_report, name="report"),
+    path("<uuid:patient_uuid>/report/", report.patient_report, name="report"),
+    path("<uuid:patient_uuid>/report.pdf", report.patient_report_pdf, name="report_pdf"),
     path("<uuid:patient_uuid>/phase/", progress.phase_change, name="phase_change"),
     path(
         "<uuid:patient_uuid>/suggestions/<int:suggestion_id>/accept/",

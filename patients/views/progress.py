@@ -1,8 +1,7 @@
-"""A patient's progress through the phases of care: charts, tables, suggestions, report."""
+"""A patient's progress through the phases of care: charts, tables, suggestions."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.transactions import retry_on_conflict
@@ -36,13 +35,6 @@ def context_for(patient, form=None):
 def patient_progress(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid)
     return render(request, "patients/progress.html", context_for(patient))
-
-
-def patient_report(request, patient_uuid):
-    patient = get_patient_for_user(request, patient_uuid)
-    context = context_for(patient)
-    context["printed_on"] = timezone.localdate()
-    return render(request, "patients/report.html", context)
 
 
 @require_POST
