@@ -1,13 +1,13 @@
-"""The progress page and the printable report: the charts' data, the summary against
-baseline (IMMPACT categories, CLINICAL.md section 1), treatment totals, the edge cases of a
-short history, and a query count that does not grow with the history."""
+"""The progress page: the charts' data, the summary against baseline (IMMPACT categories,
+CLINICAL.md section 1), treatment totals, the edge cases of a short history, and a query
+count that does not grow with the history. The report has its own (test_report.py)."""
 
 import pytest
 
 from patients.progress import change_phase
 from tests.factories import CheckInFactory, StartedCourseFactory
 from tests.html import page_text, progress_data, section_table, summary_value
-from tests.progress_helpers import day, days_ago, progress_url, report_url, today
+from tests.progress_helpers import day, days_ago, progress_url, today
 from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
 
@@ -205,18 +205,6 @@ def test_a_patient_with_no_readings_gets_a_page_that_says_so(practitioner_client
     assert chart["baseline"] is None and chart["phases"] == []
 
 
-def test_a_patient_with_a_session_but_no_accepted_intake_gets_a_report(
-    practitioner_client, practitioner, patient
-):
-    SessionOnDateFactory(
-        patient=patient, practitioner=practitioner, on=days_ago(1), pain_before=6, pain_after=3
-    )
-    response = practitioner_client.get(report_url(patient))
-    assert response.status_code == 200
-    assert summary_value(response, "Average pain") == "no baseline yet"
-    assert summary_value(response, "Sessions") == "1 session, 2 needles, 0 adverse events"
-
-
 def test_a_patient_with_only_an_intake_sees_the_baseline_and_no_change_yet(
     practitioner_client, practitioner, patient
 ):
@@ -273,31 +261,6 @@ def test_an_intake_without_an_average_pain_has_no_baseline_lines(
     assert chart["lines"] == {"p30": None, "p50": None}
 
 
-# The report
-
-
-def test_the_report_prints_the_same_summary_and_data(practitioner_client, history):
-    page = practitioner_client.get(progress_url(history))
-    report = practitioner_client.get(report_url(history))
-    assert report.status_code == 200
-    for term in ["Phase", "Average pain", "Change since baseline", "Sessions"]:
-        assert summary_value(report, term) == summary_value(page, term)
-    assert summary_value(report, "Change since baseline") == (
-        "4 points, 50 % better: substantial (IMMPACT categories)"
-    )
-    assert progress_data(report) == progress_data(page)
-    text = page_text(report)
-    assert "Ana Silva, born 17 May 1970" in text
-    assert f"printed {day(today())}" in text
-    assert "Change the phase" not in text
-
-
-def test_a_clinic_admin_may_read_the_report(admin_client_, history):
-    response = admin_client_.get(report_url(history))
-    assert response.status_code == 200
-    assert summary_value(response, "Sessions") == "2 sessions, 6 needles, 1 adverse event"
-
-
 # Queries
 
 
@@ -339,15 +302,3 @@ def test_the_progress_page_makes_the_same_queries_whatever_the_length_of_the_his
         response = practitioner_client.get(progress_url(patient))
     assert response.status_code == 200
     assert len(progress_data(response)["series"]["pain_average"]) == checkins + 1
-
-
-@pytest.mark.parametrize(("checkins", "sessions"), [(3, 2), (30, 20)])
-def test_the_report_makes_the_same_queries_whatever_the_length_of_the_history(
-    practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
-):
-    long_or_short_history(patient, practitioner, checkins, sessions)
-    # The progress page's 8 (see above).
-    with django_assert_num_queries(8):
-        response = practitioner_client.get(report_url(patient))
-    assert response.status_code == 200
-    assert summary_value(response, "Sessions").startswith(f"{sessions} sessions")

@@ -1,0 +1,314 @@
+"""The progress report on screen: a letter with the clinic's letterhead, the patient's name
+and date of birth, a narrative written from the data (the IMMPACT categories, CLINICAL.md
+section 1), the pain and function charts drawn on the server, the practitioner's name and
+qualification over a signature line, and the tables in an appendix that `?appendix=0` leaves
+out. Who may read it, what is audited, and a query count that does not grow."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from patients.progress import change_phase, progress
+from patients.report import narrative
+from patients.report_charts import function_chart, pain_chart
+from staff.models import PractitionerProfile
+from tests.factories import CheckInFactory, StartedCourseFactory
+from tests.html import html, page_text
+from tests.progress_helpers import day, days_ago, progress_url, report_url, today
+from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
+
+
+def sentences(patient):
+    return narrative(patient, progress(patient))
+
+
+def pain_sentence(patient):
+    return next(s for s in sentences(patient) if s.startswith(("Average pain", "There is no base")))
+
+
+def course_with_pain(patient, by, baseline, latest, on=28):
+    StartedCourseFactory(
+        patient=patient, accepted_by=by, on=days_ago(on), baseline__pain_average=baseline
+    )
+    CheckInFactory(patient=patient, taken_on=days_ago(7), pain_average=latest)
+
+
+# The narrative, for known data
+
+
+def test_the_narrative_of_four_weeks_of_care(patient, history):
+    assert sentences(history) == [
+        f"Ana Silva started care on {day(days_ago(28))}, 4 weeks ago, and is now in phase 2 of "
+        f"3, build confidence in movement (since {day(days_ago(13))}).",
+        "There have been 2 treatment sessions.",
+        f"Average pain over the past week was 8 out of 10 at the intake and 4 on "
+        f"{day(days_ago(7))}: 4 points (50 %) better, which the IMMPACT categories count as a "
+        f"substantial improvement.",
+        f"The PEG score (pain, and its interference with enjoyment of life and general "
+        f"activity; lower is better) was 7.0 at the intake and 4.7 on {day(days_ago(7))}: 2.3 "
+        f"points (33 %) better, which the IMMPACT categories count as a moderate improvement.",
+        f"The PSFS mean (activities the patient chose, each rated from 0, unable, to 10, as "
+        f"before the problem; higher is better) was 3.0 at the intake and 6.0 on "
+        f"{day(days_ago(7))}: up 3.0 points, beyond the change of about 2 points that "
+        f"measurement noise can explain.",
+        "1 adverse event was recorded; the treatment notes give the details.",
+    ]
+
+
+def test_pain_down_by_at_least_30_per_cent_is_a_moderate_improvement(patient, practitioner):
+    course_with_pain(patient, practitioner, baseline=10, latest=6)
+    assert pain_sentence(patient).endswith(
+        ": 4 points (40 %) better, which the IMMPACT categories count as a moderate improvement."
+    )
+
+
+def test_pain_down_by_at_least_50_per_cent_is_a_substantial_improvement(patient, practitioner):
+    course_with_pain(patient, practitioner, baseline=8, latest=4)
+    assert pain_sentence(patient).endswith(
+        ": 4 points (50 %) better, which the IMMPACT categories count as a substantial improvement."
+    )
+
+
+def test_pain_down_by_less_than_10_per_cent_is_no_change(patient, practitioner):
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, baseline__pain_average=8)
+    CheckInFactory(patient=patient, pain_average=8)
+    assert pain_sentence(patient).endswith(
+        ": the same, which the IMMPACT categories count as no change."
+    )
+
+
+def test_pain_above_its_baseline_is_worse(patient, practitioner):
+    course_with_pain(patient, practitioner, baseline=4, latest=6)
+    assert pain_sentence(patient) == (
+        f"Average pain over the past week was 4 out of 10 at the intake and 6 on "
+        f"{day(days_ago(7))}: 2 points (50 %) worse, which the IMMPACT categories count as worse."
+    )
+
+
+def test_from_a_baseline_of_0_a_rise_is_worse_without_a_per_cent(patient, practitioner):
+    course_with_pain(patient, practitioner, baseline=0, latest=1)
+    assert pain_sentence(patient).endswith(
+        ": 1 point worse, which the IMMPACT categories count as worse."
+    )
+
+
+def test_without_a_baseline_no_change_is_given(patient, practitioner):
+    SessionOnDateFactory(patient=patient, practitioner=practitioner, on=days_ago(1))
+    assert sentences(patient) == [
+        "Ana Silva's course of care has not started: it starts when the intake is accepted.",
+        "There has been 1 treatment session.",
+        "There is no baseline for average pain (it comes from the accepted intake), so no "
+        "change can be given.",
+        "No adverse events were recorded.",
+    ]
+
+
+def test_with_only_the_intake_there_is_no_later_reading(patient, practitioner):
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(3))
+    said = sentences(patient)
+    assert said[0] == (
+        f"Ana Silva started care on {day(days_ago(3))}, 3 days ago, and is now in phase 1 of 3, "
+        f"calm things down (since {day(days_ago(3))})."
+    )
+    assert said[2] == (
+        "Average pain over the past week was 8 out of 10 at the intake; there is no later "
+        "reading yet."
+    )
+    assert not any(s.startswith(("The PEG", "The PSFS")) for s in said)
+
+
+def test_a_psfs_rise_under_2_is_within_measurement_noise(patient, practitioner):
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, baseline__psfs="3.00")
+    CheckInFactory(patient=patient, psfs="4.50")
+    psfs = next(s for s in sentences(patient) if s.startswith("The PSFS"))
+    assert psfs.endswith(": up 1.5 points, within the change of about 2 points that "
+                         "measurement noise can explain.")  # fmt: skip
+
+
+# The charts
+
+
+def test_the_pain_chart_has_the_phases_as_bands_and_dates_as_day_and_month(history):
+    chart = pain_chart(progress(history)["chart"])
+    assert chart.startswith('<svg class="report-chart"')
+    assert chart.count("<rect") == 2 + 2  # two phase bands, and their two legend swatches
+    assert "2. Build confidence in movement" in chart
+    assert len(re.findall(r">\d{1,2} [A-Z][a-z]{2}</text>", chart)) == 6  # "25 Nov" ticks
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", chart)
+    legend = ["Average pain (check-ins)", "Baseline", "30 % better", "50 % better"]
+    legend += ["Phase 1: calm things down", "Phase 2: build confidence in movement"]
+    for label in legend:
+        assert label in chart
+    # The three check-ins joined by one line, their three points, the intake's diamond.
+    assert chart.count("<polyline") == 1
+    assert 'fill="#0d6efd"' in chart
+
+
+def test_a_chart_with_nothing_to_draw_is_left_out(patient, practitioner):
+    SessionOnDateFactory(patient=patient, practitioner=practitioner, on=days_ago(1))
+    chart = progress(patient)["chart"]
+    assert function_chart(chart) == ""
+    assert pain_chart(chart).startswith("<svg")
+
+
+# The page
+
+
+def test_the_report_is_a_letter_from_the_clinic(practitioner_client, history, settings):
+    settings.CLINIC_NAME = "Orchard Acupuncture"
+    settings.CLINIC_ADDRESS = "12 Orchard Lane, Bristol BS1 4AB"
+    settings.CLINIC_PHONE = "0117 496 0123"
+    settings.CLINIC_EMAIL = "hello@orchard.example"
+    PractitionerProfile.objects.filter(user__username="lin").update(
+        display_name="Lin Zhao", qualification="BSc Acupuncture, MBAcC"
+    )
+    response = practitioner_client.get(report_url(history))
+    assert response.status_code == 200
+    text = page_text(response)
+    assert (
+        "Orchard Acupuncture 12 Orchard Lane, Bristol BS1 4AB Telephone 0117 496 0123 "
+        "hello@orchard.example Progress report"
+    ) in text
+    assert "Patient Ana Silva, born 17 May 1970" in text
+    assert "Practitioner Lin Zhao, BSc Acupuncture, MBAcC" in text
+    assert f"Date {day(today())}" in text
+    assert " ".join(sentences(history)) in text
+    assert "Lin Zhao BSc Acupuncture, MBAcC Orchard Acupuncture" in text  # under the line
+    assert 'class="signature-line"' in html(response)
+    assert html(response).count('<svg class="report-chart"') == 2
+
+
+def test_the_report_leaves_out_blank_contact_details(practitioner_client, history, settings):
+    settings.CLINIC_ADDRESS = settings.CLINIC_PHONE = settings.CLINIC_EMAIL = ""
+    text = page_text(practitioner_client.get(report_url(history)))
+    assert "Telephone" not in text
+
+
+def test_the_report_has_a_print_button_a_back_link_and_a_pdf_link(practitioner_client, history):
+    page = html(practitioner_client.get(report_url(history)))
+    assert '<button type="button" class="btn btn-primary" id="print-report">Print</button>' in page
+    assert f'href="{progress_url(history)}">Back to progress</a>' in page
+    pdf = reverse("patients:report_pdf", kwargs={"patient_uuid": history.uuid})
+    assert f'href="{pdf}">Download PDF</a>' in page
+    assert "/static/patients/report.js" in page
+    assert "<script>" not in page and " style=" not in page  # the CSP allows neither
+
+
+def test_the_tables_are_in_the_appendix_unless_left_out(practitioner_client, history):
+    page = html(practitioner_client.get(report_url(history)))
+    assert 'id="appendix-heading"' in page and 'id="pain-table"' in page
+    assert 'id="include-tables" checked' in page
+
+    page = html(practitioner_client.get(report_url(history) + "?appendix=0"))
+    assert 'id="appendix-heading"' not in page and 'id="pain-table"' not in page
+    assert 'id="include-tables">' in page  # unticked
+    pdf = reverse("patients:report_pdf", kwargs={"patient_uuid": history.uuid})
+    assert f'href="{pdf}?appendix=0"' in page
+
+
+def test_the_checkbox_sends_a_0_then_a_1_and_the_last_counts(practitioner_client, history):
+    page = html(practitioner_client.get(report_url(history) + "?appendix=0&appendix=1"))
+    assert 'id="pain-table"' in page
+
+
+def test_a_value_other_than_0_keeps_the_tables(practitioner_client, history):
+    response = practitioner_client.get(report_url(history) + "?appendix=%3Cb%3E")
+    assert response.status_code == 200
+    assert 'id="pain-table"' in html(response)
+
+
+def test_the_appendix_lists_the_readings(practitioner_client, history):
+    page = html(practitioner_client.get(report_url(history)))
+    table = page.split('id="pain-table"')[1].split("</table>")[0]
+    assert (
+        f"<tr><td>{day(days_ago(28))}</td><td>intake</td><td>8</td><td></td><td></td></tr>" in table
+    )
+    assert (
+        f"<tr><td>{day(days_ago(27))}</td><td>session</td><td></td><td>7</td><td>4</td></tr>"
+        in table
+    )
+
+
+def test_a_patient_without_readings_gets_a_report(practitioner_client, patient):
+    response = practitioner_client.get(report_url(patient))
+    assert response.status_code == 200
+    assert "No readings yet: they come from the intake, check-ins and sessions." in page_text(
+        response
+    )
+
+
+# Who may read it
+
+
+def test_the_anonymous_visitor_is_sent_to_log_in(client, patient):
+    response = client.get(report_url(patient))
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_staff_without_a_role_are_refused(outsider_client, patient):
+    assert outsider_client.get(report_url(patient)).status_code == 403
+
+
+def test_a_report_of_no_such_patient_is_not_found(practitioner_client, db):
+    url = reverse(
+        "patients:report", kwargs={"patient_uuid": "00000000-0000-0000-0000-000000000000"}
+    )
+    assert practitioner_client.get(url).status_code == 404
+
+
+def test_a_clinic_admin_may_read_the_report(admin_client_, history):
+    response = admin_client_.get(report_url(history))
+    assert response.status_code == 200
+    assert "1 adverse event was recorded" in page_text(response)
+
+
+def test_reading_the_report_is_audited_and_never_cached(practitioner_client, history):
+    response = practitioner_client.get(report_url(history))
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.patient_uuid, event.user.username) == ("view", history.uuid, "lin")
+    assert "no-store" in response["Cache-Control"]
+
+
+# Queries
+
+
+def long_or_short_history(patient, by, checkins, sessions):
+    StartedCourseFactory(patient=patient, accepted_by=by, on=days_ago(400))
+    for n in range(checkins):
+        CheckInFactory(
+            patient=patient,
+            taken_on=days_ago(390 - 7 * n),
+            pain_average=7 - n % 4,
+            peg="5.33",
+            psfs="4.00",
+            confidence=5,
+        )
+    for n in range(sessions):
+        session = SessionOnDateFactory(
+            patient=patient,
+            practitioner=by,
+            on=days_ago(395 - 7 * n),
+            points=["ST36", ("GV20", "M")],
+        )
+        if n % 5 == 0:
+            AdverseEventFactory(session=session)
+    change_phase(patient, 2, days_ago(300), by)
+    change_phase(patient, 3, days_ago(200), by)
+
+
+@pytest.mark.parametrize(("checkins", "sessions"), [(3, 2), (50, 70)])
+def test_the_report_makes_the_same_queries_whatever_the_length_of_the_history(
+    practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
+):
+    long_or_short_history(patient, practitioner, checkins, sessions)
+    # 1 the session, 2 the user, 3 permissions, 4 the patient with practitioner, profile
+    # and summary (sessions, needles, adverse events), 5 the audit event (insert), 6 the
+    # phase changes with who made them, 7 the readings.
+    with django_assert_num_queries(7):
+        response = practitioner_client.get(report_url(patient))
+    assert response.status_code == 200
+    assert f"There have been {sessions} treatment sessions." in page_text(response)
+    assert html(response).count("<tr><td>") >= checkins + sessions
