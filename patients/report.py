@@ -3,8 +3,8 @@ shows (`patients.progress.progress`), with the scores' changes and IMMPACT categ
 `patients.scoring` (CLINICAL.md sections 1 and 2).
 
     narrative(ana, progress(ana))
-    # ["Ana Silva started care on 4 Oct 2026, 8 weeks ago, and is now in phase 2 of 3, ...",
-    #  "There have been 6 treatment sessions.", ...]
+    # [["Ana Silva started care on 4 Oct 2026, 8 weeks ago, and is now in phase 2 of 3, ...",
+    #   "There have been 6 treatment sessions."], ["Average pain over the past week ...", ...]]
 """
 
 from decimal import Decimal
@@ -28,18 +28,23 @@ PSFS_DETECTABLE_CHANGE = Decimal(2)
 
 
 def narrative(patient, data, today=None):
-    """The report's sentences about `patient`, from `data` = progress(patient)."""
+    """The report's paragraphs about `patient`, each a list of sentences, from `data` =
+    progress(patient): the course and its sessions; the scores against their baseline;
+    adverse events."""
     today = today or timezone.localdate()
-    sentences = [_course(patient, data, today), _sessions(data["totals"]["sessions"])]
-    sentences.append(_pain(data))
+    totals = data["totals"]
+    scores = [_pain(data)]
     peg = _first_and_latest(data["readings"], "peg")
     if peg:
-        sentences.append(_peg(*peg))
+        scores.append(_peg(*peg))
     psfs = _first_and_latest(data["readings"], "psfs")
     if psfs:
-        sentences.append(_psfs(*psfs))
-    sentences.append(_adverse_events(data["totals"]["adverse_events"]))
-    return sentences
+        scores.append(_psfs(*psfs))
+    return [
+        [_course(patient, data, today), _sessions(totals["sessions"])],
+        scores,
+        [_adverse_events(totals["adverse_events"])],
+    ]
 
 
 def _course(patient, data, today):

@@ -1,9 +1,13 @@
 """In a real Chromium: the progress report on screen, with its charts drawn on the server;
-axe finds nothing serious, the Print button opens the browser's print, the checkbox leaves
-the tables out, and Back goes to the progress page; no console errors."""
+axe finds nothing serious, the Print button opens the browser's print, which has the
+patient's name and the page number on every page, the checkbox leaves the tables out, and
+Back goes to the progress page; no console errors."""
+
+import io
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser_helpers import serious_violations
 from tests.factories import PASSWORD
@@ -34,6 +38,16 @@ def test_the_report_on_screen(live_server, page, ana, console_errors):
     page.evaluate("window.print = () => { document.documentElement.dataset.printed = 'yes'; }")
     page.get_by_role("button", name="Print").click()
     expect(page.locator("html")).to_have_attribute("data-printed", "yes")
+
+    # What the browser prints: the name and page number on every page of the tables too.
+    page.emulate_media(media="print")
+    printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages
+    assert len(printed) > 2
+    for number, sheet in enumerate(printed, start=1):
+        text = sheet.extract_text()
+        assert "Ana Silva, born 17 May 1970" in text
+        assert f"Page {number} of {len(printed)}" in text
+    page.emulate_media(media="screen")
 
     page.get_by_label("Include the tables").uncheck()
     page.get_by_role("button", name="Update").click()

@@ -21,7 +21,10 @@ from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
 
 def sentences(patient):
-    return narrative(patient, progress(patient))
+    """The narrative's sentences, its paragraphs run together."""
+    return [
+        sentence for paragraph in narrative(patient, progress(patient)) for sentence in paragraph
+    ]
 
 
 def pain_sentence(patient):
@@ -38,7 +41,9 @@ def course_with_pain(patient, by, baseline, latest, on=28):
 # The narrative, for known data
 
 
-def test_the_narrative_of_four_weeks_of_care(patient, history):
+def test_the_narrative_of_four_weeks_of_care_in_three_paragraphs(patient, history):
+    paragraphs = narrative(history, progress(history))
+    assert [len(paragraph) for paragraph in paragraphs] == [2, 3, 1]
     assert sentences(history) == [
         f"Ana Silva started care on {day(days_ago(28))}, 4 weeks ago, and is now in phase 2 of "
         f"3, build confidence in movement (since {day(days_ago(13))}).",
@@ -174,7 +179,8 @@ def test_the_report_is_a_letter_from_the_clinic(practitioner_client, history, se
     assert "Patient Ana Silva, born 17 May 1970" in text
     assert "Practitioner Lin Zhao, BSc Acupuncture, MBAcC" in text
     assert f"Date {day(today())}" in text
-    assert " ".join(sentences(history)) in text
+    for paragraph in narrative(history, progress(history)):
+        assert f'<p class="narrative">{" ".join(paragraph)}</p>' in html(response)
     assert "Lin Zhao BSc Acupuncture, MBAcC Orchard Acupuncture" in text  # under the line
     assert 'class="signature-line"' in html(response)
     assert html(response).count('<svg class="report-chart"') == 2
@@ -193,6 +199,8 @@ def test_the_report_has_a_print_button_a_back_link_and_a_pdf_link(practitioner_c
     pdf = reverse("patients:report_pdf", kwargs={"patient_uuid": history.uuid})
     assert f'href="{pdf}">Download PDF</a>' in page
     assert "/static/patients/report.js" in page
+    # The browser's print repeats this on every page (the PDF has margin boxes instead).
+    assert '<p class="running-head" aria-hidden="true"><span>' in page
     assert "<script>" not in page and " style=" not in page  # the CSP allows neither
 
 
