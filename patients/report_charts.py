@@ -91,7 +91,7 @@ def figure(name, title, chart, lines, references):
     svg = format_html(
         '<svg class="report-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
         'role="img" aria-labelledby="{}-chart-title">'
-        '<title id="{}-chart-title">{}: the values are in the appendix\'s tables</title>'
+        '<title id="{}-chart-title">{}</title>'
         '<g font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="11">{}{}{}{}{}</g>'
         "</svg>",
         WIDTH,
@@ -241,21 +241,23 @@ def _marker(kind, x, y, colour, size=3.5):
 
 
 def _legend(lines, references, phases):
-    items = []
+    """Two rows: what is drawn, then the phases behind it."""
+    drawn = []
     for line in lines:
         stroke = mark_safe("")
         if line.line:
             stroke = format_html(
                 '<line x1="2" y1="8" x2="26" y2="8" stroke="{}" stroke-width="2"/>', line.colour
             )
-        items.append((_swatch(stroke + _marker(line.marker, 14, 8, line.colour)), line.label))
+        drawn.append((_swatch(stroke + _marker(line.marker, 14, 8, line.colour)), line.label))
     for ref in references:
         dash = format_html(
             '<line x1="2" y1="8" x2="26" y2="8" stroke="{}" stroke-width="1.5" '
             'stroke-dasharray="6 4"/>',
             ref.colour,
         )
-        items.append((_swatch(dash), ref.label))
+        drawn.append((_swatch(dash), ref.label))
+    bands = []
     for number in sorted({band["phase"] for band in phases}):
         label = next(band["label"] for band in phases if band["phase"] == number)
         rect = format_html(
@@ -263,10 +265,15 @@ def _legend(lines, references, phases):
             BAND_FILL[number],
             GRID,
         )
-        items.append((_swatch(rect), f"Phase {number}: {label.lower()}"))
-    return format_html(
-        '<ul class="chart-legend">{}</ul>',
-        format_html_join("", "<li>{} {}</li>", items),
+        bands.append((_swatch(rect), f"Phase {number}: {label.lower()}"))
+    return mark_safe(
+        "".join(
+            format_html(
+                '<ul class="chart-legend">{}</ul>', format_html_join("", "<li>{} {}</li>", items)
+            )
+            for items in (drawn, bands)
+            if items
+        )
     )
 
 
