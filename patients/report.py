@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.template.defaultfilters import floatformat, pluralize
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
 from patients.scoring import improvement_percent, responder_category
 
@@ -152,4 +152,4 @@ def _score(value, places):
 
 
 def _day(date):
-    return format_date(date, "j M Y")
+    return date_format(date)  # DATE_FORMAT: "25 Nov 2026" (clinic/formats)
