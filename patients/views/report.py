@@ -3,11 +3,15 @@ with its tables in an appendix that can be left out (`?appendix=0`). The page on
 the PDF (WeasyPrint, through django-weasyprint) are one template; the PDF leaves out the
 page's buttons."""
 
+from urllib.parse import urlparse
+
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django_weasyprint.utils import DjangoURLFetcher
 from django_weasyprint.views import WeasyTemplateResponse
+from weasyprint.urls import URLFetchingError
 
 from audit import trail
 from audit.models import AuditEvent
@@ -16,6 +20,26 @@ from patients.progress import progress, readings_by_day
 from patients.report import narrative
 from patients.report_charts import function_chart, pain_chart
 from patients.views.progress import with_any
+
+
+class StaticFilesOnly(DjangoURLFetcher):
+    """What WeasyPrint may read for the report: the static files, from disk (django-weasyprint
+    finds them, hashed names too), and nothing else, whatever the page links: no other file
+    of the server's, no address on the network."""
+
+    def fetch(self, url, headers=None):
+        path = urlparse(url).path
+        if (
+            not url.startswith("file:")
+            or not path.startswith(settings.STATIC_URL)
+            or (".." in path or "%" in path)
+        ):
+            raise URLFetchingError(f"the report reads only static files, not {url}")
+        return super().fetch(url, headers)
+
+
+class ReportPDF(WeasyTemplateResponse):
+    url_fetcher_class = StaticFilesOnly
 
 
 def patient_report(request, patient_uuid):
@@ -45,7 +69,7 @@ def _render(request, patient, pdf):
     # The file name leaves the patient's name out: downloads folders and mail attachments
     # are not the place for it. The day and the start of the record's UUID tell files apart.
     filename = f"progress-report-{str(patient.uuid)[:8]}-{context['printed_on']:%Y-%m-%d}.pdf"
-    return WeasyTemplateResponse(request, "patients/report.html", context, filename=filename)
+    return ReportPDF(request, "patients/report.html", context, filename=filename)
 
 
 def report_context(patient, appendix):

@@ -6,10 +6,13 @@ audited as an export, never cached, and named without the patient's name."""
 import io
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from pypdf import PdfReader
+from weasyprint.urls import URLFetchingError
 
 from audit.models import AuditEvent
+from patients.views.report import StaticFilesOnly
 from tests.html import page_text
 from tests.patients.test_report import long_or_short_history
 from tests.progress_helpers import report_url, today
@@ -90,6 +93,22 @@ def test_the_download_is_audited_never_cached_and_named_without_the_patient(
     filename = f"progress-report-{str(history.uuid)[:8]}-{today():%Y-%m-%d}.pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
     assert "Silva" not in response["Content-Disposition"]
+
+
+def test_weasyprint_reads_the_static_files_from_disk_and_nothing_else(db):
+    fetcher = StaticFilesOnly()
+    css = fetcher.fetch(f"file://{static('patients/report.css')}")
+    assert b"@page" in css.read()
+    css.close()
+    for url in [
+        "file:///etc/passwd",
+        f"file://{static('patients/')}../../../etc/passwd",
+        f"file://{static('patients/')}%2e%2e/%2e%2e/etc/passwd",
+        f"http://127.0.0.1{static('patients/report.css')}",
+        "https://example.org/tracker.png",
+    ]:
+        with pytest.raises(URLFetchingError):
+            fetcher.fetch(url)
 
 
 def test_the_anonymous_visitor_is_sent_to_log_in(client, patient):
