@@ -23,6 +23,8 @@ CATEGORY_WORDS = {
     "moderate": "a moderate improvement",
     "substantial": "a substantial improvement",
 }
+# "60 %", never split over two lines.
+PER_CENT = "\N{NO-BREAK SPACE}%"
 # PSFS: a change of about 2 in the mean is beyond measurement noise (CLINICAL.md section 2).
 PSFS_DETECTABLE_CHANGE = Decimal(2)
 
@@ -138,7 +140,7 @@ def _change(points, percent, category, places):
         amount = "the same"
     else:
         size = _points(abs(points), places)
-        share = "" if percent is None else f" ({floatformat(abs(percent), 0)} %)"
+        share = "" if percent is None else f" ({floatformat(abs(percent), 0)}{PER_CENT})"
         amount = f"{size}{share} {'better' if points > 0 else 'worse'}"
     return f"{amount}, which the IMMPACT categories count as {CATEGORY_WORDS[category]}"
 

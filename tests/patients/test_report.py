@@ -19,6 +19,8 @@ from tests.html import html, page_text
 from tests.progress_helpers import day, days_ago, progress_url, report_url, today
 from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
+PC = "\N{NO-BREAK SPACE}%"  # "50 %", never split over two lines
+
 
 def sentences(patient):
     """The narrative's sentences, its paragraphs run together."""
@@ -49,11 +51,11 @@ def test_the_narrative_of_four_weeks_of_care_in_three_paragraphs(patient, histor
         f"3, build confidence in movement (since {day(days_ago(13))}).",
         "There have been 2 treatment sessions.",
         f"Average pain over the past week was 8 out of 10 at the intake and 4 on "
-        f"{day(days_ago(7))}: 4 points (50 %) better, which the IMMPACT categories count as a "
+        f"{day(days_ago(7))}: 4 points (50{PC}) better, which the IMMPACT categories count as a "
         f"substantial improvement.",
         f"The PEG score (pain, and its interference with enjoyment of life and general "
         f"activity; lower is better) was 7.0 at the intake and 4.7 on {day(days_ago(7))}: 2.3 "
-        f"points (33 %) better, which the IMMPACT categories count as a moderate improvement.",
+        f"points (33{PC}) better, which the IMMPACT categories count as a moderate improvement.",
         f"The PSFS mean (activities the patient chose, each rated from 0, unable, to 10, as "
         f"before the problem; higher is better) was 3.0 at the intake and 6.0 on "
         f"{day(days_ago(7))}: up 3.0 points, beyond the change of about 2 points that "
@@ -65,14 +67,15 @@ def test_the_narrative_of_four_weeks_of_care_in_three_paragraphs(patient, histor
 def test_pain_down_by_at_least_30_per_cent_is_a_moderate_improvement(patient, practitioner):
     course_with_pain(patient, practitioner, baseline=10, latest=6)
     assert pain_sentence(patient).endswith(
-        ": 4 points (40 %) better, which the IMMPACT categories count as a moderate improvement."
+        f": 4 points (40{PC}) better, which the IMMPACT categories count as a moderate improvement."
     )
 
 
 def test_pain_down_by_at_least_50_per_cent_is_a_substantial_improvement(patient, practitioner):
     course_with_pain(patient, practitioner, baseline=8, latest=4)
     assert pain_sentence(patient).endswith(
-        ": 4 points (50 %) better, which the IMMPACT categories count as a substantial improvement."
+        f": 4 points (50{PC}) better, which the IMMPACT categories count as a substantial "
+        "improvement."
     )
 
 
@@ -88,7 +91,7 @@ def test_pain_above_its_baseline_is_worse(patient, practitioner):
     course_with_pain(patient, practitioner, baseline=4, latest=6)
     assert pain_sentence(patient) == (
         f"Average pain over the past week was 4 out of 10 at the intake and 6 on "
-        f"{day(days_ago(7))}: 2 points (50 %) worse, which the IMMPACT categories count as worse."
+        f"{day(days_ago(7))}: 2 points (50{PC}) worse, which the IMMPACT categories count as worse."
     )
 
 
