@@ -7,13 +7,11 @@ shows (`patients.progress.progress`), with the scores' changes and IMMPACT categ
     #   "There have been 6 treatment sessions."], ["Average pain over the past week ...", ...]]
 """
 
-from decimal import Decimal
-
 from django.template.defaultfilters import floatformat, pluralize
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from patients.scoring import improvement_percent, responder_category
+from patients.scoring import PSFS_DETECTABLE_CHANGE, improvement_percent, responder_category
 
 # What a change in each IMMPACT category reads as in a sentence.
 CATEGORY_WORDS = {
@@ -25,8 +23,6 @@ CATEGORY_WORDS = {
 }
 # "60 %", never split over two lines.
 PER_CENT = "\N{NO-BREAK SPACE}%"
-# PSFS: a change of about 2 in the mean is beyond measurement noise (CLINICAL.md section 2).
-PSFS_DETECTABLE_CHANGE = Decimal(2)
 
 
 def narrative(patient, data, today=None):
@@ -112,8 +108,8 @@ def _psfs(first, latest):
         f"The PSFS mean (activities the patient chose, each rated from 0, unable, to 10, as "
         f"before the problem; higher is better) was "
         f"{_score(first.value, 1)} at the intake and {_score(latest.value, 1)} on "
-        f"{_day(latest.taken_on)}: {moved}, {noise} the change of about 2 points that "
-        f"measurement noise can explain."
+        f"{_day(latest.taken_on)}: {moved}, {noise} the change of about "
+        f"{PSFS_DETECTABLE_CHANGE} points that measurement noise can explain."
     )
 
 

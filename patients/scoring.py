@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 PSFS_MIN_ACTIVITIES = 3
 PSFS_MAX_ACTIVITIES = 5
+# A change in the PSFS mean beyond measurement noise: about 2 (CLINICAL.md section 2).
+PSFS_DETECTABLE_CHANGE = 2
 
 
 def _mean(values):
