@@ -16,10 +16,10 @@ from weasyprint.urls import URLFetchingError
 from audit import trail
 from audit.models import AuditEvent
 from patients.access import get_patient_for_user
+from patients.models import OutcomeReading
 from patients.progress import progress, readings_by_day
 from patients.report import narrative
 from patients.report_charts import function_chart, pain_chart
-from patients.views.progress import with_any
 
 
 class StaticFilesOnly(DjangoURLFetcher):
@@ -82,9 +82,9 @@ def report_context(patient, appendix):
         "narrative": narrative(patient, data),
         "pain_chart": pain_chart(data["chart"]),
         "function_chart": function_chart(data["chart"]),
-        "pain_rows": with_any(rows, "pain_average", "session_pain_before", "session_pain_after"),
-        "function_rows": with_any(rows, "peg", "psfs", "confidence"),
-        "activity_rows": with_any(rows, "active_minutes"),
+        "reading_rows": [
+            row | {"source_label": OutcomeReading.Source(row["source"]).label} for row in rows
+        ],
         "appendix": appendix,
         "pdf_url": reverse("patients:report_pdf", kwargs={"patient_uuid": patient.uuid}) + query,
         "printed_on": timezone.localdate(),

@@ -32,7 +32,7 @@ def test_the_report_on_screen(live_server, page, ana, console_errors):
     for chart in ("Average pain and pain before", "PEG, PSFS and movement confidence"):
         box = page.get_by_role("img", name=chart).bounding_box()
         assert box["width"] > 600 and box["height"] > 200  # readable, not squashed
-    expect(page.locator("#pain-table")).to_be_visible()
+    expect(page.locator("#readings-table")).to_be_visible()
     assert serious_violations(page) == []
 
     page.evaluate("window.print = () => { document.documentElement.dataset.printed = 'yes'; }")
@@ -52,7 +52,7 @@ def test_the_report_on_screen(live_server, page, ana, console_errors):
     page.get_by_label("Include the tables").uncheck()
     page.get_by_role("button", name="Update").click()
     expect(page).to_have_url(live_server.url + report_url(ana) + "?appendix=0")
-    expect(page.locator("#pain-table")).to_have_count(0)
+    expect(page.locator("#readings-table")).to_have_count(0)
     expect(page.get_by_role("link", name="Download PDF")).to_have_attribute(
         "href", f"/patients/{ana.uuid}/report.pdf?appendix=0"
     )

@@ -15,7 +15,7 @@ from patients.report import narrative
 from patients.report_charts import function_chart, pain_chart
 from staff.models import PractitionerProfile
 from tests.factories import CheckInFactory, StartedCourseFactory
-from tests.html import html, page_text
+from tests.html import html, page_text, table_rows
 from tests.progress_helpers import day, days_ago, progress_url, report_url, today
 from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
 
@@ -209,11 +209,11 @@ def test_the_report_has_a_print_button_a_back_link_and_a_pdf_link(practitioner_c
 
 def test_the_tables_are_in_the_appendix_unless_left_out(practitioner_client, history):
     page = html(practitioner_client.get(report_url(history)))
-    assert 'id="appendix-heading"' in page and 'id="pain-table"' in page
+    assert 'id="appendix-heading"' in page and 'id="readings-table"' in page
     assert 'id="include-tables" checked' in page
 
     page = html(practitioner_client.get(report_url(history) + "?appendix=0"))
-    assert 'id="appendix-heading"' not in page and 'id="pain-table"' not in page
+    assert 'id="appendix-heading"' not in page and 'id="readings-table"' not in page
     assert 'id="include-tables">' in page  # unticked
     pdf = reverse("patients:report_pdf", kwargs={"patient_uuid": history.uuid})
     assert f'href="{pdf}?appendix=0"' in page
@@ -221,25 +221,30 @@ def test_the_tables_are_in_the_appendix_unless_left_out(practitioner_client, his
 
 def test_the_checkbox_sends_a_0_then_a_1_and_the_last_counts(practitioner_client, history):
     page = html(practitioner_client.get(report_url(history) + "?appendix=0&appendix=1"))
-    assert 'id="pain-table"' in page
+    assert 'id="readings-table"' in page
 
 
 def test_a_value_other_than_0_keeps_the_tables(practitioner_client, history):
     response = practitioner_client.get(report_url(history) + "?appendix=%3Cb%3E")
     assert response.status_code == 200
-    assert 'id="pain-table"' in html(response)
+    assert 'id="readings-table"' in html(response)
 
 
-def test_the_appendix_lists_the_readings(practitioner_client, history):
-    page = html(practitioner_client.get(report_url(history)))
-    table = page.split('id="pain-table"')[1].split("</table>")[0]
-    assert (
-        f"<tr><td>{day(days_ago(28))}</td><td>intake</td><td>8</td><td></td><td></td></tr>" in table
-    )
-    assert (
-        f"<tr><td>{day(days_ago(27))}</td><td>session</td><td></td><td>7</td><td>4</td></tr>"
-        in table
-    )
+def test_the_appendix_lists_every_reading_a_row_a_day_and_source(practitioner_client, history):
+    response = practitioner_client.get(report_url(history))
+    assert table_rows(response, "readings-table") == [
+        # date, from, average pain, before, after, PEG, PSFS, confidence, active minutes
+        [day(days_ago(28)), "Intake", "8", "", "", "7.0", "3.0", "3", "60"],
+        [day(days_ago(27)), "Session", "", "7", "4", "", "", "", ""],
+        [day(days_ago(21)), "Check-in", "6", "", "", "6.3", "4.0", "4", "90"],
+        [day(days_ago(14)), "Check-in", "5", "", "", "5.7", "5.3", "6", "120"],
+        [day(days_ago(13)), "Session", "", "5", "2", "", "", "", ""],
+        [day(days_ago(7)), "Check-in", "4", "", "", "4.7", "6.0", "7", "150"],
+    ]
+    assert table_rows(response, "phase-table") == [
+        [day(days_ago(28)), "1. Calm things down", "Intake accepted"],
+        [day(days_ago(13)), "2. Build confidence in movement", "Pain down by a third"],
+    ]
 
 
 def test_a_patient_without_readings_gets_a_report(practitioner_client, patient):
