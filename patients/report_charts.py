@@ -22,7 +22,10 @@ Y_MAX = 10
 TICKS = 6
 CHAR_WIDTH = 6.2  # an 11 px sans-serif character, near enough to fit a band's label
 
-BAND_FILL = {1: "#fbe3ee", 2: "#fff1c2", 3: "#d8efe1"}
+# The progress page's band colours (static/clinic/clinic.css .phase-swatch-n): a pale fill
+# and a line of the full colour along the top.
+BAND_COLOUR = {1: "#d63384", 2: "#ffc107", 3: "#198754"}
+BAND_OPACITY = {1: "0.1", 2: "0.16", 3: "0.12"}
 GRID, INK, MUTED = "#dee2e6", "#212529", "#495057"
 
 
@@ -49,17 +52,16 @@ class Reference:
 def pain_chart(chart):
     s = chart["series"]
     lines = [
-        Line("Average pain (check-ins)", "#0d6efd", _points(s["pain_average"], "checkin")),
-        Line("Average pain (intake)", INK, _points(s["pain_average"], "intake"), "diamond", False),
-        Line("Before treatment", "#c82333", _points(s["session_pain_before"]), line=False),
-        Line("After treatment", "#157347", _points(s["session_pain_after"]), "triangle", False),
+        Line("Average pain, past week", "#0d6efd", _points(s["pain_average"])),
+        Line("Session: pain before", "#c82333", _points(s["session_pain_before"]), line=False),
+        Line("Session: pain after", "#157347", _points(s["session_pain_after"]), "triangle", False),
     ]
     references = [
         Reference(label, colour, value)
         for label, colour, value in [
-            ("Baseline", INK, chart["baseline"]),
-            ("30 % better", "#d9480f", chart["lines"]["p30"]),
-            ("50 % better", "#157347", chart["lines"]["p50"]),
+            ("Baseline (intake)", INK, chart["baseline"]),
+            ("Average 30 % below baseline", "#d9480f", chart["lines"]["p30"]),
+            ("Average 50 % below baseline", "#157347", chart["lines"]["p50"]),
         ]
         if value is not None
     ]
@@ -73,7 +75,10 @@ def function_chart(chart):
         Line("PEG score (lower is better)", "#6f42c1", _points(s["peg"])),
         Line("PSFS mean (higher is better)", "#0b7a63", _points(s["psfs"]), "diamond"),
         Line(
-            "Movement confidence (clinic measure)", "#0a6c8f", _points(s["confidence"]), "triangle"
+            "Movement confidence (clinic measure, higher is better)",
+            "#0a6c8f",
+            _points(s["confidence"]),
+            "triangle",
         ),
     ]
     return figure("function", "PEG, PSFS and movement confidence, 0-10", chart, lines, [])
@@ -142,13 +147,20 @@ def _bands(phases, scale):
         label = name if len(name) * CHAR_WIDTH < right - left - 8 else str(band["phase"])
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" fill-opacity="{}"/>'
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3"/>'
                 '<text x="{}" y="{}" fill="{}">{}</text>',
                 left,
                 TOP,
                 round(right - left, 1),
                 HEIGHT - TOP - BOTTOM,
-                BAND_FILL[band["phase"]],
+                BAND_COLOUR[band["phase"]],
+                BAND_OPACITY[band["phase"]],
+                left,
+                TOP + 1.5,
+                right,
+                TOP + 1.5,
+                BAND_COLOUR[band["phase"]],
                 left + 4,
                 TOP - 6,
                 MUTED,
@@ -261,9 +273,11 @@ def _legend(lines, references, phases):
     for number in sorted({band["phase"] for band in phases}):
         label = next(band["label"] for band in phases if band["phase"] == number)
         rect = format_html(
-            '<rect x="2" y="1" width="24" height="14" fill="{}" stroke="{}"/>',
-            BAND_FILL[number],
-            GRID,
+            '<rect x="2" y="1" width="24" height="14" fill="{}" fill-opacity="{}"/>'
+            '<line x1="2" y1="2.5" x2="26" y2="2.5" stroke="{}" stroke-width="3"/>',
+            BAND_COLOUR[number],
+            BAND_OPACITY[number],
+            BAND_COLOUR[number],
         )
         bands.append((_swatch(rect), f"Phase {number}: {label.lower()}"))
     return mark_safe(

@@ -145,12 +145,14 @@ def test_the_pain_chart_has_the_phases_as_bands_and_dates_as_day_and_month(histo
     assert "2. Build confidence in movement" in chart
     assert len(re.findall(r">\d{1,2} [A-Z][a-z]{2}</text>", chart)) == 6  # "25 Nov" ticks
     assert not re.search(r"\d{4}-\d{2}-\d{2}", chart)
-    legend = ["Average pain (check-ins)", "Baseline", "30 % better", "50 % better"]
+    legend = ["Average pain, past week", "Session: pain before", "Session: pain after"]
+    legend += ["Baseline (intake)", "Average 30 % below baseline", "Average 50 % below baseline"]
     legend += ["Phase 1: calm things down", "Phase 2: build confidence in movement"]
     for label in legend:
         assert label in chart
-    # The three check-ins joined by one line, their three points, the intake's diamond.
+    # The intake and the three check-ins joined by one line.
     assert chart.count("<polyline") == 1
+    assert len(re.search(r'<polyline points="([^"]+)"', chart).group(1).split()) == 4
     assert 'fill="#0d6efd"' in chart
 
 
