@@ -9,6 +9,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_weasyprint.utils import DjangoURLFetcher
 from django_weasyprint.views import WeasyTemplateResponse
 from weasyprint.urls import URLFetchingError
@@ -76,8 +77,13 @@ def report_context(patient, appendix):
     data = progress(patient)
     rows = readings_by_day(data["readings"])
     query = "" if appendix else "?appendix=0"
+    born = patient.date_of_birth
     return {
         "patient": patient,
+        # On the page, and at the top of every printed page.
+        "patient_line": f"{patient.full_name}, born {date_format(born)}"
+        if born
+        else patient.full_name,
         **data,
         "narrative": narrative(patient, data),
         "pain_chart": pain_chart(data["chart"]),

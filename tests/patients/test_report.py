@@ -249,6 +249,12 @@ def test_the_appendix_lists_every_reading_a_row_a_day_and_source(practitioner_cl
     ]
 
 
+def test_a_patient_without_a_date_of_birth_is_named_without_one(practitioner_client, invited):
+    text = page_text(practitioner_client.get(report_url(invited)))
+    assert f"Patient {invited.full_name} Practitioner" in text
+    assert "born" not in text
+
+
 def test_a_patient_without_readings_gets_a_report(practitioner_client, patient):
     response = practitioner_client.get(report_url(patient))
     assert response.status_code == 200
