@@ -52,16 +52,17 @@ def _course(patient, data, today):
             f"{patient.full_name}'s course of care has not started: it starts when the intake "
             f"is accepted."
         )
-    began = phases[0].started_on
+    began, current = phases[0].started_on, data["current"]
     days = (today - began).days
     weeks = days // 7
-    length = f"{weeks} week{pluralize(weeks)}" if weeks else f"{days} day{pluralize(days)}"
-    current = data["current"]
-    return (
-        f"{patient.full_name} started care on {_day(began)}, {length} ago, and is now in phase "
-        f"{current.phase} of 3, {current.get_phase_display().lower()} (since "
-        f"{_day(current.started_on)})."
-    )
+    if weeks:
+        length = f"{weeks} week{pluralize(weeks)} ago"
+    else:
+        length = f"{days} day{pluralize(days)} ago" if days else "today"
+    phase = f"phase {current.phase} of 3, {current.get_phase_display().lower()}"
+    if current.started_on != began:
+        phase += f" (since {_day(current.started_on)})"
+    return f"{patient.full_name} started care on {_day(began)}, {length}, and is now in {phase}."
 
 
 def _sessions(count):

@@ -118,13 +118,21 @@ def test_with_only_the_intake_there_is_no_later_reading(patient, practitioner):
     said = sentences(patient)
     assert said[0] == (
         f"Ana Silva started care on {day(days_ago(3))}, 3 days ago, and is now in phase 1 of 3, "
-        f"calm things down (since {day(days_ago(3))})."
+        f"calm things down."
     )
     assert said[2] == (
         "Average pain over the past week was 8 out of 10 at the intake; there is no later "
         "reading yet."
     )
     assert not any(s.startswith(("The PEG", "The PSFS")) for s in said)
+
+
+def test_care_that_started_today_says_so(patient, practitioner):
+    StartedCourseFactory(patient=patient, accepted_by=practitioner)
+    assert sentences(patient)[0] == (
+        f"Ana Silva started care on {day(today())}, today, and is now in phase 1 of 3, calm "
+        f"things down."
+    )
 
 
 def test_a_psfs_rise_under_2_is_within_measurement_noise(patient, practitioner):
