@@ -339,3 +339,55 @@ def test_a_scale_works_by_keyboard_and_its_choice_is_stored(live_server, phone):
     thumb.press("Send")
     expect(page.get_by_text("Your check-in is saved.")).to_be_visible()
     assert CheckIn.objects.get(patient=patient).pain_now == 3
+
+
+def test_the_body_map_is_the_way_to_choose_and_the_list_a_button_away(live_server, phone):
+    _, token = invited_patient()
+    page = phone
+    page.goto(f"{live_server.url}/p/intake/{token}/pain/")
+    toggle = page.get_by_role("button", name="Choose from a list instead")
+    lists = page.locator("#bodymap-lists")
+    expect(page.locator("[data-bodymap]")).to_be_visible()
+    expect(lists).to_be_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    page.locator(".bodymap-region[data-region='neck_back']").tap()
+
+    toggle.tap()
+    expect(lists).to_be_visible()
+    expect(page.get_by_role("button", name="Hide the list")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    expect(page.locator("#bodymap-neck_back")).to_be_checked()  # the map ticked it
+    page.locator("#bodymap-calf_l").check()
+    expect(page.locator(".bodymap-region[data-region='calf_l']")).to_have_attribute(
+        "aria-checked", "true"
+    )
+    assert serious_violations(page) == []
+
+
+def test_without_javascript_the_lists_and_every_activity_show(live_server, browser):
+    _, token = invited_patient()
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/p/intake/{token}/pain/")
+    expect(page.locator("#bodymap-lists")).to_be_visible()
+    expect(page.locator("[data-bodymap]")).to_be_hidden()
+    expect(page.locator("[data-bodymap-toggle]")).to_be_hidden()
+    page.goto(f"{live_server.url}/p/intake/{token}/measures/")
+    expect(page.get_by_label("Activity 5")).to_be_visible()
+    expect(page.locator("[data-psfs-add]")).to_be_hidden()
+    context.close()
+
+
+def test_the_fourth_and_fifth_activities_are_added_when_wanted(live_server, phone):
+    _, token = invited_patient()
+    page = phone
+    page.goto(f"{live_server.url}/p/intake/{token}/measures/")
+    expect(page.get_by_label("Activity 3")).to_be_visible()
+    expect(page.get_by_label("Activity 4")).to_be_hidden()
+    add = page.get_by_role("button", name="Add another activity")
+    add.tap()
+    expect(page.get_by_label("Activity 4")).to_be_focused()
+    add.tap()
+    expect(page.get_by_label("Activity 5")).to_be_visible()
+    expect(add).to_have_count(0)  # no sixth
