@@ -6,7 +6,7 @@ from datetime import date
 
 from django import forms
 from django.http import QueryDict
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from core.text import NoControlCharacters, without_control_characters
 from patients import bodymap
@@ -326,9 +326,8 @@ def step_form(intake, step, data=None, consent=None):
     return STEP_FORMS[step](initial=intake.initial(step), **kwargs)
 
 
-def answer_sections(answers, date_format=None):
-    """The answers as (step, title, [(question, answer)]), for the patient and the clinic;
-    with `date_format` ("j M Y"), a date answer is shown in it rather than as stored."""
+def answer_sections(answers):
+    """The answers as (step, title, [(question, answer)]), for the patient and the clinic."""
     labels = (
         dict(SINCE)
         | dict(FEELS_LIKE)
@@ -349,8 +348,6 @@ def answer_sections(answers, date_format=None):
                 shown = ", ".join(labels.get(v, v) for v in value)
             elif isinstance(value, bool):
                 shown = "Yes" if value else "No"
-            elif date_format and isinstance(form.fields[name], forms.DateField):
-                shown = dateformat.format(date.fromisoformat(value), date_format)
             else:
                 shown = labels.get(value, value) if isinstance(value, str) else value
             rows.append((str(form.fields[name].label), shown))

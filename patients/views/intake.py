@@ -13,7 +13,8 @@ from audit.models import AuditEvent
 from core.transactions import retry_on_conflict
 from patients import bodymap
 from patients.actions import IntakeIncomplete, submit_intake
-from patients.forms import answer_sections, step_form
+from patients.forms import step_form
+from patients.intake_summary import readable_sections
 from patients.models import ConsentVersion, Intake, PatientLink, token_hash
 from patients.models.intake import STEP_KEYS, STEP_TITLES, URGENT_FLAGS
 from patients.ratelimit import rate_limited
@@ -113,7 +114,7 @@ def intake_review(request, token):
     trail.record(AuditEvent.Action.VIEW, intake, detail="intake review page")
     context = {
         "token": token,
-        "sections": answer_sections(intake.answers, date_format="j M Y"),
+        "sections": readable_sections(intake.answers),  # dates as the app writes them
         "missing": [(step, STEP_TITLES[step]) for step in intake.missing_steps()],
         "urgent": intake.answered_urgent(),
     }
