@@ -75,15 +75,17 @@ class BoundField(forms.BoundField):
             return "hidden"
         if isinstance(widget, forms.CheckboxInput):
             return "checkbox"
-        if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
-            return "choices"
+        if isinstance(widget, forms.RadioSelect) and not getattr(widget, "draws_itself", False):
+            return "choices"  # CheckboxSelectMultiple is a RadioSelect too
         return "widget"
 
     def widget_with_classes(self):
         """The widget with the classes crispy gives it (crispy_forms_field.CrispyFieldNode):
         its own, its class name, Bootstrap's for its kind and `is-invalid` on an error."""
         widget = self.field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if getattr(widget, "input_class", None):  # a widget that names its inputs' class
+            bootstrap = widget.input_class
+        elif isinstance(widget, forms.CheckboxInput):
             bootstrap = "form-check-input"
         elif isinstance(widget, forms.Select):
             bootstrap = "form-select"

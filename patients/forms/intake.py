@@ -10,13 +10,15 @@ from django.utils import timezone
 
 from core.text import NoControlCharacters, without_control_characters
 from patients import bodymap
+from patients.forms.widgets import ChoiceButtons, ChoiceChips, ScaleButtons
 from patients.models import Limb, RedFlagReview, phone_validator
 from patients.models.intake import RED_FLAGS, SAFETY_QUESTIONS, STEP_KEYS, STEP_TITLES
 from patients.scoring import PSFS_MAX_ACTIVITIES, PSFS_MIN_ACTIVITIES
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 SCORE = {"min_value": 0, "max_value": 10}
-SCORE_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10})
+NO_PAIN, WORST_PAIN = "no pain", "worst pain imaginable"
+NOT_AT_ALL, COMPLETELY = "not at all", "completely"
 
 SINCE = [
     ("lt_6w", "Less than 6 weeks"),
@@ -46,8 +48,26 @@ def text_answer(label, max_length, rows=2):
     )  # fmt: skip
 
 
-def score_field(label, help_text=""):
-    return forms.IntegerField(label=label, help_text=help_text, widget=SCORE_WIDGET, **SCORE)
+def score_field(label, low, high, required=True):
+    """A 0-10 score, tapped on eleven buttons; `low` and `high` anchor 0 and 10."""
+    return forms.IntegerField(
+        label=label,
+        help_text=f"0 = {low}, 10 = {high}",
+        required=required,
+        widget=ScaleButtons(low=low, high=high),
+        **SCORE,
+    )
+
+
+def psfs_rating_field(label, required=True):
+    """How well the patient can do one of their PSFS activities now (CLINICAL.md 2)."""
+    return score_field(label, "unable to do it", "as well as before the problem", required)
+
+
+def yes_no_field(label, choices=YES_NO):
+    """Yes or No (or a few more), as large buttons; two sit beside the question."""
+    layout = "inline" if len(choices) == 2 else "row"
+    return forms.ChoiceField(label=label, choices=choices, widget=ChoiceButtons(layout=layout))
 
 
 # A draft keeps a text answer up to twice its field's length (one a little too long comes
@@ -119,7 +139,9 @@ class PainForm(StepForm):
         error_messages={"required": "Choose at least one area."},
     )
     since = forms.ChoiceField(
-        label="How long have you had this pain?", choices=SINCE, widget=forms.RadioSelect
+        label="How long have you had this pain?",
+        choices=SINCE,
+        widget=ChoiceButtons(layout="chips"),
     )
     worse = text_answer("What makes it worse?", 1000)
     better = text_answer("What makes it better?", 1000)
@@ -127,7 +149,7 @@ class PainForm(StepForm):
         label="What does it feel like?",
         choices=FEELS_LIKE,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=ChoiceChips,
     )
 
 
@@ -135,24 +157,23 @@ class MeasuresForm(StepForm):
     """Pain NRS, PEG (Krebs 2009), PSFS (Stratford 1995), the clinic's confidence item and
     active minutes (CLINICAL.md section 2)."""
 
-    pain_now = score_field("Your pain right now", "0 = no pain, 10 = worst pain imaginable")
-    pain_average = score_field(
-        "Your average pain over the past week", "0 = no pain, 10 = worst pain imaginable"
-    )
-    pain_worst = score_field(
-        "Your worst pain over the past week", "0 = no pain, 10 = worst pain imaginable"
-    )
+    pain_now = score_field("Your pain right now", NO_PAIN, WORST_PAIN)
+    pain_average = score_field("Your average pain over the past week", NO_PAIN, WORST_PAIN)
+    pain_worst = score_field("Your worst pain over the past week", NO_PAIN, WORST_PAIN)
     enjoyment = score_field(
         "Over the past week, how much has pain got in the way of enjoying life?",
-        "0 = not at all, 10 = completely",
+        NOT_AT_ALL,
+        COMPLETELY,
     )
     activity = score_field(
         "Over the past week, how much has pain got in the way of your general activity?",
-        "0 = not at all, 10 = completely",
+        NOT_AT_ALL,
+        COMPLETELY,
     )
     confidence = score_field(
         "How confident are you that you can do your usual activities despite the pain?",
-        "0 = not at all confident, 10 = completely confident",
+        "not at all confident",
+        "completely confident",
     )
     active_minutes = forms.IntegerField(
         label="In the past 7 days, how many minutes in all were you moderately active?",
@@ -168,16 +189,19 @@ class MeasuresForm(StepForm):
             self.fields[f"psfs_{n}"] = forms.CharField(
                 label=f"Activity {n}", max_length=120, required=False
             )
-            self.fields[f"psfs_{n}_rating"] = forms.IntegerField(
-                label=f"How well can you do activity {n} now?",
-                required=False,
-                help_text="0 = unable to do it, 10 = as well as before the problem",
-                widget=SCORE_WIDGET,
-                **SCORE,
+            self.fields[f"psfs_{n}_rating"] = psfs_rating_field(
+                f"How well can you do activity {n} now?", required=False
             )
 
-    def psfs_pairs(self):
-        return [(self[f"psfs_{n}"], self[f"psfs_{n}_rating"]) for n in range(1, 6)]
+    def psfs_rows(self):
+        """(name, rating, spare) for each activity: spare when it is one past the three
+        needed and nothing is in it yet (folded behind "Add another activity" with JS)."""
+        rows = []
+        for n in range(1, PSFS_MAX_ACTIVITIES + 1):
+            name, rating = self[f"psfs_{n}"], self[f"psfs_{n}_rating"]
+            empty = not (name.value() or rating.value() not in (None, "") or name.errors)
+            rows.append((name, rating, n > PSFS_MIN_ACTIVITIES and empty and not rating.errors))
+        return rows
 
     def clean(self):
         data = super().clean()
@@ -201,13 +225,10 @@ class HealthForm(StepForm):
     conditions = text_answer("Other health conditions", 2000)
     medicines = text_answer("Medicines you take", 2000)
     surgeries = text_answer("Operations you have had", 2000)
-    previous_acupuncture = forms.ChoiceField(
-        label="Have you had acupuncture before?", choices=YES_NO, widget=forms.RadioSelect
-    )
-    pregnant = forms.ChoiceField(
-        label="Are you pregnant, or could you be?",
+    previous_acupuncture = yes_no_field("Have you had acupuncture before?")
+    pregnant = yes_no_field(
+        "Are you pregnant, or could you be?",
         choices=[("no", "No"), ("yes", "Yes"), ("unsure", "Not sure")],
-        widget=forms.RadioSelect,
     )
     due_date = forms.DateField(
         label="If pregnant: your due date",
@@ -219,15 +240,13 @@ class HealthForm(StepForm):
         help_text="We do not put needles in a limb with lymphoedema.",
         choices=[("", "No")] + list(Limb.choices),
         required=False,
-        widget=forms.RadioSelect,
+        widget=ChoiceButtons(layout="chips"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, question in SAFETY_QUESTIONS:
-            self.fields[key] = forms.ChoiceField(
-                label=question, choices=YES_NO, widget=forms.RadioSelect
-            )
+            self.fields[key] = yes_no_field(question)
 
     def safety_fields(self):
         return [self[key] for key, _ in SAFETY_QUESTIONS]
@@ -243,9 +262,7 @@ class RedFlagsForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, question, _ in RED_FLAGS:
-            self.fields[key] = forms.ChoiceField(
-                label=question, choices=YES_NO, widget=forms.RadioSelect
-            )
+            self.fields[key] = yes_no_field(question)
 
 
 class GoalsForm(StepForm):
@@ -315,6 +332,7 @@ def answer_sections(answers):
         dict(SINCE)
         | dict(FEELS_LIKE)
         | bodymap.LABELS
+        | dict(Limb.choices)
         | {"yes": "Yes", "no": "No", "unsure": "Not sure"}
     )
     sections = []

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from core.text import NoControlCharacters
-from patients.forms.intake import SCORE, SCORE_WIDGET, MeasuresForm
+from patients.forms.intake import MeasuresForm, psfs_rating_field
 from patients.models import Phase
 from patients.models.readings import CHECKIN_SCORES
 
@@ -18,11 +18,8 @@ class CheckInForm(NoControlCharacters, forms.Form):
             self.fields[name] = measures.fields[name]
         self.activities = activities
         for activity in activities:
-            self.fields[f"psfs_{activity.pk}"] = forms.IntegerField(
-                label=f"How well can you do this now: {activity.name}?",
-                help_text="0 = unable to do it, 10 = as well as before the problem",
-                widget=SCORE_WIDGET,
-                **SCORE,
+            self.fields[f"psfs_{activity.pk}"] = psfs_rating_field(
+                f"How well can you do this now: {activity.name}?"
             )
 
     def activity_fields(self):

@@ -13,7 +13,8 @@ from audit.models import AuditEvent
 from core.transactions import retry_on_conflict
 from patients import bodymap
 from patients.actions import IntakeIncomplete, submit_intake
-from patients.forms import answer_sections, step_form
+from patients.forms import step_form
+from patients.intake_summary import readable_sections
 from patients.models import ConsentVersion, Intake, PatientLink, token_hash
 from patients.models.intake import STEP_KEYS, STEP_TITLES, URGENT_FLAGS
 from patients.ratelimit import rate_limited
@@ -29,6 +30,12 @@ def open_intake(request, token):
     return intake if intake.status == Intake.Status.STARTED else None
 
 
+# How long the intake takes, for the welcome page: the phone test's taps (about 60) and
+# typed characters (about 170) at a few seconds a tap and a second a character, plus
+# reading some 50 questions (tests/patients/test_browser_phone_intake.py).
+INTAKE_MINUTES = "10"
+
+
 def step_url(token, step):
     return reverse("intake:step", kwargs={"token": token, "step": step})
 
@@ -42,7 +49,16 @@ def intake_start(request, token):
         return link_not_working(request)
     if intake.all_answered:
         return redirect("intake:review", token=token)
-    return redirect(step_url(token, intake.step))
+    if intake.answers:  # back again: where they left off
+        return redirect(step_url(token, intake.step))
+    trail.record(AuditEvent.Action.VIEW, intake, detail="intake welcome page")
+    context = {
+        "first_step": step_url(token, intake.step),
+        "steps": len(STEP_KEYS),
+        "minutes": INTAKE_MINUTES,
+        "expires_at": intake.link.expires_at,
+    }
+    return render(request, "public/intake/welcome.html", context)
 
 
 @login_not_required
@@ -98,7 +114,7 @@ def intake_review(request, token):
     trail.record(AuditEvent.Action.VIEW, intake, detail="intake review page")
     context = {
         "token": token,
-        "sections": answer_sections(intake.answers),
+        "sections": readable_sections(intake.answers),  # dates as the app writes them
         "missing": [(step, STEP_TITLES[step]) for step in intake.missing_steps()],
         "urgent": intake.answered_urgent(),
     }

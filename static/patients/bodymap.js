@@ -102,6 +102,27 @@
 
     map.classList.remove("d-none");
     syncAll();
+    foldList(map.parentNode);
+  }
+
+  // With the map working, the list is folded behind its button: one way to choose for
+  // everyone, the other a press away (and the way to the boxes for a screen reader).
+  function foldList(field) {
+    var toggle = field.querySelector("[data-bodymap-toggle]");
+    var lists = field.querySelector("[data-bodymap-lists]");
+    if (!toggle || !lists) {
+      return;
+    }
+    function show(open) {
+      lists.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "Hide the list" : "Choose from a list instead";
+    }
+    toggle.addEventListener("click", function () {
+      show(lists.hidden);
+    });
+    toggle.classList.remove("d-none");
+    show(false);
   }
 
   function setUpAll() {

@@ -88,6 +88,17 @@ def test_the_map_stays_hidden_until_the_script_shows_it():
     assert any(a.get("aria-live") == "polite" for _, a in elements)
 
 
+def test_the_list_has_a_button_to_fold_it_that_only_the_script_shows():
+    elements = Markup(render_chosen()).elements
+
+    (toggle,) = [(t, a) for t, a in elements if "data-bodymap-toggle" in a]
+    tag, attrs = toggle
+    assert (tag, attrs["type"], attrs["aria-controls"]) == ("button", "button", "bodymap-lists")
+    assert "d-none" in attrs["class"].split()  # without JavaScript the list is all there is
+    (lists,) = [a for _, a in elements if a.get("id") == "bodymap-lists"]
+    assert "data-bodymap-lists" in lists and "hidden" not in lists
+
+
 def test_a_validation_error_shows_under_the_list():
     form = RequiredIntakeForm(data={})
     assert not form.is_valid()

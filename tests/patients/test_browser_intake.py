@@ -74,6 +74,9 @@ def test_a_patient_completes_the_intake_and_a_check_in_by_keyboard_on_a_phone(
     page, keys = phone, Keyboard(phone)
     page.goto(f"{live_server.url}/p/intake/{token}/")
 
+    step_is(page, "Welcome to Acupuncture Clinic")
+    keys.tab_to(page.get_by_role("link", name="Start"))
+    page.keyboard.press("Enter")
     step_is(page, "About you")
     expect(page.get_by_label("First name")).to_have_value("Beatriz")
     keys.fill("Date of birth*", "02031980")  # the date field takes mm dd yyyy here
@@ -90,17 +93,17 @@ def test_a_patient_completes_the_intake_and_a_check_in_by_keyboard_on_a_phone(
     keys.submit("Save and continue")
 
     step_is(page, "How you are doing")
-    for label, value in [
-        ("Your pain right now*", "6"), ("Your average pain over the past week*", "7"),
-        ("Your worst pain over the past week*", "9"),
-        ("Over the past week, how much has pain got in the way of enjoying life?*", "6"),
-        ("Over the past week, how much has pain got in the way of your general activity?*", "7"),
-        ("Activity 1", "Walking the dog"), ("How well can you do activity 1 now?", "3"),
-        ("Activity 2", "Gardening"), ("How well can you do activity 2 now?", "2"),
-        ("Activity 3", "Sitting at work"), ("How well can you do activity 3 now?", "4"),
-        ("How confident are you that you can do your usual activities despite the pain?*", "3"),
+    for name, value in [
+        ("pain_now", "6"), ("pain_average", "7"), ("pain_worst", "9"), ("enjoyment", "6"),
+        ("activity", "7"),
     ]:  # fmt: skip
-        keys.fill(label, value)
+        keys.choose(name, value)  # a row of buttons: Tab into it, arrows to the value
+    for n, (activity, rating) in enumerate(
+        [("Walking the dog", "3"), ("Gardening", "2"), ("Sitting at work", "4")], start=1
+    ):
+        keys.fill(f"Activity {n}", activity)
+        keys.choose(f"psfs_{n}_rating", rating)
+    keys.choose("confidence", "3")
     keys.fill("In the past 7 days, how many minutes in all were you moderately active?*", "60")
     keys.submit("Save and continue")
 
@@ -167,17 +170,13 @@ def test_a_patient_completes_the_intake_and_a_check_in_by_keyboard_on_a_phone(
     _, checkin_token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN, by=lin)
     page.goto(f"{live_server.url}/p/checkin/{checkin_token}/")
     step_is(page, "How are you doing?")
-    for label, value in [
-        ("Your pain right now*", "5"), ("Your average pain over the past week*", "5"),
-        ("Your worst pain over the past week*", "7"),
-        ("Over the past week, how much has pain got in the way of enjoying life?*", "4"),
-        ("Over the past week, how much has pain got in the way of your general activity?*", "5"),
-        ("How well can you do this now: Walking the dog?*", "5"),
-        ("How well can you do this now: Gardening?*", "4"),
-        ("How well can you do this now: Sitting at work?*", "6"),
-        ("How confident are you that you can do your usual activities despite the pain?*", "5"),
+    activities = patient.psfs_activities.order_by("position")
+    ratings = [(f"psfs_{a.pk}", r) for a, r in zip(activities, "546", strict=True)]
+    for name, value in [
+        ("pain_now", "5"), ("pain_average", "5"), ("pain_worst", "7"), ("enjoyment", "4"),
+        ("activity", "5"), ("confidence", "5"), *ratings,
     ]:  # fmt: skip
-        keys.fill(label, value)
+        keys.choose(name, value)
     keys.fill("In the past 7 days, how many minutes in all were you moderately active?*", "120")
     keys.submit("Send")
     expect(page.get_by_text("Your check-in is saved.")).to_be_visible()

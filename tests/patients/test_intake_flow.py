@@ -2,6 +2,7 @@
 checked on a review page, then sent once."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from patients.models import ConsentVersion, Intake, Patient
 from patients.models.intake import STEP_KEYS
-from tests.html import field_error, field_html
+from tests.html import field_error, field_html, html, page_text, text
 from tests.intake_helpers import (
     PATIENT_ACTOR,
     VALID_ANSWERS,
@@ -39,13 +40,38 @@ def the_intake(patient):
 # Moving through the steps
 
 
-def test_the_link_opens_the_first_step_without_logging_in(client, token):
+def test_the_link_opens_on_a_welcome_page_without_logging_in(client, token, settings):
     response = client.get(start_url(token))
-    assert response.status_code == 302
-    assert response["Location"] == step_url(token, "about")
-    page = client.get(response["Location"])
+    assert response.status_code == 200
+    text = page_text(response)
+    assert f"Welcome to {settings.CLINIC_NAME}" in text
+    assert "About 10 minutes: 7 short steps" in text
+    assert "Saved as you go" in text
+    assert "Who sees them: the clinic's practitioners and its administrators" in text
+    start = re.search(r'<a class="btn[^"]*" href="([^"]+)">Start</a>', html(response))
+    assert start.group(1) == step_url(token, "about")
+    page = client.get(start.group(1))
     assert page.status_code == 200
     assert "Step 1 of 7" in page.content.decode()
+
+
+def test_the_welcome_page_says_until_when_the_link_works(client, invited, token):
+    text = page_text(client.get(start_url(token)))
+    expires = timezone.localtime(Intake.objects.get(patient=invited).link.expires_at)
+    assert f"until {expires:%-d %b %Y}" in text
+
+
+def test_the_welcome_page_is_not_cached_and_is_audited(client, invited, token):
+    response = client.get(start_url(token))
+    assert "no-store" in response["Cache-Control"]
+    intake = Intake.objects.get(patient=invited)
+    event = AuditEvent.objects.filter(detail="intake welcome page").get()
+    assert (event.action, event.object_id) == ("view", str(intake.pk))
+
+
+def test_a_patient_who_has_begun_goes_straight_back_to_their_step(client, token):
+    answer_steps(client, token, ["about"])
+    assert client.get(start_url(token))["Location"] == step_url(token, "pain")
 
 
 def test_the_first_step_shows_what_the_clinic_already_knows(client, token):
@@ -86,7 +112,7 @@ def test_a_step_shows_the_saved_answers_when_the_patient_goes_back(client, token
     answer_steps(client, token, ["about", "pain", "measures"])
     response = client.get(step_url(token, "measures"))
     assert 'value="Walking the dog"' in field_html(response, "id_psfs_1")
-    assert 'value="7"' in field_html(response, "id_pain_average")
+    assert "checked" in field_html(response, "id_pain_average_7")  # the button for 7
 
 
 def test_a_changed_step_can_go_straight_back_to_the_review(client, token):
@@ -107,7 +133,7 @@ BAD_INPUT = {
         {"pain_now": "11"},
         "pain_now",
         "Ensure this value is less than or equal to 10.",
-        ("id_pain_now", 'value="11"'),
+        ("id_pain_average_7", "checked"),  # the scale has no 11 to keep; the other answers
     ),
     "fewer than three PSFS activities": (
         "measures",
@@ -194,7 +220,7 @@ def test_a_corrected_step_replaces_the_draft(client, invited, token):
     client.post(step_url(token, "measures"), answers_for("measures", pain_now="11"))
     assert client.post(step_url(token, "measures"), answers_for("measures")).status_code == 302
     response = client.get(step_url(token, "measures"))
-    assert 'value="6"' in field_html(response, "id_pain_now")
+    assert "checked" in field_html(response, "id_pain_now_6")
     assert field_error(response, "pain_now") == ""
     assert the_intake(invited).answers["measures"]["pain_now"] == 6
 
@@ -224,6 +250,21 @@ def test_the_review_offers_to_send_once_every_step_is_answered(client, token):
     assert submit_url(token) in page
     assert "Beatriz Costa" in page  # the signature
     assert "see a doctor today" not in page
+
+
+def test_the_review_shows_one_line_an_answer_and_an_edit_link_a_step(client, token):
+    answer_steps(client, token, changes={"health": {"lymphoedema_limb": "left_arm"}})
+    page = html(client.get(review_url(token)))
+    lines = [text(line) for line in re.findall(r"<li>(.*?)</li>", page, re.S)]
+    assert "Date of birth: 12 Mar 1984" in lines  # the app's dates, not the stored ISO
+    assert "Your pain right now: 6" in lines
+    assert "Have you had acupuncture before? No" in lines  # no colon after a question mark
+    assert any(
+        line.startswith("Do you have lymphoedema") and line.endswith("Left arm") for line in lines
+    )
+    for step in STEP_KEYS:
+        assert page.count(f'href="{step_url(token, step)}"') == 1
+    assert page.count(">Edit<") == len(STEP_KEYS)
 
 
 def test_an_incomplete_intake_cannot_be_sent(client, invited, token):
