@@ -1,46 +1,22 @@
 """The progress report: a letter of one or two pages for the patient or a referring doctor,
 with its tables in an appendix that can be left out (`?appendix=0`). The page on screen and
-the PDF (WeasyPrint, through django-weasyprint) are one template; the PDF leaves out the
-page's buttons."""
-
-from urllib.parse import urlparse
+the PDF (WeasyPrint, through django-weasyprint: patients.pdf) are one template; the PDF leaves
+out the page's buttons."""
 
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django_weasyprint.utils import DjangoURLFetcher
-from django_weasyprint.views import WeasyTemplateResponse
-from weasyprint.urls import URLFetchingError
 
 from audit import trail
 from audit.models import AuditEvent
 from patients.access import get_patient_for_user
 from patients.models import OutcomeReading
+from patients.pdf import ReportPDF
 from patients.progress import progress, readings_by_day
 from patients.report import narrative
 from patients.report_charts import function_chart, pain_chart
-
-
-class StaticFilesOnly(DjangoURLFetcher):
-    """What WeasyPrint may read for the report: the static files, from disk (django-weasyprint
-    finds them, hashed names too), and nothing else, whatever the page links: no other file
-    of the server's, no address on the network."""
-
-    def fetch(self, url, headers=None):
-        path = urlparse(url).path
-        if (
-            not url.startswith("file:")
-            or not path.startswith(settings.STATIC_URL)
-            or (".." in path or "%" in path)
-        ):
-            raise URLFetchingError(f"the report reads only static files, not {url}")
-        return super().fetch(url, headers)
-
-
-class ReportPDF(WeasyTemplateResponse):
-    url_fetcher_class = StaticFilesOnly
 
 
 def patient_report(request, patient_uuid):
@@ -50,6 +26,8 @@ def patient_report(request, patient_uuid):
 
 def patient_report_pdf(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid)
+    if ReportPDF is None:
+        return render(request, "patients/report_no_pdf.html", {"patient": patient}, status=503)
     appendix = wants_appendix(request)
     detail = "progress report PDF, " + ("with the tables" if appendix else "without the tables")
     trail.record(AuditEvent.Action.EXPORT, patient, detail=detail)
@@ -92,7 +70,9 @@ def report_context(patient, appendix):
             row | {"source_label": OutcomeReading.Source(row["source"]).label} for row in rows
         ],
         "appendix": appendix,
-        "pdf_url": reverse("patients:report_pdf", kwargs={"patient_uuid": patient.uuid}) + query,
+        "pdf_url": reverse("patients:report_pdf", kwargs={"patient_uuid": patient.uuid}) + query
+        if ReportPDF
+        else "",
         "printed_on": timezone.localdate(),
         "letterhead": {
             "name": settings.CLINIC_NAME,

@@ -344,3 +344,24 @@ def test_the_report_makes_the_same_queries_whatever_the_length_of_the_history(
     assert response.status_code == 200
     assert f"There have been {sessions} treatment sessions." in page_text(response)
     assert html(response).count("<tr><td>") >= checkins + sessions
+
+
+# A server without Pango (WeasyPrint's text library): everything else runs
+
+
+def test_without_pango_the_report_offers_print_instead_of_a_download(
+    practitioner_client, patient, monkeypatch
+):
+    monkeypatch.setattr("patients.views.report.ReportPDF", None)
+    text = page_text(practitioner_client.get(report_url(patient)))
+    assert "Download PDF" not in text
+    assert "PDF downloads are off on this server" in text
+
+
+def test_without_pango_the_pdf_address_says_why_with_503(practitioner_client, patient, monkeypatch):
+    monkeypatch.setattr("patients.views.report.ReportPDF", None)
+    url = reverse("patients:report_pdf", kwargs={"patient_uuid": patient.uuid})
+    response = practitioner_client.get(url)
+    assert response.status_code == 503
+    assert "needs the Pango libraries" in page_text(response)
+    assert not AuditEvent.objects.filter(action="export").exists()
