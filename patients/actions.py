@@ -50,6 +50,7 @@ def submit_intake(intake_id, consent_version, ip_address):
     intake.consent_name = intake.answers["consent"]["signature"]
     intake.consent_at = now
     intake.consent_ip = ip_address
+    intake.reminder_consent = bool(intake.answers["consent"].get("reminders"))
     intake.save()
     intake.link.closed_at = now
     intake.link.save(update_fields=["closed_at"])
@@ -72,6 +73,7 @@ def accept_intake(intake, by):
     patient = intake.patient
     measures = intake.answers["measures"]
     intake.fill_record(patient)
+    patient.reminder_consent = intake.reminder_consent
     patient.status = Patient.Status.ACTIVE
     if patient.practitioner_id is None:
         patient.practitioner = by

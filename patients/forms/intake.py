@@ -300,6 +300,12 @@ class ConsentForm(StepForm):
         data["version"] = self.consent.pk
         return data
 
+    reminders = forms.BooleanField(
+        label="Email me a reminder when a check-in is due.",
+        help_text="Short emails with your check-in link; you can stop them from any of them.",
+        required=False,
+    )
+
 
 STEP_FORMS = {
     "about": AboutForm,

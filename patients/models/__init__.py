@@ -5,9 +5,10 @@ from patients.models.outcomes import OutcomeWeek
 from patients.models.phases import Phase, PhaseChange, PhaseSuggestion
 from patients.models.readings import CheckIn, OutcomeReading, PsfsActivity, PsfsRating
 from patients.models.records import Limb, Patient, PatientQuerySet, phone_validator
+from patients.models.reminders import Reminder
 from patients.models.summary import PatientSummary
 
-for _model in (PatientLink, Intake, RedFlagReview, CheckIn, PhaseChange, PhaseSuggestion):
+for _model in (PatientLink, Intake, RedFlagReview, CheckIn, PhaseChange, PhaseSuggestion, Reminder):
     trail.track(_model)
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PsfsActivity",
     "PsfsRating",
     "RedFlagReview",
+    "Reminder",
     "phone_validator",
     "token_hash",
 ]

@@ -172,6 +172,8 @@ class Intake(models.Model):
     consent_name = models.CharField("signature (typed full name)", max_length=200, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The consent step's "remind me" box, copied to the patient when the intake is accepted.
+    reminder_consent = models.BooleanField("agreed to check-in reminders", default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

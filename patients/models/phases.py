@@ -15,6 +15,12 @@ class Phase(models.IntegerChoices):
     CONFIDENCE = 2, "Build confidence in movement"
     MOVE = 3, "Move more"
 
+    @property
+    def in_patient_words(self):
+        """The phase as the patient's own pages put it: "Phase 1 of 3: calming things down"."""
+        aim = {1: "calming things down", 2: "building confidence in movement", 3: "moving more"}
+        return f"Phase {self.value} of {len(Phase)}: {aim[self.value]}"
+
 
 class PhaseChangeQuerySet(models.QuerySet):
     def in_phase_at_end_of_week(self, phase, monday):

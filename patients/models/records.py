@@ -1,13 +1,13 @@
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import JSONObject, Lower
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, JSONObject, Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -24,6 +24,12 @@ phone_validator = RegexValidator(
 
 
 QUIET_DAYS = 14  # an active patient with no reading for this long is worth a call
+# Check-in reminders (patients.reminders): days between check-ins for each cadence, and how
+# many unanswered reminders in a row stop them until a practitioner restarts them.
+CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "four_weekly": 28}
+REMINDERS_STOP_AFTER = 3
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
 # Responders: at least 30 % better than baseline (IMMPACT, Dworkin et al. J Pain 2008),
 # counted among patients with at least 4 sessions.
 RESPONDER_MIN_SESSIONS = 4
@@ -118,6 +124,45 @@ class PatientQuerySet(models.QuerySet):
             story_note_at=Subquery(note.values("started_at")[:1]),
         )
 
+    def with_reminder_state(self):
+        """What the check-in reminder rules need (patients.models.reminders), in the same
+        query: correlated subqueries on the check-in and reminder tables' patient indexes.
+        A reminder is answered by a check-in saved after it; `unanswered` counts those
+        since the last check-in or restart (not those whose email failed)."""
+        checkins = apps.get_model("patients", "CheckIn").objects.filter(patient=OuterRef("pk"))
+        reminders = apps.get_model("patients", "Reminder").objects.filter(patient=OuterRef("pk"))
+        unanswered = (
+            reminders.filter(sent_at__gt=OuterRef("answered_since"))
+            .exclude(link__email_status="failed")
+            .values("patient")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            last_checkin_on=Subquery(checkins.order_by("-taken_on").values("taken_on")[:1]),
+            last_checkin_at=Subquery(checkins.order_by("-updated_at").values("updated_at")[:1]),
+            answered_since=Greatest(
+                Coalesce("last_checkin_at", Value(EPOCH)),
+                Coalesce("reminders_restarted_at", Value(EPOCH)),
+            ),
+            unanswered=Coalesce(Subquery(unanswered), 0),
+            last_reminded_on=Subquery(reminders.order_by("-due_on").values("due_on")[:1]),
+            # Before the first check-in, check-ins count from the start of the course.
+            counting_from=Coalesce(
+                "last_checkin_on", "summary__course_started_on", TruncDate("created_at")
+            ),
+        )
+
+    def may_be_reminded(self):
+        """Active, agreed, with a cadence and an address, not stopped by unanswered ones."""
+        return (
+            self.filter(status="active", reminder_consent=True, reminder_channel="email")
+            .exclude(checkin_cadence="none")
+            .exclude(email="")
+            .with_reminder_state()
+            .filter(unanswered__lt=REMINDERS_STOP_AFTER)
+        )
+
     def search(self, text):
         """Every word must match a name, the email or the phone number."""
         queryset = self
@@ -183,6 +228,19 @@ class Patient(CheckConstraintsInPython, models.Model):
         DISCHARGED = "discharged", "Discharged"
         ARCHIVED = "archived", "Archived"
 
+    class Cadence(models.TextChoices):
+        """How often a check-in reminder goes (patients.reminders); days in CADENCE_DAYS."""
+
+        WEEKLY = "weekly", "Weekly"
+        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        FOUR_WEEKLY = "four_weekly", "Every four weeks"
+        NONE = "none", "No reminders"
+
+    class Channel(models.TextChoices):
+        """How a reminder reaches the patient: email for now (SMS would be a new choice)."""
+
+        EMAIL = "email", "Email"
+
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
         MALE = "male", "Male"
@@ -235,6 +293,19 @@ class Patient(CheckConstraintsInPython, models.Model):
         "lymphoedema (affected limb)", max_length=10, choices=Limb, blank=True
     )
     safety_notes = models.TextField("other safety notes", blank=True)
+
+    # Check-in reminders (patients.reminders): consent from the intake's consent step.
+    checkin_cadence = models.CharField(
+        "check-in reminders", max_length=12, choices=Cadence, default=Cadence.WEEKLY
+    )
+    reminder_channel = models.CharField(
+        "reminders by", max_length=8, choices=Channel, default=Channel.EMAIL
+    )
+    reminder_consent = models.BooleanField("agrees to check-in reminders", default=False)
+    # A practitioner's "Restart reminders": unanswered reminders before it no longer count.
+    reminders_restarted_at = models.DateTimeField(null=True, blank=True)
+    # The patient turned reminders off from an email's link (consent is withdrawn then).
+    reminders_unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -296,6 +367,13 @@ class Patient(CheckConstraintsInPython, models.Model):
                     ]
                 ),
                 name="patient_lymphoedema_limb_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_cadence__in=["weekly", "fortnightly", "four_weekly", "none"]),
+                name="patient_checkin_cadence_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_channel__in=["email"]), name="patient_reminder_channel_valid"
             ),
             models.UniqueConstraint(
                 Lower("given_name"),

@@ -1,0 +1,100 @@
+"""Check-in reminders: one row for each reminder sent, at most one for a patient's due date.
+
+A patient's check-ins fall due every CADENCE_DAYS of their cadence, counted from their last
+check-in (or, before the first, from the start of their course). A reminder is answered
+when a check-in arrives after it; after REMINDERS_STOP_AFTER unanswered reminders in a row
+no more go until a practitioner restarts them (Patient.reminders_restarted_at). The state
+each patient is in comes from PatientQuerySet.with_reminder_state(); the job that sends
+them is patients.reminders.
+"""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+
+from patients.models.records import CADENCE_DAYS, REMINDERS_STOP_AFTER, Patient
+
+
+def next_due_on(cadence, since):
+    """The first day a check-in is due after one on `since` (None: no cadence)."""
+    days = CADENCE_DAYS.get(cadence)
+    return since + timedelta(days=days) if days and since else None
+
+
+def reminder_due_on(cadence, since, today, last_reminded_on=None):
+    """The due date a reminder sent `today` is for, or None if none is due: the latest due
+    date (since + n cadences, n >= 1) on or before today, if no reminder went for it yet.
+    A patient weeks behind gets one reminder, for the latest due date, not one a day for
+    each date missed."""
+    days = CADENCE_DAYS.get(cadence)
+    if not days or since is None:
+        return None
+    cycles = (today - since).days // days
+    if cycles < 1:
+        return None
+    due_on = since + timedelta(days=cycles * days)
+    if last_reminded_on is not None and last_reminded_on >= due_on:
+        return None
+    return due_on
+
+
+class Reminder(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField(help_text="The check-in due date this reminder is for.")
+    channel = models.CharField(max_length=8, choices=Patient.Channel)
+    # The check-in link it carried, made for it; its email_status is the email's.
+    link = models.OneToOneField(
+        "patients.PatientLink", null=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-sent_at"], name="reminder_latest")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "due_on"], name="reminder_once_a_due_date"),
+            models.CheckConstraint(
+                condition=Q(channel__in=["email"]), name="reminder_channel_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Check-in reminder for {self.due_on}"
+
+    @property
+    def audit_patient_uuid(self):
+        return self.patient.uuid
+
+
+def reminder_status(patient, today):
+    """What the patient page says of `patient`'s reminders: the last one (with `answered`
+    and its email's state), the next due date, whether they are stopped, and why none go.
+    Three queries: the state, the last reminder with its link, nothing else."""
+    state = Patient.objects.filter(pk=patient.pk).with_reminder_state().get()
+    last = Reminder.objects.filter(patient=patient).select_related("link").first()
+    answered = (
+        last is not None
+        and state.last_checkin_at is not None
+        and state.last_checkin_at > last.sent_at
+    )
+    stopped = state.unanswered >= REMINDERS_STOP_AFTER
+    reasons = []
+    if patient.status != Patient.Status.ACTIVE:
+        reasons.append(f"the patient is {patient.get_status_display().lower()}")
+    if patient.checkin_cadence == Patient.Cadence.NONE:
+        reasons.append("no cadence is set")
+    if not patient.reminder_consent:
+        reasons.append("the patient has not agreed to reminders")
+    if not patient.email:
+        reasons.append("there is no email address")
+    if stopped:
+        reasons.append(f"{REMINDERS_STOP_AFTER} reminders in a row went unanswered")
+    return {
+        "last": last,
+        "answered": answered,
+        "unanswered": state.unanswered,
+        "stopped": stopped,
+        "next_due_on": next_due_on(patient.checkin_cadence, state.counting_from),
+        "not_sent_because": reasons,
+    }
