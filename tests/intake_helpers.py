@@ -111,6 +111,10 @@ def checkin_url(token):
     return reverse("checkin", kwargs={"token": token})
 
 
+def checkin_thanks_url(token):
+    return reverse("checkin_thanks", kwargs={"token": token})
+
+
 def answer_steps(client, token, steps=STEP_KEYS, changes=None):
     """Post valid answers to `steps` in order; `changes` maps a step to its changed fields."""
     changes = changes or {}

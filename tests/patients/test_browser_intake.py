@@ -180,7 +180,8 @@ def test_a_patient_completes_the_intake_and_a_check_in_by_keyboard_on_a_phone(
     keys.fill("In the past 7 days, how many minutes in all were you moderately active?*", "120")
     keys.submit("Send")
     expect(page.get_by_text("Your check-in is saved.")).to_be_visible()
-    expect(page.get_by_role("table")).to_contain_text("120")
+    expect(page.get_by_role("table")).to_contain_text("5")
+    expect(page.get_by_role("button", name="Send")).to_have_count(0)
     assert serious_violations(page) == []
     assert CheckIn.objects.get(patient=patient).active_minutes == 120
     assert console_errors == []

@@ -13,7 +13,7 @@ from patients.actions import record_session_readings
 from patients.models import CheckIn, OutcomeReading, Patient, PatientLink, PsfsActivity, PsfsRating
 from tests.factories import PatientFactory
 from tests.html import field_error, field_html
-from tests.intake_helpers import PATIENT_ACTOR, checkin_url
+from tests.intake_helpers import PATIENT_ACTOR, checkin_thanks_url, checkin_url
 from tests.session_factories import TreatmentSessionFactory
 from tests.session_helpers import point_row, session_data
 
@@ -109,8 +109,8 @@ def test_a_checkin_saves_the_answers_the_psfs_ratings_and_the_readings(
     client, patient, token, activities
 ):
     response = client.post(checkin_url(token), answers(activities), follow=True)
-    assert response.redirect_chain == [(checkin_url(token), 302)]
-    assert "Thank you. Your check-in is saved." in response.content.decode()
+    assert response.redirect_chain == [(checkin_thanks_url(token), 302)]
+    assert "Your check-in is saved." in response.content.decode()
 
     checkin = CheckIn.objects.get(patient=patient)
     assert checkin.taken_on == TODAY

@@ -323,7 +323,7 @@ class Command(BaseCommand):
                 )
                 status, location, _ = phone.post(link["url"], {**fields, **answers})
                 statuses["check-in (POST)"][status] += 1
-                if status == 302 and location == link["url"]:
+                if status == 302 and location == link["url"] + "thanks/":  # to the thank-you page
                     checkins.append(
                         {"patient": link["patient"], "sequence": next(sequence), "answers": answers}
                     )
