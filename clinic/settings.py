@@ -243,7 +243,10 @@ EMAIL_RETRY_DELAYS = [60, 300, 1800]
 # Periodic jobs, run by `manage.py run_jobs` from cron every few minutes (jobs.schedule).
 PERIODIC_JOBS = {
     "prune-task-results": {"run": "jobs.builtin.prune_task_results", "every_minutes": 24 * 60},
+    # `manage.py send_checkin_reminders` (patients.reminders): hourly, from this local hour.
+    "checkin-reminders": {"run": "patients.reminders.send_due_reminders", "every_minutes": 60},
 }
+CHECKIN_REMINDERS_FROM_HOUR = 9
 
 # The parts /healthz and `manage.py health` check (ops/health.py): a name and a function
 # that raises if the part fails. The queue is checked only when there is one (the database

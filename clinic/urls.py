@@ -5,6 +5,7 @@ from django.urls import include, path
 from ops.views import healthz
 from patients import urls as patient_urls
 from patients.views.checkins import checkin, checkin_thanks
+from patients.views.reminders import unsubscribe
 from sessions.views.export import export
 from sessions.views.points import point_search
 from staff import two_factor
@@ -21,6 +22,7 @@ urlpatterns = [
     path("p/intake/", include("patients.public_urls")),
     path("p/checkin/<str:token>/", checkin, name="checkin"),
     path("p/checkin/<str:token>/thanks/", checkin_thanks, name="checkin_thanks"),
+    path("p/reminders/<str:token>/stop/", unsubscribe, name="reminders_unsubscribe"),
     # Django's password reset, its email through the task queue.
     path(
         "accounts/password_reset/",

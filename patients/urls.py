@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients.views import access_log, links, progress, records, report, review
+from patients.views import access_log, links, progress, records, reminders, report, review
 
 app_name = "patients"
 urlpatterns = [
@@ -41,5 +41,11 @@ urlpatterns = [
         progress.decide_suggestion,
         {"accept": False},
         name="dismiss_suggestion",
+    ),
+    path("<uuid:patient_uuid>/reminders/", reminders.reminder_settings, name="reminders"),
+    path(
+        "<uuid:patient_uuid>/reminders/restart/",
+        reminders.restart_reminders,
+        name="restart_reminders",
     ),
 ]

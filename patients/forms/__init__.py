@@ -19,6 +19,7 @@ from patients.forms.records import (
     InviteForm,
     PatientFilterForm,
     PatientForm,
+    ReminderSettingsForm,
     SafetyFlagsForm,
 )
 
@@ -37,6 +38,7 @@ __all__ = [
     "PhaseChangeForm",
     "RedFlagReviewForm",
     "RedFlagsForm",
+    "ReminderSettingsForm",
     "SafetyFlagsForm",
     "answer_sections",
     "step_form",

@@ -215,3 +215,21 @@ class InviteForm(NoControlCharacters, forms.ModelForm):
                 "and send the link from there."
             )
         return data
+
+
+class ReminderSettingsForm(StaleEditGuard, forms.ModelForm):
+    """How often the patient is reminded to check in, how, and whether they agree."""
+
+    class Meta:
+        model = Patient
+        fields = ["checkin_cadence", "reminder_channel", "reminder_consent"]
+        help_texts = {
+            "reminder_consent": (
+                "Asked on the intake's consent step. Tick only with the patient's agreement."
+            ),
+        }
+
+    def save(self, commit=True):
+        if self.instance.reminder_consent:  # agreed again since an unsubscribe
+            self.instance.reminders_unsubscribed_at = None
+        return super().save(commit)

@@ -11,8 +11,10 @@ them is patients.reminders.
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
+from patients.models.links import PatientLink
 from patients.models.records import CADENCE_DAYS, REMINDERS_STOP_AFTER, Patient
 
 
@@ -47,7 +49,7 @@ class Reminder(models.Model):
     link = models.OneToOneField(
         "patients.PatientLink", null=True, on_delete=models.SET_NULL, related_name="reminder"
     )
-    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -67,17 +69,28 @@ class Reminder(models.Model):
         return self.patient.uuid
 
 
-def reminder_status(patient, today):
-    """What the patient page says of `patient`'s reminders: the last one (with `answered`
-    and its email's state), the next due date, whether they are stopped, and why none go.
-    Three queries: the state, the last reminder with its link, nothing else."""
-    state = Patient.objects.filter(pk=patient.pk).with_reminder_state().get()
-    last = Reminder.objects.filter(patient=patient).select_related("link").first()
-    answered = (
-        last is not None
-        and state.last_checkin_at is not None
-        and state.last_checkin_at > last.sent_at
+def reminder_status(patient):
+    """What the patient page says of `patient`'s reminders: the last one (when it went, its
+    email's state, whether a check-in answered it), the next due date, whether they are
+    stopped, and why none go. One query."""
+    latest = Reminder.objects.filter(patient=OuterRef("pk")).order_by("-sent_at", "-id")
+    state = (
+        Patient.objects.filter(pk=patient.pk)
+        .with_reminder_state()
+        .annotate(
+            last_sent_at=Subquery(latest.values("sent_at")[:1]),
+            last_email=Subquery(latest.values("link__email_status")[:1]),
+        )
+        .get()
     )
+    last = None
+    if state.last_sent_at is not None:
+        last = {
+            "sent_at": state.last_sent_at,
+            "email_failed": state.last_email == PatientLink.Email.FAILED,
+            "answered": state.last_checkin_at is not None
+            and state.last_checkin_at > state.last_sent_at,
+        }
     stopped = state.unanswered >= REMINDERS_STOP_AFTER
     reasons = []
     if patient.status != Patient.Status.ACTIVE:
@@ -92,8 +105,6 @@ def reminder_status(patient, today):
         reasons.append(f"{REMINDERS_STOP_AFTER} reminders in a row went unanswered")
     return {
         "last": last,
-        "answered": answered,
-        "unanswered": state.unanswered,
         "stopped": stopped,
         "next_due_on": next_due_on(patient.checkin_cadence, state.counting_from),
         "not_sent_because": reasons,

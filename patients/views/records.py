@@ -11,6 +11,7 @@ from core.transactions import retry_on_conflict
 from patients.access import get_patient_for_user
 from patients.forms import PatientFilterForm, PatientForm, SafetyFlagsForm
 from patients.models import OutcomeReading, Patient, PatientSummary
+from patients.models.reminders import reminder_status
 from patients.progress import refresh_suggestion
 from patients.stepper import phase_stepper
 
@@ -109,6 +110,7 @@ def patient_detail(request, patient_uuid):
         "intakes": patient.intakes.exclude(status="started").select_related("red_flag_review"),
         "links": patient.links.order_by("-created_at")[:10],
         "suggestion": patient.phase_suggestions.filter(status="open").first(),
+        "reminders": reminder_status(patient),
         "changes": patient.history.select_related("history_user")[:6],
         "stepper": phase_stepper(
             getattr(patient, "summary", None) and patient.summary.phase,

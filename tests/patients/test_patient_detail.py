@@ -56,7 +56,8 @@ def test_the_page_shows_the_record_history(practitioner_client, patient):
 def test_its_query_count_is_pinned(practitioner_client, patient, django_assert_num_queries):
     # session, user, permissions, the patient with practitioner, profile and summary,
     # audit insert, the page of sessions with their count (none, so no points), check-ins,
-    # intakes with their red-flag reviews, links, an open suggestion, history with users.
-    # With sessions: see test_session_timeline.
-    with django_assert_num_queries(11):
+    # intakes with their red-flag reviews, links, an open suggestion, the reminders' state
+    # and last reminder (one query of subqueries), history with users.
+    # With sessions: see test_session_timeline; with reminders: test_reminders.
+    with django_assert_num_queries(12):
         practitioner_client.get(url(patient.uuid))

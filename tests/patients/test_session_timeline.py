@@ -134,9 +134,9 @@ def test_the_patient_page_query_count_does_not_grow_with_sessions(
     # summary (the current phase), 5 audit insert, 6 the page of sessions with practitioner
     # and profile, the adverse-event count and the number of sessions (a window),
     # 7 their points with the catalogue point (one prefetch), 8 check-ins, 9 intakes with
-    # their red-flag reviews, 10 links, 11 an open suggestion, 12 the record history with
-    # its users.
-    with django_assert_num_queries(12):
+    # their red-flag reviews, 10 links, 11 an open suggestion, 12 the reminders' state
+    # and last reminder (one query), 13 the record history with its users.
+    with django_assert_num_queries(13):
         response = practitioner_client.get(patient_url(patient))
     assert len(timeline_cards(response)) == min(sessions, 10)
     assert "2 adverse events" in response.content.decode()

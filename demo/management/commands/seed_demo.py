@@ -6,7 +6,7 @@ are missing. Every name, address and number is made up (example.org addresses an
 """
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,7 +31,9 @@ from patients.models import (
     PsfsActivity,
     PsfsRating,
     RedFlagReview,
+    Reminder,
 )
+from patients.models.reminders import reminder_due_on
 from patients.progress import refresh_suggestion
 from sessions.models import AdverseEvent, SessionPoint, TreatmentSession
 from staff.models import AcupunctureStyle, PractitionerProfile
@@ -148,6 +150,7 @@ FAMILY_NAMES = [
     "Ormerod",
 ]
 # Roughly what a chronic-pain practice's register looks like.
+CADENCE_CYCLE = ["weekly"] * 5 + ["fortnightly", "four_weekly", "none"]
 STATUS_CYCLE = (
     ["active"] * 12 + ["invited"] * 2 + ["intake_submitted"] * 2 + ["discharged"] * 3 + ["archived"]
 )
@@ -193,6 +196,7 @@ class Command(BaseCommand):
             # course ends on one (demo.course applies the same rules).
             for patient in Patient.objects.filter(pk__in=suggesting):
                 refresh_suggestion(patient)
+            seed_reminders(timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready: {created} new patients, {sessions} new sessions, "
@@ -289,4 +293,27 @@ def demo_patient(i, practitioner):
         emergency_contact_phone=f"07700 900{(i + 500) % 1000:03d}",
         practitioner=practitioner,
         status=STATUS_CYCLE[i % len(STATUS_CYCLE)],
+        # Check-in reminders: most weekly, some less often or none; four in five agree.
+        checkin_cadence=CADENCE_CYCLE[i % len(CADENCE_CYCLE)],
+        reminder_consent=i % 5 != 4,
     )
+
+
+def seed_reminders(today):
+    """Reminders the demo patients have had: one in two who may get them had one on the
+    morning of their last check-in (answered); one in four, if a check-in is due again,
+    also one now (not answered yet). One query for the patients, one INSERT. They carry
+    no link (a demo sends no email)."""
+    reminders = []
+    for patient in Patient.objects.may_be_reminded().order_by("pk"):
+        if patient.pk % 2 or patient.last_checkin_on is None:
+            continue
+        last = timezone.make_aware(datetime.combine(patient.last_checkin_on, time(8, 0)))
+        reminders.append(
+            Reminder(patient=patient, due_on=patient.last_checkin_on, channel="email", sent_at=last)
+        )
+        due_on = reminder_due_on(patient.checkin_cadence, patient.last_checkin_on, today)
+        if patient.pk % 4 == 0 and due_on is not None:  # sent now: after every check-in
+            reminders.append(Reminder(patient=patient, due_on=due_on, channel="email"))
+    Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
+    return len(reminders)
