@@ -5,19 +5,23 @@ archived, and stops after three unanswered until a practitioner restarts them; t
 page shows and changes them; the email's unsubscribe link turns them off without a login."""
 
 import io
+import logging
 import re
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.core.management import call_command
+from django.core.signing import Signer
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from clinic.logfilters import RedactLinkTokens
 from jobs.schedule import run_due
 from patients import reminders as sending
 from patients.models import Intake, Patient, PatientLink, Reminder
@@ -262,25 +266,30 @@ def test_posting_turns_reminders_off_without_a_login_and_is_audited(run, ana):
 
 
 @pytest.mark.parametrize(
-    "token",
-    [
-        "nonsense",
-        "x" * 500,
-        signing.dumps("5b8c1f3e-0000-4000-8000-000000000000", salt=sending.UNSUBSCRIBE_SALT),
-        "altered",
-        "other salt",
-    ],
+    "token", ["nonsense", "x" * 500, "unknown patient", "altered", "other salt", "no hex"]
 )
 def test_a_bad_unsubscribe_token_is_a_plain_404(client, ana, token):
-    if token == "altered":
-        token = sending.unsubscribe_path(ana).split("/")[-3][:-2] + "xx"
+    good = sending.unsubscribe_token(ana)
+    if token == "unknown patient":
+        token = sending.unsubscribe_token(Patient(uuid=uuid.uuid4()))
+    elif token == "altered":
+        token = good[:-2] + ("xx" if not good.endswith("xx") else "yy")
     elif token == "other salt":
-        token = signing.dumps(str(ana.uuid), salt="another.purpose")
+        token = ana.uuid.hex + Signer(salt="another.purpose").signature(ana.uuid.hex)
+    elif token == "no hex":
+        token = "Z" * 32 + good[32:]
     path = reverse("reminders_unsubscribe", kwargs={"token": token})
     for response in (client.get(path), client.post(path)):
         assert response.status_code == 404
         assert "This link does not work" in response.content.decode()
     assert Patient.objects.get(pk=ana.pk).reminder_consent is True
+
+
+def test_the_unsubscribe_token_is_cut_out_of_logged_paths(ana):
+    path = sending.unsubscribe_path(ana)
+    record = logging.LogRecord("django.request", logging.WARNING, "", 0, "GET %s", (path,), None)
+    RedactLinkTokens().filter(record)
+    assert record.getMessage() == "GET /p/reminders/[token]/stop/"
 
 
 # Consent at intake
