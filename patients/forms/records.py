@@ -223,6 +223,7 @@ class ReminderSettingsForm(StaleEditGuard, forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["checkin_cadence", "reminder_channel", "reminder_consent"]
+        labels = {"checkin_cadence": "How often", "reminder_channel": "By"}
         help_texts = {
             "reminder_consent": (
                 "Asked on the intake's consent step. Tick only with the patient's agreement."

@@ -103,9 +103,11 @@ def reminder_status(patient):
         reasons.append("there is no email address")
     if stopped:
         reasons.append(f"{REMINDERS_STOP_AFTER} reminders in a row went unanswered")
+    due_on = next_due_on(patient.checkin_cadence, state.counting_from)
     return {
         "last": last,
         "stopped": stopped,
-        "next_due_on": next_due_on(patient.checkin_cadence, state.counting_from),
+        "next_due_on": due_on,
+        "overdue": due_on is not None and due_on < timezone.localdate(),
         "not_sent_because": reasons,
     }

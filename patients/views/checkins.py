@@ -4,6 +4,7 @@ phase and when the next check-in is due."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from audit import trail
@@ -55,15 +56,14 @@ def checkin_thanks(request, token):
     checkins = list(patient.checkins.order_by("-taken_on")[:CHARTED])[::-1]
     summary = getattr(patient, "summary", None)
     phase = summary.phase if summary else None
+    due_on = next_due_on(patient.checkin_cadence, checkins[-1].taken_on if checkins else None)
     context = {
-        "token": token,
         "link": link,
         "checkins": checkins,
         "chart": pain_chart(checkins),
         "phase": Phase(phase).in_patient_words if phase else None,
-        "next_due_on": next_due_on(
-            patient.checkin_cadence, checkins[-1].taken_on if checkins else None
-        ),
+        "next_due_on": due_on,
+        "due_now": due_on is not None and due_on <= timezone.localdate(),
     }
     return render(request, "public/checkin_thanks.html", context)
 

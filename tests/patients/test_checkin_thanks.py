@@ -84,6 +84,12 @@ def test_the_next_checkin_is_due_one_cadence_after_the_last(client, patient, tok
     assert f"due on <strong>{day(today() + datetime.timedelta(14))}" in page
 
 
+def test_opened_long_after_the_last_checkin_it_says_one_is_due_now(client, patient, token):
+    CheckInFactory(patient=patient, taken_on=days_ago(10))
+    page = client.get(checkin_thanks_url(token)).content.decode()
+    assert f"Your next check-in is due now (it was due on {day(days_ago(3))})" in page
+
+
 def test_with_no_cadence_it_gives_no_date(client, patient, token):
     Patient.objects.filter(pk=patient.pk).update(checkin_cadence=Patient.Cadence.NONE)
     client.post(checkin_url(token), ANSWERS)
