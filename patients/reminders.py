@@ -3,10 +3,11 @@
 
 The rules are patients.models.reminders'. The due patients are found in one query; each
 reminder is then its own transaction: the patient's row lock (lock 1 of the lock order,
-PatientQuerySet.lock), the rules asked again inside it, a fresh check-in link and the
-Reminder row, whose unique (patient, due date) lets only one of two runs that meet send
-it. Links are stored only as a hash, so a reminder cannot carry one sent earlier: it gets
-its own 90-day check-in link, emailed by the task queue (patients.tasks.email_reminder)
+PatientQuerySet.lock), the rules asked again inside it (of two runs that meet, the second
+finds the first's reminder there), a fresh check-in link and the Reminder row, whose
+unique (patient, due date) refuses a second one whatever got past the lock. Links are
+stored only as a hash, so a reminder cannot carry one sent earlier: it gets its own 90-day
+check-in link, emailed by the task queue (patients.tasks.email_reminder)
 with its address sealed, which records on the link whether the email went or failed.
 
 The unsubscribe address carries the patient's id and its signature with SECRET_KEY and
@@ -41,23 +42,28 @@ def send_due_reminders(now=None):
     due = [
         (patient, due_on)
         for patient in Patient.objects.may_be_reminded().order_by("pk")
-        if (
-            due_on := reminder_due_on(
-                patient.checkin_cadence, patient.counting_from, today, patient.last_reminded_on
-            )
-        )
+        if (due_on := due_date(patient, today))
     ]
-    sent = sum(send_reminder(patient, due_on) for patient, due_on in due)
+    sent = sum(send_reminder(patient, due_on, today) for patient, due_on in due)
     return f"{sent} reminder{'s' if sent != 1 else ''} sent, {len(due)} due"
 
 
-def send_reminder(patient, due_on):
+def due_date(patient, today):
+    """The due date a reminder today would be for (`patient` from may_be_reminded())."""
+    return reminder_due_on(
+        patient.checkin_cadence, patient.counting_from, today, patient.last_reminded_on
+    )
+
+
+def send_reminder(patient, due_on, today):
     """Send `patient` the reminder for `due_on`; False if it is no longer to be sent (a
-    discharge, an unsubscribe, another run) and nothing was written."""
+    check-in, a discharge or an unsubscribe since the selection, or another run's) and
+    nothing was written."""
     try:
         with transaction.atomic():
             Patient.objects.lock(patient.pk)
-            if not Patient.objects.may_be_reminded().filter(pk=patient.pk).exists():
+            now = Patient.objects.may_be_reminded().filter(pk=patient.pk).first()
+            if now is None or due_date(now, today) != due_on:
                 return False
             link, token = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)
             link.email_status = PatientLink.Email.QUEUED
@@ -70,7 +76,7 @@ def send_reminder(patient, due_on):
             transaction.on_commit(
                 lambda: email_reminder.enqueue(reminder.pk, seal(url), seal(stop_url))
             )
-    except IntegrityError:  # this due date's reminder is another run's
+    except IntegrityError:  # this due date's reminder is another's (the database's guard)
         return False
     return True
 

@@ -104,6 +104,24 @@ def test_running_twice_sends_one_email(run, ana):
     assert Reminder.objects.filter(patient=ana).count() == 1
 
 
+def test_a_reminder_that_went_since_the_selection_is_not_sent_again(run, ana, monkeypatch):
+    [found] = Patient.objects.may_be_reminded()
+    Reminder.objects.create(patient=ana, due_on=today(), channel="email")  # another run's
+    assert sending.send_reminder(found, today(), today()) is False
+    # Even past the check inside the lock, the unique constraint refuses it.
+    monkeypatch.setattr(sending, "due_date", lambda patient, day: today())
+    assert sending.send_reminder(found, today(), today()) is False
+    assert Reminder.objects.count() == 1 and mail.outbox == []
+    assert not PatientLink.objects.filter(patient=ana, purpose="checkin").exists()  # rolled back
+
+
+def test_a_checkin_since_the_selection_cancels_the_reminder(ana):
+    [found] = Patient.objects.may_be_reminded()
+    CheckInFactory(patient=ana, taken_on=today())
+    assert sending.send_reminder(found, today(), today()) is False
+    assert not Reminder.objects.exists()
+
+
 def test_the_database_refuses_a_second_reminder_for_one_due_date(ana):
     Reminder.objects.create(patient=ana, due_on=today(), channel="email")
     with pytest.raises(IntegrityError), transaction.atomic():
