@@ -33,6 +33,7 @@ from patients.models import (
     RedFlagReview,
     Reminder,
 )
+from patients.models.records import CADENCE_DAYS
 from patients.models.reminders import reminder_due_on
 from patients.progress import refresh_suggestion
 from sessions.models import AdverseEvent, SessionPoint, TreatmentSession
@@ -300,20 +301,31 @@ def demo_patient(i, practitioner):
 
 
 def seed_reminders(today):
-    """Reminders the demo patients have had: one in two who may get them had one on the
-    morning of their last check-in (answered); one in four, if a check-in is due again,
-    also one now (not answered yet). One query for the patients, one INSERT. They carry
-    no link (a demo sends no email)."""
+    """Reminders the demo patients have had: those weeks behind with their check-ins,
+    three since the last (unanswered: stopped, to restart); of the others, one in two one
+    on the morning of their last check-in (answered), and one in four, if a check-in is
+    due again, also one now (not answered yet). One query for the patients, one INSERT.
+    They carry no link (a demo sends no email)."""
     reminders = []
     for patient in Patient.objects.may_be_reminded().order_by("pk"):
-        if patient.pk % 2 or patient.last_checkin_on is None:
+        last_on = patient.last_checkin_on
+        if last_on is None:
             continue
-        last = timezone.make_aware(datetime.combine(patient.last_checkin_on, time(8, 0)))
+        due_on = reminder_due_on(patient.checkin_cadence, last_on, today)
+        cadence = timedelta(days=CADENCE_DAYS[patient.checkin_cadence])
+        if due_on is not None and due_on - 2 * cadence > last_on:  # sent now: after it
+            reminders += [
+                Reminder(patient=patient, due_on=due_on - n * cadence, channel="email")
+                for n in range(3)
+            ]
+            continue
+        if patient.pk % 2:
+            continue
+        morning = timezone.make_aware(datetime.combine(last_on, time(8, 0)))
         reminders.append(
-            Reminder(patient=patient, due_on=patient.last_checkin_on, channel="email", sent_at=last)
+            Reminder(patient=patient, due_on=last_on, channel="email", sent_at=morning)
         )
-        due_on = reminder_due_on(patient.checkin_cadence, patient.last_checkin_on, today)
-        if patient.pk % 4 == 0 and due_on is not None:  # sent now: after every check-in
+        if patient.pk % 4 == 0 and due_on is not None:
             reminders.append(Reminder(patient=patient, due_on=due_on, channel="email"))
     Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
     return len(reminders)
