@@ -35,7 +35,14 @@ class PatientAdmin(AuditedAdmin):
     list_filter = ["status", "practitioner", "sex"]
     search_fields = ["given_name", "family_name", "email", "phone", "=uuid"]
     list_select_related = ["practitioner"]
-    readonly_fields = ["uuid", "created_at", "updated_at"]
+    # The reminders' restart and unsubscribe are the patient page's and the patient's own.
+    readonly_fields = [
+        "uuid",
+        "created_at",
+        "updated_at",
+        "reminders_restarted_at",
+        "reminders_unsubscribed_at",
+    ]
     history_list_display = ["status"]
 
     def revert_disabled(self, request, obj=None):
