@@ -301,8 +301,8 @@ class ConsentForm(StepForm):
         return data
 
     reminders = forms.BooleanField(
-        label="Email me a reminder when a check-in is due.",
-        help_text="Short emails with your check-in link; you can stop them from any of them.",
+        label="Email me a short reminder with my check-in link when a check-in is due. "
+        "I can stop them from any of the emails.",
         required=False,
     )
 
