@@ -181,3 +181,33 @@ def readable_sections(answers, age=None):
     if age is not None and shown.get("about", {}).get("date_of_birth"):
         shown["about"]["date_of_birth"] += f" (age {age})"
     return answer_sections(shown)
+
+
+# The Yes/No questions the patient can answer as a group ("None of these apply to me",
+# static/patients/yes_no.js), with what their review calls them.
+ANSWERED_AS_A_GROUP = {
+    "health": (["pregnant", *(key for key, _ in SAFETY_QUESTIONS)], "safety questions"),
+    "red_flags": ([key for key, _, _ in RED_FLAGS], "questions"),
+}
+
+
+def review_sections(answers):
+    """readable_sections for the patient's own review: a group's "No" answers are one line
+    ("All 11 questions: No"; or, after those answered otherwise, "The other 9 safety
+    questions: No"). The clinic reads every answer."""
+    sections = []
+    for step, title, rows in readable_sections(answers):
+        if step in ANSWERED_AS_A_GROUP:
+            keys, called = ANSWERED_AS_A_GROUP[step]
+            fields = STEP_FORMS[step]().fields
+            grouped = {str(fields[key].label) for key in keys}
+            nos = [row for row in rows if row[0] in grouped and row[1] == "No"]
+            if len(nos) > 1:
+                others = "All" if len(nos) == len(keys) else "The other"
+                at = rows.index(nos[0])
+                rows = [row for row in rows if row not in nos]
+                answered = [n for n, row in enumerate(rows) if row[0] in grouped]
+                line = (f"{others} {len(nos)} {called}", "No")
+                rows.insert(answered[-1] + 1 if answered else at, line)
+        sections.append((step, title, rows))
+    return sections

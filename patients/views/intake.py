@@ -14,7 +14,7 @@ from core.transactions import retry_on_conflict
 from patients import bodymap
 from patients.actions import IntakeIncomplete, submit_intake
 from patients.forms import step_form
-from patients.intake_summary import readable_sections
+from patients.intake_summary import review_sections
 from patients.models import ConsentVersion, Intake, PatientLink, token_hash
 from patients.models.intake import STEP_KEYS, STEP_TITLES, URGENT_FLAGS
 from patients.ratelimit import rate_limited
@@ -30,10 +30,10 @@ def open_intake(request, token):
     return intake if intake.status == Intake.Status.STARTED else None
 
 
-# How long the intake takes, for the welcome page: the phone test's taps (about 60) and
+# How long the intake takes, for the welcome page: the phone test's taps (about 40) and
 # typed characters (about 170) at a few seconds a tap and a second a character, plus
 # reading some 50 questions (tests/patients/test_browser_phone_intake.py).
-INTAKE_MINUTES = "10"
+INTAKE_MINUTES = "8"
 
 
 def step_url(token, step):
@@ -114,7 +114,7 @@ def intake_review(request, token):
     trail.record(AuditEvent.Action.VIEW, intake, detail="intake review page")
     context = {
         "token": token,
-        "sections": readable_sections(intake.answers),  # dates as the app writes them
+        "sections": review_sections(intake.answers),  # dates as the app writes them
         "missing": [(step, STEP_TITLES[step]) for step in intake.missing_steps()],
         "urgent": intake.answered_urgent(),
     }

@@ -45,7 +45,7 @@ def test_the_link_opens_on_a_welcome_page_without_logging_in(client, token, sett
     assert response.status_code == 200
     text = page_text(response)
     assert f"Welcome to {settings.CLINIC_NAME}" in text
-    assert "About 10 minutes: 7 short steps" in text
+    assert "About 8 minutes: 7 short steps" in text
     assert "Saved as you go" in text
     assert "Who sees them: the clinic's practitioners and its administrators" in text
     start = re.search(r'<a class="btn[^"]*" href="([^"]+)">Start</a>', html(response))
@@ -265,6 +265,31 @@ def test_the_review_shows_one_line_an_answer_and_an_edit_link_a_step(client, tok
     for step in STEP_KEYS:
         assert page.count(f'href="{step_url(token, step)}"') == 1
     assert page.count(">Edit<") == len(STEP_KEYS)
+
+
+def review_lines(client, token):
+    page = html(client.get(review_url(token)))
+    return [text(line) for line in re.findall(r"<li>(.*?)</li>", page, re.S)]
+
+
+def test_the_review_writes_a_group_of_no_answers_as_one_line(client, token):
+    answer_steps(client, token)
+    lines = review_lines(client, token)
+    assert "All 10 safety questions: No" in lines  # pregnancy and the 9 others
+    assert "All 11 questions: No" in lines  # the red flags
+    assert not any(line.startswith("Do you have epilepsy") for line in lines)
+    assert "Have you had acupuncture before? No" in lines  # not one of the group
+
+
+def test_the_review_lists_each_yes_and_then_the_other_no_answers(client, token):
+    changes = {"health": {"epilepsy": "yes", "pregnant": "unsure"}, "red_flags": {"fever": "yes"}}
+    answer_steps(client, token, changes=changes)
+    lines = review_lines(client, token)
+    health = lines.index("Do you have epilepsy or seizures? Yes")
+    assert lines.index("Are you pregnant, or could you be? Not sure") < health
+    assert lines[health + 1] == "The other 8 safety questions: No"
+    fever = lines.index("Have you had a fever, chills or night sweats? Yes")
+    assert lines[fever + 1] == "The other 10 questions: No"
 
 
 def test_an_incomplete_intake_cannot_be_sent(client, invited, token):
