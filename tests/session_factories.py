@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from patients.models import OutcomeReading, PatientSummary
+from patients.progress import change_phase
 from sessions.models import (
     AcupuncturePoint,
     AdverseEvent,
@@ -26,8 +27,13 @@ from sessions.models import (
     SessionPoint,
     TreatmentSession,
 )
-from tests.factories import PatientFactory, PractitionerFactory
-from tests.progress_helpers import moment_on
+from tests.factories import (
+    CheckInFactory,
+    PatientFactory,
+    PractitionerFactory,
+    StartedCourseFactory,
+)
+from tests.progress_helpers import days_ago, moment_on
 
 
 def point(code):
@@ -208,3 +214,30 @@ class ProtocolFactory(factory.django.DjangoModelFactory):
             ProtocolPoint.objects.create(
                 protocol=protocol, point=point(code), side=side, order=order
             )
+
+
+def course_history(patient, by, checkins, sessions):
+    """A course `by` began 400 days ago: `checkins` weekly check-ins from day 390 (average
+    pain 7, 6, 5, 4 in turn), `sessions` weekly notes from day 395 with an adverse event
+    in every fifth, and phases 2 and 3 from days 300 and 200. For the tests that a page's
+    queries stay the same whatever the length of the history."""
+    StartedCourseFactory(patient=patient, accepted_by=by, on=days_ago(400))
+    for n in range(checkins):
+        CheckInFactory(
+            patient=patient,
+            taken_on=days_ago(390 - 7 * n),
+            pain_average=7 - n % 4,
+            peg="5.33",
+            enjoyment=5,
+            activity=4,
+            psfs="4.00",
+            confidence=5,
+        )
+    for n in range(sessions):
+        on = days_ago(395 - 7 * n)
+        points = ["ST36", ("GV20", "M")]
+        session = SessionOnDateFactory(patient=patient, practitioner=by, on=on, points=points)
+        if n % 5 == 0:
+            AdverseEventFactory(session=session)
+    change_phase(patient, 2, days_ago(300), by)
+    change_phase(patient, 3, days_ago(200), by)

@@ -4,11 +4,10 @@ count that does not grow with the history. The report has its own (test_report.p
 
 import pytest
 
-from patients.progress import change_phase
 from tests.factories import CheckInFactory, StartedCourseFactory
 from tests.html import page_text, progress_data, section_table, summary_value
 from tests.progress_helpers import day, days_ago, progress_url, today
-from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
+from tests.session_factories import AdverseEventFactory, SessionOnDateFactory, course_history
 
 
 def iso(n):
@@ -264,37 +263,11 @@ def test_an_intake_without_an_average_pain_has_no_baseline_lines(
 # Queries
 
 
-def long_or_short_history(patient, by, checkins, sessions):
-    StartedCourseFactory(patient=patient, accepted_by=by, on=days_ago(400))
-    for n in range(checkins):
-        CheckInFactory(
-            patient=patient,
-            taken_on=days_ago(390 - 7 * n),
-            pain_average=7 - n % 4,
-            peg="5.33",
-            enjoyment=5,
-            activity=4,
-            psfs="4.00",
-            confidence=5,
-        )
-    for n in range(sessions):
-        session = SessionOnDateFactory(
-            patient=patient,
-            practitioner=by,
-            on=days_ago(395 - 7 * n),
-            points=["ST36", ("GV20", "M")],
-        )
-        if n % 5 == 0:
-            AdverseEventFactory(session=session)
-    change_phase(patient, 2, days_ago(300), by)
-    change_phase(patient, 3, days_ago(200), by)
-
-
 @pytest.mark.parametrize(("checkins", "sessions"), [(3, 2), (30, 20)])
 def test_the_progress_page_makes_the_same_queries_whatever_the_length_of_the_history(
     practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
 ):
-    long_or_short_history(patient, practitioner, checkins, sessions)
+    course_history(patient, practitioner, checkins, sessions)
     # 1 the session, 2 the user, 3 permissions, 4 the patient with practitioner, profile
     # and summary (sessions, needles, adverse events), 5 the audit event (insert), 6 the
     # phase changes with who made them, 7 the readings, 8 the open suggestion.

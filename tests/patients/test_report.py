@@ -10,14 +10,14 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from patients.progress import change_phase, progress
+from patients.progress import progress
 from patients.report import narrative
 from patients.report_charts import function_chart, pain_chart
 from staff.models import PractitionerProfile
 from tests.factories import CheckInFactory, StartedCourseFactory
 from tests.html import html, page_text, table_rows
 from tests.progress_helpers import day, days_ago, progress_url, report_url, today
-from tests.session_factories import AdverseEventFactory, SessionOnDateFactory
+from tests.session_factories import SessionOnDateFactory, course_history
 
 PC = "\N{NO-BREAK SPACE}%"  # "50 %", never split over two lines
 
@@ -307,35 +307,11 @@ def test_reading_the_report_is_audited_and_never_cached(practitioner_client, his
 # Queries
 
 
-def long_or_short_history(patient, by, checkins, sessions):
-    StartedCourseFactory(patient=patient, accepted_by=by, on=days_ago(400))
-    for n in range(checkins):
-        CheckInFactory(
-            patient=patient,
-            taken_on=days_ago(390 - 7 * n),
-            pain_average=7 - n % 4,
-            peg="5.33",
-            psfs="4.00",
-            confidence=5,
-        )
-    for n in range(sessions):
-        session = SessionOnDateFactory(
-            patient=patient,
-            practitioner=by,
-            on=days_ago(395 - 7 * n),
-            points=["ST36", ("GV20", "M")],
-        )
-        if n % 5 == 0:
-            AdverseEventFactory(session=session)
-    change_phase(patient, 2, days_ago(300), by)
-    change_phase(patient, 3, days_ago(200), by)
-
-
 @pytest.mark.parametrize(("checkins", "sessions"), [(3, 2), (50, 70)])
 def test_the_report_makes_the_same_queries_whatever_the_length_of_the_history(
     practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
 ):
-    long_or_short_history(patient, practitioner, checkins, sessions)
+    course_history(patient, practitioner, checkins, sessions)
     # 1 the session, 2 the user, 3 permissions, 4 the patient with practitioner, profile
     # and summary (sessions, needles, adverse events), 5 the audit event (insert), 6 the
     # phase changes with who made them, 7 the readings.
