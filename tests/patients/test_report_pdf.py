@@ -25,8 +25,8 @@ from weasyprint.urls import URLFetchingError  # noqa: E402
 from audit.models import AuditEvent  # noqa: E402
 from patients.pdf import StaticFilesOnly  # noqa: E402
 from tests.html import page_text  # noqa: E402
-from tests.patients.test_report import long_or_short_history  # noqa: E402
 from tests.progress_helpers import report_url, today  # noqa: E402
+from tests.session_factories import course_history  # noqa: E402
 
 NAME = "Ana Silva, born 17 May 1970"
 
@@ -44,7 +44,7 @@ def pages(response):
 def busiest(patient, practitioner):
     """Ana with as long a record as the demo's busiest patient: 70 sessions (14 with an
     adverse event) and 100 check-ins over 400 days, in all three phases."""
-    long_or_short_history(patient, practitioner, checkins=100, sessions=70)
+    course_history(patient, practitioner, checkins=100, sessions=70)
     return patient
 
 
@@ -145,7 +145,7 @@ def test_a_pdf_of_no_such_patient_is_not_found(practitioner_client, db):
 def test_the_pdf_makes_the_same_queries_whatever_the_length_of_the_history(
     practitioner_client, practitioner, patient, django_assert_num_queries, checkins, sessions
 ):
-    long_or_short_history(patient, practitioner, checkins, sessions)
+    course_history(patient, practitioner, checkins, sessions)
     # The page's 7 (test_report.py) and 8 the export's audit event (insert).
     with django_assert_num_queries(8):
         response = practitioner_client.get(pdf_url(patient, "?appendix=0"))
