@@ -14,7 +14,7 @@ def get_session_for_user(
     if not request.user.has_perm(perm):
         raise PermissionDenied
     queryset = TreatmentSession.objects.with_points().select_related(
-        "patient", "practitioner__practitioner_profile", "signed_by__practitioner_profile"
+        "patient__summary", "practitioner__practitioner_profile", "signed_by__practitioner_profile"
     )
     session = get_object_or_404(queryset, uuid=session_uuid, patient__uuid=patient_uuid)
     trail.record(AuditEvent.Action.VIEW, session)

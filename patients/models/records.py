@@ -6,15 +6,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, JSONObject, Lower, TruncDate
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Lower, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit import trail
 from core.constraints import CheckConstraintsInPython
-from patients.models.readings import CHECKIN_SCORES
 from staff.roles import PRACTITIONERS
 
 phone_validator = RegexValidator(
@@ -89,40 +88,6 @@ class PatientQuerySet(models.QuerySet):
         sessions = apps.get_model("treatment_sessions", "TreatmentSession").objects
         last = sessions.filter(patient=OuterRef("pk")).order_by("-started_at")
         return self.annotate(last_visit=Subquery(last.values("started_at")[:1]))
-
-    def for_story(self, before, excluding=None):
-        """The patients with what the session form's story panel shows beside a note
-        started at `before` (the note of pk `excluding`, or a new one), in one query: the
-        summary (phase, baseline and latest average pain), the accepted intake's time and
-        pain answers (story_intake_at, story_pain), the latest check-in (story_checkin:
-        its scores, and taken_on as an ISO date) and the earlier note the panel shows
-        (story_note, with story_note_uuid and story_note_at): the latest signed one
-        started before it, else the latest of any status."""
-        Intake = apps.get_model("patients", "Intake")
-        CheckIn = apps.get_model("patients", "CheckIn")
-        TreatmentSession = apps.get_model("treatment_sessions", "TreatmentSession")
-        accepted = Intake.objects.filter(patient=OuterRef("pk"), status="accepted")
-        checkin = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-taken_on", "-id")
-        scores = {name: name for name in ("taken_on", *CHECKIN_SCORES)}
-        earlier = TreatmentSession.objects.filter(
-            patient=OuterRef("pk"), started_at__lt=before
-        ).exclude(pk=excluding)
-        note = earlier.order_by(
-            Case(When(status=TreatmentSession.Status.SIGNED, then=Value(0)), default=Value(1)),
-            "-started_at",
-            "-id",
-        )
-        note_row = JSONObject(
-            number="session_number", status="status", assessment="assessment", plan="plan"
-        )
-        return self.select_related("summary").annotate(
-            story_intake_at=Subquery(accepted.values("accepted_at")[:1]),
-            story_pain=Subquery(accepted.values("answers__pain")[:1]),
-            story_checkin=Subquery(checkin.values(row=JSONObject(**scores))[:1]),
-            story_note=Subquery(note.values(row=note_row)[:1]),
-            story_note_uuid=Subquery(note.values("uuid")[:1]),
-            story_note_at=Subquery(note.values("started_at")[:1]),
-        )
 
     def with_reminder_state(self):
         """What the check-in reminder rules need (patients.models.reminders), in the same

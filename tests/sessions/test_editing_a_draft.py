@@ -202,13 +202,13 @@ def test_the_edit_page_query_count_does_not_grow_with_the_points(
 ):
     codes = ["ST36", "LI4", "SP6", "LR3", "PC6", "GB34", "KI3", "BL40"][:count]
     session = TreatmentSessionFactory(patient=patient, practitioner=practitioner, points=codes)
-    # 1 session, 2 user, 3 permissions, 4 the note with its patient, 5 its points (the
-    # timeline's prefetch), 6 audit insert, 7 the protocols (none, so no points), 8 the
-    # formset's rows with their catalogue points (once, however often the formset asks:
-    # it was once a query a form), 9 the codes they name, 10 those catalogue points,
-    # 11 the adverse events, 12 the cautions already acknowledged (issue 13: their boxes
-    # are shown ticked), 13 the patient's story beside the note (the patient with summary,
-    # intake, latest check-in and earlier note) and 14 their PSFS activities with ratings
-    # (issue 15; test_story_panel.py).
-    with django_assert_num_queries(14):
+    # 1 session, 2 user, 3 permissions, 4 the note with its patient and summary, 5 its
+    # points (the timeline's prefetch), 6 audit insert, 7 the protocols (none, so no
+    # points), 8 the formset's rows with their catalogue points (once, however often the
+    # formset asks: it was once a query a form), 9 the codes they name, 10 those catalogue
+    # points, 11 the adverse events, 12 the cautions already acknowledged (issue 13: their
+    # boxes are shown ticked), and the patient's story beside the note (issue 15;
+    # test_story_panel.py): 13 the accepted intake, 14 the latest check-in, 15 the earlier
+    # note, 16 the PSFS activities with their ratings.
+    with django_assert_num_queries(16):
         assert practitioner_client.get(edit_url(session)).status_code == 200
