@@ -2,9 +2,9 @@
 shows, from four plain queries whatever the patient's history: the accepted intake's time
 and pain answers, the latest check-in, the earlier note, and the PSFS activities with
 their ratings at intake and latest (PsfsActivity.objects.for_story). The summary comes
-with the patient (patients.access). Four plain queries take about 3 ms at 10,000 patients
-where one query of six correlated subqueries took 9, nearly all of it Django compiling
-them (docs/performance.md)."""
+with the patient (patients.access). At 10,000 patients the three plain queries for the
+intake, check-in and note take about 3 ms; one query with the same as six correlated
+subqueries took 9, most of it Django compiling them (docs/performance.md)."""
 
 from django.db.models import Case, Value, When
 from django.urls import reverse

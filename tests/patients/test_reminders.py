@@ -25,7 +25,7 @@ from clinic.logfilters import RedactLinkTokens
 from jobs.schedule import run_due
 from patients import reminders as sending
 from patients.models import Intake, Patient, PatientLink, Reminder
-from patients.models.reminders import reminder_due_on
+from patients.models.reminders import reminder_due_on, reminder_state
 from tests.factories import (
     CheckInFactory,
     InvitedPatientFactory,
@@ -396,9 +396,59 @@ def test_the_patient_page_query_count_stays_with_more_reminders(
         run(days=7 * week)
     for n in range(others):
         Reminder.objects.create(patient=ana, due_on=days_ago(100 + n), channel="email")
-    # as tests/patients/test_patient_detail.py: 12, the reminders' one among them
-    with django_assert_num_queries(12):
+    # as tests/patients/test_patient_detail.py: 14, the reminders' three among them
+    with django_assert_num_queries(14):
         practitioner_client.get(ana.get_absolute_url())
+
+
+def one_of_each_state(ana, practitioner, run):
+    """Ana with two unanswered reminders, a patient whose reminder was answered, one
+    restarted after three, one whose reminder's email failed, and one before any
+    check-in."""
+    run()
+    run(days=7)
+    answered = patient_with_reminders(practitioner, answered=True)
+    restarted = patient_with_reminders(practitioner, count=3)
+    Patient.objects.filter(pk=restarted.pk).update(reminders_restarted_at=timezone.now())
+    failed = patient_with_reminders(practitioner, count=1)
+    PatientLink.objects.filter(reminder__patient=failed).update(
+        email_status=PatientLink.Email.FAILED, revoked_at=timezone.now()
+    )
+    new = PatientFactory(reminder_consent=True)
+    StartedCourseFactory(patient=new, accepted_by=practitioner, on=days_ago(9))
+    return [ana, answered, restarted, failed, new]
+
+
+def patient_with_reminders(practitioner, count=1, answered=False):
+    patient = PatientFactory(reminder_consent=True)
+    StartedCourseFactory(patient=patient, accepted_by=practitioner, on=days_ago(60))
+    CheckInFactory(patient=patient, taken_on=days_ago(40))
+    for n in range(count):
+        link = PatientLink.issue(patient, PatientLink.Purpose.CHECKIN)[0]
+        sent_at = timezone.now() - timedelta(days=30 - 7 * n)
+        Reminder.objects.create(
+            patient=patient, due_on=days_ago(33 - 7 * n), channel="email", link=link,
+            sent_at=sent_at,
+        )  # fmt: skip
+    if answered:
+        CheckInFactory(patient=patient, taken_on=days_ago(1))
+    return patient
+
+
+def test_the_patient_pages_state_agrees_with_the_jobs_query(ana, practitioner, run):
+    patients = one_of_each_state(ana, practitioner, run)
+    fields = ["last_checkin_at", "unanswered", "counting_from"]
+    by_query = {
+        row["pk"]: row for row in Patient.objects.with_reminder_state().values("pk", *fields)
+    }
+    states = []
+    for patient in patients:
+        state = reminder_state(Patient.objects.select_related("summary").get(pk=patient.pk))
+        assert {name: getattr(state, name) for name in fields} == {
+            name: by_query[patient.pk][name] for name in fields
+        }, patient
+        states.append(state.unanswered)
+    assert states == [2, 0, 0, 0, 0]  # each state is met: none agree by chance alone
 
 
 # The job
