@@ -20,11 +20,16 @@ from sessions.models import TreatmentSession
 SINCE_LABELS = dict(SINCE)  # how long the pain has lasted, as the intake asked it
 
 
-def story(patient, before, excluding=None):
+UNKNOWN = object()  # the caller does not have the patient's latest note
+
+
+def story(patient, before, excluding=None, latest=UNKNOWN):
     """The panel's parts beside a note of `patient` started at `before` (the saved note of
     pk `excluding`, or a new one): phase (the stepper's), the earlier note, the latest
     check-in and its change since the intake, the PSFS activities, the intake's complaint,
-    how long the pain has lasted and its areas, and the safety flags."""
+    how long the pain has lasted and its areas, and the safety flags. `latest` is the
+    patient's latest note (or None: they have none), when the caller has it: a new note
+    repeats it."""
     summary = getattr(patient, "summary", None)
     intake = (
         patient.intakes.filter(status=Intake.Status.ACCEPTED)
@@ -37,7 +42,7 @@ def story(patient, before, excluding=None):
     return {
         "phase": summary and summary.phase,
         "stepper": phase_stepper(summary and summary.phase, summary and summary.phase_started_on),
-        "note": earlier_note(patient, before, excluding),
+        "note": earlier_note(patient, before, excluding, latest),
         "checkin": latest_checkin(checkin.first(), summary),
         "psfs": psfs(activities),
         "intake_at": intake.get("accepted_at"),
@@ -49,20 +54,27 @@ def story(patient, before, excluding=None):
     }
 
 
-def earlier_note(patient, before, excluding):
+NOTE_FIELDS = ["uuid", "session_number", "status", "assessment", "plan", "started_at"]
+
+
+def earlier_note(patient, before, excluding, latest=UNKNOWN):
     """The note the panel shows beside one started at `before` (not the note of pk
     `excluding`): the latest signed one started before it, else the latest of any status;
-    its number, date, status, assessment, plan and address. None on a first visit."""
-    earlier = TreatmentSession.objects.filter(patient=patient, started_at__lt=before)
-    signed_first = Case(
-        When(status=TreatmentSession.Status.SIGNED, then=Value(0)), default=Value(1)
+    its number, date, status, assessment, plan and address. None on a first visit. With
+    the patient's `latest` note known, the query asks for signed notes only: without the
+    ordering by status it costs half as much."""
+    signed = TreatmentSession.Status.SIGNED
+    earlier = TreatmentSession.objects.filter(patient=patient, started_at__lt=before).exclude(
+        pk=excluding
     )
-    note = (
-        earlier.exclude(pk=excluding)
-        .order_by(signed_first, "-started_at", "-id")
-        .values("uuid", "session_number", "status", "assessment", "plan", "started_at")
-        .first()
-    )
+    if latest is UNKNOWN:
+        signed_first = Case(When(status=signed, then=Value(0)), default=Value(1))
+        note = earlier.order_by(signed_first, "-started_at", "-id").values(*NOTE_FIELDS).first()
+    else:
+        signed_notes = earlier.filter(status=signed).order_by("-started_at", "-id")
+        note = signed_notes.values(*NOTE_FIELDS).first()
+        if note is None and latest is not None and latest.started_at < before:
+            note = {name: getattr(latest, name) for name in NOTE_FIELDS}
     if note is None:
         return None
     return {

@@ -28,7 +28,7 @@ from sessions.models import (
     TreatmentSession,
     typed_codes,
 )
-from sessions.story import story
+from sessions.story import UNKNOWN, story
 from sessions.views.notes import CHANGE, refuse
 from sessions.views.points import point_json
 
@@ -112,7 +112,9 @@ def edit_session(request, session, point_rows, repeated=None):
                 return redirect(session.get_absolute_url() + "?saved=draft")
     if data is not None:  # the boxes as they were posted, whatever else was wrong
         acknowledged = set(data.getlist("acknowledge"))
-    told = story(patient, started_at, session.pk)
+    # A new note knows the patient's latest (it repeats it), an edited one does not.
+    latest = repeated if session.pk is None else UNKNOWN
+    told = story(patient, started_at, session.pk, latest)
     # A repeat visit opens the SOAP notes: today's note is written against the last one.
     opened = {"soap"} if told["note"] else set()
     context = {

@@ -37,8 +37,8 @@ def test_every_page_stays_within_its_queries_and_the_slowest_are_explained(setti
     # are over it (docs/performance.md): every staff page now looks up the second step's
     # device (django-otp), and the log-session page the note's stored acknowledgements.
     # Issue 15's story panel adds four to the log-session page: the accepted intake, the
-    # latest check-in, the earlier note, and the PSFS activities with ratings (the first
-    # three as plain queries take a third of the time of one with correlated subqueries).
+    # latest check-in, the latest signed note, and the PSFS activities with ratings (plain
+    # queries take a third of the time of one query with correlated subqueries).
     # Issue 16's check-in reminders add three to the patient page: their state, in plain
     # queries (patients.models.reminders.reminder_state).
     over = {"patient detail": 16, "log session (GET)": 18}

@@ -127,6 +127,23 @@ def test_it_shows_the_last_signed_notes_assessment_and_plan_with_a_link(
     assert "Qi stagnation" not in shown  # nor the older signed one
 
 
+def test_a_signed_last_note_is_the_story_s_note(practitioner_client, patient, practitioner):
+    start_course(patient, practitioner)
+    TreatmentSessionFactory(
+        patient=patient, practitioner=practitioner, started_at=ago(9), signed=True,
+        assessment="The older one",
+    )  # fmt: skip
+    last = TreatmentSessionFactory(
+        patient=patient, practitioner=practitioner, started_at=ago(2), signed=True,
+        assessment="Calmer", plan="Same again",
+    )  # fmt: skip
+    shown = panel(practitioner_client.get(new_url(patient)))
+    on = timezone.localtime(last.started_at)
+    assert f'<a href="{last.get_absolute_url()}">Session 2, {on.day} {on:%b %Y}</a>' in shown
+    assert "Last signed note" in shown and "Calmer" in shown and "Same again" in shown
+    assert "The older one" not in shown
+
+
 def test_without_a_signed_note_it_shows_the_latest_draft_as_a_draft(
     practitioner_client, patient, practitioner
 ):
@@ -297,10 +314,10 @@ def test_the_new_session_page_is_a_fixed_number_of_queries(
     # 1 session, 2 user, 3 permissions, 4 the patient with the practitioner and summary,
     # 5 audit insert, 6 the last note, 7 its points with their catalogue points, 8 the
     # practitioner's profile, 9 the protocols; the story: 10 the accepted intake, 11 the
-    # latest check-in, 12 the earlier note, 13 the PSFS activities with their ratings at
-    # intake and latest; 14 the catalogue points of the copied rows' codes. Without the
-    # panel: 10. (Four plain queries are faster than one of correlated subqueries:
-    # sessions/story.py.)
+    # latest check-in, 12 the latest signed note, 13 the PSFS activities with their
+    # ratings at intake and latest; 14 the catalogue points of the copied rows' codes.
+    # Without the panel: 10. (Plain queries are faster than one of correlated
+    # subqueries: sessions/story.py.)
     with django_assert_num_queries(14):
         response = practitioner_client.get(new_url(patient))
     assert response.status_code == 200
