@@ -13,7 +13,7 @@ from audit import trail
 from audit.models import AuditEvent
 from patients.access import get_patient_for_user
 from patients.models import OutcomeReading
-from patients.pdf import ReportPDF
+from patients.pdf import report_pdf
 from patients.progress import progress, readings_by_day
 from patients.report import narrative
 from patients.report_charts import function_chart, pain_chart
@@ -26,7 +26,7 @@ def patient_report(request, patient_uuid):
 
 def patient_report_pdf(request, patient_uuid):
     patient = get_patient_for_user(request, patient_uuid)
-    if ReportPDF is None:
+    if report_pdf() is None:
         return render(request, "patients/report_no_pdf.html", {"patient": patient}, status=503)
     appendix = wants_appendix(request)
     detail = "progress report PDF, " + ("with the tables" if appendix else "without the tables")
@@ -48,7 +48,7 @@ def _render(request, patient, pdf):
     # The file name leaves the patient's name out: downloads folders and mail attachments
     # are not the place for it. The day and the start of the record's UUID tell files apart.
     filename = f"progress-report-{str(patient.uuid)[:8]}-{context['printed_on']:%Y-%m-%d}.pdf"
-    return ReportPDF(request, "patients/report.html", context, filename=filename)
+    return report_pdf()(request, "patients/report.html", context, filename=filename)
 
 
 def report_context(patient, appendix):
@@ -71,7 +71,7 @@ def report_context(patient, appendix):
         ],
         "appendix": appendix,
         "pdf_url": reverse("patients:report_pdf", kwargs={"patient_uuid": patient.uuid}) + query
-        if ReportPDF
+        if report_pdf()
         else "",
         "printed_on": timezone.localdate(),
         "letterhead": {

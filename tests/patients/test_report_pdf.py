@@ -11,9 +11,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from pypdf import PdfReader
 
-from patients.pdf import ReportPDF
+from patients.pdf import report_pdf
 
-if ReportPDF is None:
+if report_pdf() is None:
     # Like the browser tests without Chromium: skipped on a laptop, a failure in CI.
     message = "WeasyPrint cannot load Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
     if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
@@ -23,7 +23,6 @@ if ReportPDF is None:
 from weasyprint.urls import URLFetchingError  # noqa: E402
 
 from audit.models import AuditEvent  # noqa: E402
-from patients.pdf import StaticFilesOnly  # noqa: E402
 from tests.html import page_text  # noqa: E402
 from tests.progress_helpers import report_url, today  # noqa: E402
 from tests.session_factories import course_history  # noqa: E402
@@ -107,7 +106,7 @@ def test_the_download_is_audited_never_cached_and_named_without_the_patient(
 
 
 def test_weasyprint_reads_the_static_files_from_disk_and_nothing_else(db):
-    fetcher = StaticFilesOnly()
+    fetcher = report_pdf().url_fetcher_class()
     css = fetcher.fetch(f"file://{static('patients/report.css')}")
     assert b"@page" in css.read()
     css.close()
