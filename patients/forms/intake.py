@@ -347,8 +347,10 @@ def answer_sections(answers):
             continue
         form = STEP_FORMS[step]()
         rows = []
-        for name, value in answers[step].items():
-            if name not in form.fields or value in ("", None, []):
+        # In the form's order: PostgreSQL's jsonb keeps the keys in an order of its own.
+        for name in form.fields:
+            value = answers[step].get(name)
+            if value in ("", None, []):
                 continue
             if isinstance(value, list):
                 shown = ", ".join(labels.get(v, v) for v in value)
