@@ -258,6 +258,23 @@ class TestOtherFields:
         assert_drawn_as_crispy(form)
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        Oddities(),
+        Oddities({"styled": "ST36", "grouped": "right_arm", "several": ["foot"], "secret": "<s>"}),
+        with_errors(Oddities({"grouped": "?"})),
+        Oddities(auto_id=False),
+    ],
+    ids=["unbound", "with values", "with errors", "without ids"],
+)
+def test_a_widget_on_its_own_is_drawn_as_django_draws_it(form):
+    """`{{ form.field }}` (a formset row's hidden id, a point row's inputs) as Django's
+    BoundField and widget templates draw it."""
+    for name, field in form.fields.items():
+        assert str(form[name]) == str(forms.BoundField(form, field, name)), name
+
+
 def test_the_widgets_written_in_python_have_django_s_own_templates():
     """clinic/renderers.py writes plain widgets as Django's templates draw them: no project
     template may override those."""
