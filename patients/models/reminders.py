@@ -18,6 +18,9 @@ from django.utils import timezone
 from patients.models.links import PatientLink
 from patients.models.records import CADENCE_DAYS, EPOCH, REMINDERS_STOP_AFTER, Patient
 
+# How many of a patient's latest reminders reminder_state() reads to count the unanswered.
+RECENT_REMINDERS = 20
+
 
 def next_due_on(cadence, since):
     """The first day a check-in is due after one on `since` (None: no cadence)."""
@@ -72,26 +75,45 @@ class Reminder(models.Model):
 
 def reminder_state(patient):
     """PatientQuerySet.with_reminder_state()'s answers for one patient (last_checkin_at,
-    unanswered, counting_from) and the last reminder's time and email state, from three
+    unanswered, counting_from) and the last reminder's time and email state, from two
     plain queries: the patient page's. With the patient and its summary already loaded,
-    these take about a third of the time Django takes to compile that query's correlated
-    subqueries (docs/performance.md); tests/patients/test_reminders.py checks the two agree.
+    these take about a quarter of the time Django takes to compile that query's
+    correlated subqueries (docs/performance.md); tests/patients/test_reminders.py checks
+    the two agree.
+
+    The unanswered ones are counted among the latest RECENT_REMINDERS: reminders stop
+    after REMINDERS_STOP_AFTER unanswered, so more are there only when emails failed, and
+    then they are counted in the database.
     """
     checkins = patient.checkins.aggregate(on=Max("taken_on"), at=Max("updated_at"))
     reminders = Reminder.objects.filter(patient=patient)
     answered_since = max(checkins["at"] or EPOCH, patient.reminders_restarted_at or EPOCH)
-    unanswered = reminders.filter(sent_at__gt=answered_since).exclude(
-        link__email_status=PatientLink.Email.FAILED
+    recent = list(
+        reminders.order_by("-sent_at", "-id").values_list("sent_at", "link__email_status")[
+            :RECENT_REMINDERS
+        ]
     )
-    last = reminders.order_by("-sent_at", "-id").values("sent_at", "link__email_status").first()
+    if len(recent) < RECENT_REMINDERS or recent[-1][0] <= answered_since:
+        unanswered = sum(
+            1
+            for sent_at, email in recent
+            if sent_at > answered_since and email != PatientLink.Email.FAILED
+        )
+    else:  # unanswered ones may go back further than these
+        unanswered = (
+            reminders.filter(sent_at__gt=answered_since)
+            .exclude(link__email_status=PatientLink.Email.FAILED)
+            .count()
+        )
+    last_sent_at, last_email = recent[0] if recent else (None, None)
     summary = getattr(patient, "summary", None)
     course_started_on = summary.course_started_on if summary else None
     return SimpleNamespace(
         last_checkin_at=checkins["at"],
-        unanswered=unanswered.count(),
+        unanswered=unanswered,
         counting_from=checkins["on"] or course_started_on or timezone.localdate(patient.created_at),
-        last_sent_at=last and last["sent_at"],
-        last_email=last and last["link__email_status"],
+        last_sent_at=last_sent_at,
+        last_email=last_email,
     )
 
 

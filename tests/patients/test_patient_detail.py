@@ -57,8 +57,8 @@ def test_its_query_count_is_pinned(practitioner_client, patient, django_assert_n
     # session, user, permissions, the patient with practitioner, profile and summary,
     # audit insert, the page of sessions with their count (none, so no points), check-ins,
     # intakes with their red-flag reviews, links, an open suggestion, the reminders' state
-    # (the last check-in's day and time, the unanswered count, the last reminder: three
-    # plain queries, patients.models.reminders.reminder_state), history with users.
+    # (the last check-in's day and time, the latest reminders: two plain queries,
+    # patients.models.reminders.reminder_state), history with users.
     # With sessions: see test_session_timeline; with reminders: test_reminders.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         practitioner_client.get(url(patient.uuid))

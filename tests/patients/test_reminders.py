@@ -24,8 +24,8 @@ from audit.models import AuditEvent
 from clinic.logfilters import RedactLinkTokens
 from jobs.schedule import run_due
 from patients import reminders as sending
-from patients.models import Intake, Patient, PatientLink, Reminder
-from patients.models.reminders import reminder_due_on, reminder_state
+from patients.models import CheckIn, Intake, Patient, PatientLink, Reminder
+from patients.models.reminders import RECENT_REMINDERS, reminder_due_on, reminder_state
 from tests.factories import (
     CheckInFactory,
     InvitedPatientFactory,
@@ -394,9 +394,35 @@ def test_the_patient_page_query_count_stays_with_more_reminders(
 ):
     for week in range(2):
         run(days=7 * week)
-    for n in range(others):
-        Reminder.objects.create(patient=ana, due_on=days_ago(100 + n), channel="email")
-    # as tests/patients/test_patient_detail.py: 14, the reminders' three among them
+    for n in range(others):  # earlier ones, answered by the check-ins since
+        Reminder.objects.create(
+            patient=ana, due_on=days_ago(100 + n), channel="email",
+            sent_at=timezone.now() - timedelta(days=100 + n),
+        )  # fmt: skip
+    # as tests/patients/test_patient_detail.py: 13, the reminders' two among them
+    with django_assert_num_queries(13):
+        practitioner_client.get(ana.get_absolute_url())
+
+
+def test_unanswered_reminders_past_the_latest_it_reads_are_counted_by_the_database(
+    ana, practitioner_client, django_assert_num_queries
+):
+    """reminder_state() counts the unanswered among the latest RECENT_REMINDERS; when all of
+    those are unanswered (emails that failed do not stop them), a third query counts."""
+    CheckIn.objects.filter(patient=ana).update(updated_at=timezone.now() - timedelta(days=7))
+    for n in range(RECENT_REMINDERS + 1):
+        link = PatientLink.issue(ana, PatientLink.Purpose.CHECKIN)[0]
+        if n % 2:  # every other email failed; the oldest did not
+            PatientLink.objects.filter(pk=link.pk).update(
+                email_status=PatientLink.Email.FAILED, revoked_at=timezone.now()
+            )
+        Reminder.objects.create(
+            patient=ana, due_on=days_ago(n), channel="email", link=link,
+            sent_at=timezone.now() - timedelta(hours=n + 1),
+        )  # fmt: skip
+    by_query = Patient.objects.filter(pk=ana.pk).with_reminder_state().get()
+    state = reminder_state(Patient.objects.select_related("summary").get(pk=ana.pk))
+    assert state.unanswered == by_query.unanswered == RECENT_REMINDERS // 2 + 1
     with django_assert_num_queries(14):
         practitioner_client.get(ana.get_absolute_url())
 

@@ -135,9 +135,8 @@ def test_the_patient_page_query_count_does_not_grow_with_sessions(
     # and profile, the adverse-event count and the number of sessions (a window),
     # 7 their points with the catalogue point (one prefetch), 8 check-ins, 9 intakes with
     # their red-flag reviews, 10 links, 11 an open suggestion, the reminders' state:
-    # 12 the last check-in, 13 the unanswered count, 14 the last reminder; 15 the record
-    # history with its users.
-    with django_assert_num_queries(15):
+    # 12 the last check-in, 13 the latest reminders; 14 the record history with its users.
+    with django_assert_num_queries(14):
         response = practitioner_client.get(patient_url(patient))
     assert len(timeline_cards(response)) == min(sessions, 10)
     assert "2 adverse events" in response.content.decode()
