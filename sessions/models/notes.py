@@ -47,15 +47,27 @@ REPEATED_FIELDS = [
 ]  # fmt: skip
 
 
+# What a note's card on the patient page's timeline shows (templates/patients/
+# patient_detail.html): its link, number, date, status, pain, practitioner and points.
+TIMELINE_FIELDS = [
+    "uuid", "patient", "started_at", "session_number", "status", "pain_before", "pain_after",
+    "practitioner__username", "practitioner__practitioner_profile__display_name",
+]  # fmt: skip
+
+
 class TreatmentSessionQuerySet(models.QuerySet):
     def with_points(self):
         points = SessionPoint.objects.select_related("point").order_by("order", "id")
         return self.prefetch_related(Prefetch("points", queryset=points))
 
     def for_timeline(self):
+        """The notes as the patient page's timeline shows them: their card's fields only,
+        not the SOAP text and treatment details (a third of the time of the page's
+        sessions, docs/performance.md)."""
         return (
             self.with_points()
             .select_related("practitioner__practitioner_profile")
+            .only(*TIMELINE_FIELDS)
             .annotate(adverse_event_count=Count("adverse_events"))
             .order_by("-started_at", "-id")
         )
