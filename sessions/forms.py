@@ -182,6 +182,12 @@ class PointRowForm(NoControlCharacters, forms.ModelForm):
 
 
 class BasePointFormSet(BaseInlineFormSet):
+    def __init__(self, *args, points=(), **kwargs):
+        """`points`: catalogue points already loaded (the repeated note's), which the
+        catalogue need not ask for again."""
+        self.known_points = {point.code: point for point in points}
+        super().__init__(*args, **kwargs)
+
     def get_queryset(self):
         # Kept, as Django keeps its own: the formset asks for it once a form and more.
         if not hasattr(self, "_points"):
@@ -206,7 +212,10 @@ class BasePointFormSet(BaseInlineFormSet):
             if self.instance.pk:
                 codes |= set(self.instance.points.values_list("point__code", flat=True))
             codes.discard("")
-            self._catalogue = {p.code: p for p in AcupuncturePoint.objects.filter(code__in=codes)}
+            known = {code: self.known_points[code] for code in codes & self.known_points.keys()}
+            missing = codes - known.keys()
+            found = AcupuncturePoint.objects.filter(code__in=missing) if missing else []
+            self._catalogue = known | {p.code: p for p in found}
         return self._catalogue
 
     def validate_unique(self):

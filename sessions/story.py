@@ -61,8 +61,9 @@ def earlier_note(patient, before, excluding, latest=UNKNOWN):
     """The note the panel shows beside one started at `before` (not the note of pk
     `excluding`): the latest signed one started before it, else the latest of any status;
     its number, date, status, assessment, plan and address. None on a first visit. With
-    the patient's `latest` note known, the query asks for signed notes only: without the
-    ordering by status it costs half as much."""
+    the patient's `latest` note known, there is no query when that one is signed, and
+    else the query asks for signed notes only: without the ordering by status it costs
+    half as much."""
     signed = TreatmentSession.Status.SIGNED
     earlier = TreatmentSession.objects.filter(patient=patient, started_at__lt=before).exclude(
         pk=excluding
@@ -71,9 +72,12 @@ def earlier_note(patient, before, excluding, latest=UNKNOWN):
         signed_first = Case(When(status=signed, then=Value(0)), default=Value(1))
         note = earlier.order_by(signed_first, "-started_at", "-id").values(*NOTE_FIELDS).first()
     else:
-        signed_notes = earlier.filter(status=signed).order_by("-started_at", "-id")
-        note = signed_notes.values(*NOTE_FIELDS).first()
-        if note is None and latest is not None and latest.started_at < before:
+        shown = latest is not None and latest.started_at < before and latest.pk != excluding
+        note = None
+        if not (shown and latest.status == signed):  # else the latest is the one shown
+            signed_notes = earlier.filter(status=signed).order_by("-started_at", "-id")
+            note = signed_notes.values(*NOTE_FIELDS).first()
+        if note is None and shown:
             note = {name: getattr(latest, name) for name in NOTE_FIELDS}
     if note is None:
         return None

@@ -312,11 +312,10 @@ class TreatmentSession(SessionRules, CheckConstraintsInPython, models.Model):
             raise SessionConflict(ARCHIVED_PATIENT)
         last = patient.treatment_sessions.with_points().order_by("-started_at", "-id").first()
         session = cls(patient=patient, practitioner=practitioner)
-        profile = getattr(practitioner, "practitioner_profile", None)
         if last is not None:
             for name in REPEATED_FIELDS:
                 setattr(session, name, getattr(last, name))
-        elif profile is not None:
+        elif (profile := getattr(practitioner, "practitioner_profile", None)) is not None:
             session.style = profile.acupuncture_style
             session.needle_diameter_mm = profile.default_needle_diameter_mm
             session.needle_length_mm = profile.default_needle_length_mm

@@ -70,8 +70,9 @@ def edit_session(request, session, point_rows, repeated=None):
         data = with_protocol_points(request.POST, request.POST.get("protocol"), protocols)
     PointFormSet = point_formset_class(extra=len(point_rows) + BLANK_POINT_ROWS)
     form = SessionForm(data, instance=session)
+    known = [row.point for row in repeated.points.all()] if repeated else []  # no query
     points = PointFormSet(data, instance=session, prefix="points",
-                          initial=point_rows if data is None else None)  # fmt: skip
+                          initial=point_rows if data is None else None, points=known)  # fmt: skip
     adverse_events = AdverseEventFormSet(data, instance=session, prefix="adverse")
     status = 400
     cautions, acknowledged = session.cautions(), session.acknowledged_keys()

@@ -312,16 +312,29 @@ def test_the_new_session_page_is_a_fixed_number_of_queries(
 ):
     history(patient, practitioner, size)
     # 1 session, 2 user, 3 permissions, 4 the patient with the practitioner and summary,
-    # 5 audit insert, 6 the last note, 7 its points with their catalogue points, 8 the
-    # practitioner's profile, 9 the protocols; the story: 10 the accepted intake, 11 the
-    # latest check-in, 12 the latest signed note, 13 the PSFS activities with their
-    # ratings at intake and latest; 14 the catalogue points of the copied rows' codes.
-    # Without the panel: 10. (Plain queries are faster than one of correlated
-    # subqueries: sessions/story.py.)
-    with django_assert_num_queries(14):
+    # 5 audit insert, 6 the last note, 7 its points with their catalogue points (the
+    # copied rows' codes need no other query), 8 the protocols; the story: 9 the
+    # accepted intake, 10 the latest check-in, 11 the PSFS activities with their ratings
+    # at intake and latest. The last note is signed: it is the story's note. Without the
+    # panel: 8. (Plain queries are faster than one of correlated subqueries:
+    # sessions/story.py.)
+    with django_assert_num_queries(11):
         response = practitioner_client.get(new_url(patient))
     assert response.status_code == 200
     assert f"Note {size - 1}" in panel(response)
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_after_a_draft_the_story_asks_for_the_latest_signed_note(
+    practitioner_client, practitioner, patient, size, django_assert_num_queries
+):
+    history(patient, practitioner, size)
+    TreatmentSessionFactory(
+        patient=patient, practitioner=practitioner, started_at=ago(1), assessment="Half-done"
+    )
+    with django_assert_num_queries(12):  # the 11 above and the latest signed note
+        response = practitioner_client.get(new_url(patient))
+    assert f"Note {size - 1}" in panel(response) and "Half-done" not in panel(response)
 
 
 @pytest.mark.parametrize("size", [1, 12])
