@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench loadtest venv clean \
+.PHONY: run test test-postgres lint fmt migrations-check check-deploy seed bench bench-pair loadtest venv clean \
 	backup restore-test
 
 $(BIN)/activate:
@@ -36,6 +36,12 @@ seed: venv
 bench: venv
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=bench-only-$$(date +%s)-not-a-real-secret-key-xxxxxxxxxx \
 	$(MANAGE) bench --runs $${RUNS:-30} --json bench-results.json --explain bench-explain.md
+
+# This checkout against another (BEFORE=its directory), request by request, each on its own
+# seeded database (BEFORE_DATABASE_URL, DATABASE_URL): demo/benchpair.py.
+bench-pair: venv
+	$(BIN)/python demo/benchpair.py "$(BEFORE)" "$(BEFORE_DATABASE_URL)" . "$(DATABASE_URL)" \
+	--runs $${RUNS:-60}
 
 # gunicorn under locust: USERS users for DURATION seconds, WORKERS workers, check-ins and notes
 # for PATIENTS patients (PATIENTS=3: everyone writes to the same three). Seed it first.
