@@ -27,7 +27,7 @@ from pathlib import Path
 
 def serve():
     """In a checkout: set up its Django, log in as bench does, time the pages asked for."""
-    sys.path.insert(0, os.getcwd())
+    sys.path[0] = os.getcwd()  # this checkout's packages, not the script's
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
     import django
 
@@ -39,10 +39,13 @@ def serve():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from demo.management.commands.bench import Command
+    from demo.management.commands.seed_demo import is_demo_database
     from patients.models import Patient
 
+    if not is_demo_database():  # as bench: it writes notes and check-ins
+        sys.exit(f"{os.getcwd()}: its database was not made by seed_demo")
     bench = Command()
-    user = get_user_model().objects.get(username="lin")
+    user = get_user_model().objects.filter(username="lin").first()
     patient = (
         Patient.objects.filter(
             status="active", treatment_sessions__isnull=False, intakes__status="accepted"
@@ -50,6 +53,8 @@ def serve():
         .order_by("pk")
         .first()
     )
+    if user is None or patient is None:
+        sys.exit(f"{os.getcwd()}: seed its database first (seed_demo)")
     plain_static = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -92,7 +97,8 @@ class Checkout:
     def __init__(self, directory, database_url):
         env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "false"}
         env.setdefault("DJANGO_SECRET_KEY", "benchpair-only-" + "x" * 50)
-        python = Path(directory, ".venv", "bin", "python")
+        directory = Path(directory).resolve()
+        python = directory / ".venv" / "bin" / "python"
         self.process = subprocess.Popen(
             [str(python if python.exists() else sys.executable), __file__, "--serve"],
             cwd=directory, env=env, text=True,
@@ -159,6 +165,8 @@ def main():
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--page", action="append", choices=PAGES, help="default: all")
     args = parser.parse_args()
+    if args.runs < 2:
+        parser.error("--runs must be at least 2")
     before = Checkout(args.before_dir, args.before_database_url)
     after = Checkout(args.after_dir, args.after_database_url)
     try:
