@@ -55,6 +55,8 @@ def serve():
     )
     if user is None or patient is None:
         sys.exit(f"{os.getcwd()}: seed its database first (seed_demo)")
+    # The patient, settings and login of bench's handle() and measure(), written out here:
+    # the checkout this serves may be older than this script, with no helper to call.
     plain_static = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
