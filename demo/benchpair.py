@@ -11,9 +11,7 @@ made by seed_demo (one seeded and copied: `createdb -T`), as its bench does.
         [--runs 60] [--page NAME ...]
 
 For each page: both medians, their ratio, and the median and quartiles of the ratio of
-each pair of requests. Run as `--serve` in a checkout, it answers page names on its
-standard input with the milliseconds of one request (`manage.py bench`'s pages, client and
-settings).
+each pair of requests. demo/benchserve.py is each checkout's side.
 """
 
 import argparse
@@ -21,78 +19,9 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-
-def serve():
-    """In a checkout: set up its Django, log in as bench does, time the pages asked for."""
-    sys.path[0] = os.getcwd()  # this checkout's packages, not the script's
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client, override_settings
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from demo.management.commands.bench import Command
-    from demo.management.commands.seed_demo import is_demo_database
-    from patients.models import Patient
-
-    if not is_demo_database():  # as bench: it writes notes and check-ins
-        sys.exit(f"{os.getcwd()}: its database was not made by seed_demo")
-    bench = Command()
-    user = get_user_model().objects.filter(username="lin").first()
-    patient = (
-        Patient.objects.filter(
-            status="active", treatment_sessions__isnull=False, intakes__status="accepted"
-        )
-        .order_by("pk")
-        .first()
-    )
-    if user is None or patient is None:
-        sys.exit(f"{os.getcwd()}: seed its database first (seed_demo)")
-    # The patient, settings and login of bench's handle() and measure(), written out here:
-    # the checkout this serves may be older than this script, with no helper to call.
-    plain_static = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(
-        ROOT_URLCONF="demo.bench_urls",
-        BENCH_APP_URLCONF=settings.ROOT_URLCONF,
-        ALLOWED_HOSTS=["*"],
-        LINK_RATE_LIMIT_PER_MINUTE=10**9,
-        SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-        STORAGES=plain_static,
-    ):
-        practitioner, phone = Client(), Client()
-        practitioner.force_login(user)
-        device = TOTPDevice.objects.create(user=user, name="benchpair", confirmed=True)
-        session = practitioner.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        try:
-            pages = {name: page for name, *page in bench.pages(patient, user)}
-            print("ready", flush=True)
-            for line in sys.stdin:
-                method, url, data = pages[line.strip()]
-                client = phone if url.startswith("/p/") else practitioner
-                payload = bench.session_payload(patient) if data == "session" else data
-                start = time.perf_counter()
-                response = getattr(client, method)(url, payload or {})
-                elapsed = (time.perf_counter() - start) * 1000
-                expected = 200 if method == "get" else 302
-                if response.status_code != expected:
-                    sys.exit(f"{line.strip()}: {url} answered {response.status_code}")
-                print(f"{elapsed:.3f}", flush=True)
-        finally:
-            device.delete()
+SERVE = Path(__file__).with_name("benchserve.py")
 
 
 class Checkout:
@@ -102,7 +31,7 @@ class Checkout:
         directory = Path(directory).resolve()
         python = directory / ".venv" / "bin" / "python"
         self.process = subprocess.Popen(
-            [str(python if python.exists() else sys.executable), __file__, "--serve"],
+            [str(python if python.exists() else sys.executable), str(SERVE)],
             cwd=directory, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )  # fmt: skip
@@ -157,8 +86,6 @@ def compare(before, after, pages, runs):
 
 
 def main():
-    if sys.argv[1:] == ["--serve"]:
-        return serve()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("before_dir")
     parser.add_argument("before_database_url")
