@@ -62,8 +62,8 @@ class TreatmentSessionQuerySet(models.QuerySet):
 
     def for_timeline(self):
         """The notes as the patient page's timeline shows them: their card's fields only,
-        not the SOAP text and treatment details (a third of the time of the page's
-        sessions, docs/performance.md)."""
+        not the SOAP text and treatment details (ten notes in 4.3 ms instead of 5.9,
+        docs/performance.md)."""
         return (
             self.with_points()
             .select_related("practitioner__practitioner_profile")
